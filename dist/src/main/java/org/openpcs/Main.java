@@ -1,8 +1,34 @@
 package org.openpcs;
 
-/** Placeholder until the command line is wired. */
-public final class Main {
-  private Main() {}
+import org.openpcs.cli.OperationCommands;
+import org.openpcs.server.cli.KeysCommand;
+import org.openpcs.server.cli.ServerCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-  public static void main(String[] args) {}
+/**
+ * The single entry point: {@code openpcs <command>}. Operations mirror {@code aws pcs}; {@code
+ * server} and {@code keys} run and administer the server.
+ */
+@Command(
+    name = "openpcs",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "OpenPCS: a self-hosted AWS Parallel Computing Service.",
+    subcommands = {ServerCommand.class, KeysCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    CommandLine root = new CommandLine(new Main());
+    OperationCommands.addTo(root);
+    System.exit(root.execute(args));
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"openpcs " + (v == null ? "development build" : v)};
+    }
+  }
 }

@@ -1,0 +1,100 @@
+package org.openpcs.control;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.openpcs.domain.ResourceStatus;
+import org.openpcs.store.StaleVersionException;
+import org.openpcs.store.Store;
+
+/**
+ * Drives one resource kind through its lifecycle: {@code CREATING/UPDATING → ACTIVE} (or {@code
+ * *_FAILED} with errorInfo) once the backend reports the world converged, {@code DELETING → gone}
+ * once the backend removed everything. Only this class writes status and observedGeneration.
+ */
+public final class LifecycleReconciler<T> implements Reconciler {
+  private static final Duration RETRY_NOW = Duration.ofMillis(10);
+
+  private final Store store;
+  private final ResourceAccess<T> access;
+  private final ResourceBackend<T> backend;
+  private final Clock clock;
+
+  public LifecycleReconciler(Store store, ResourceAccess<T> access, ResourceBackend<T> backend, Clock clock) {
+    this.store = store;
+    this.access = access;
+    this.backend = backend;
+    this.clock = clock;
+  }
+
+  @Override
+  public Result reconcile(ResourceKey key) {
+    Optional<T> found = store.inTransaction(tx -> access.find(tx, key));
+    if (found.isEmpty()) {
+      return DONE;
+    }
+    T resource = found.get();
+    ResourceStatus status = access.status(resource);
+    try {
+      return switch (status) {
+        case CREATING, UPDATING, RESUMING -> converge(resource, status);
+        case ACTIVE ->
+            access.generation(resource) != access.observedGeneration(resource)
+                ? converge(resource, status)
+                : DONE;
+        case DELETING -> remove(resource);
+        default -> DONE;
+      };
+    } catch (StaleVersionException e) {
+      // Someone changed the resource while we worked: look again with what is stored now.
+      return Reconciler.requeueAfter(RETRY_NOW);
+    }
+  }
+
+  private Result converge(T resource, ResourceStatus status) {
+    Outcome outcome = backend.converge(resource);
+    return switch (outcome) {
+      case Outcome.Ready ready -> write(access.observed(resource, ResourceStatus.ACTIVE, List.of(), ready.endpoints(), clock.instant()));
+      case Outcome.InProgress p -> Reconciler.requeueAfter(p.recheck());
+      case Outcome.Failed f ->
+          write(
+              access.observed(
+                  resource,
+                  status == ResourceStatus.CREATING ? ResourceStatus.CREATE_FAILED : ResourceStatus.UPDATE_FAILED,
+                  f.errors(),
+                  null,
+                  clock.instant()));
+    };
+  }
+
+  private Result remove(T resource) {
+    Outcome outcome = backend.remove(resource);
+    return switch (outcome) {
+      case Outcome.Ready r -> {
+        store.inTransaction(
+            tx -> {
+              access.delete(tx, resource);
+              return null;
+            });
+        yield DONE;
+      }
+      case Outcome.InProgress p -> Reconciler.requeueAfter(p.recheck());
+      case Outcome.Failed f -> write(access.observed(resource, ResourceStatus.DELETE_FAILED, f.errors(), null, clock.instant()));
+    };
+  }
+
+  private Result write(T updated) {
+    store.inTransaction(
+        tx -> {
+          access.update(tx, updated);
+          return null;
+        });
+    return DONE;
+  }
+
+  @Override
+  public List<ResourceKey> allKeys() {
+    return store.inTransaction(access::keys);
+  }
+}

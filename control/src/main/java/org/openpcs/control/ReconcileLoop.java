@@ -1,0 +1,106 @@
+package org.openpcs.control;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.openpcs.domain.ResourceKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs reconcilers: events only enqueue a key; a key is processed by at most one pass at a time (an
+ * event that arrives during a pass schedules exactly one more pass after it); failures back off;
+ * a periodic resync re-enqueues every key as the safety net. Passes run on virtual threads.
+ */
+public final class ReconcileLoop implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  private final Map<ResourceKind, Reconciler> reconcilers;
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("reconcile-timer").factory());
+  private final Set<ResourceKey> running = new HashSet<>();
+  private final Set<ResourceKey> dirty = new HashSet<>();
+  private final Map<ResourceKey, Integer> failures = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public ReconcileLoop(Map<ResourceKind, Reconciler> reconcilers) {
+    this.reconcilers = Map.copyOf(reconcilers);
+  }
+
+  /** Starts the periodic resync; enqueues every key once right away (adoption after a restart). */
+  public void start(Duration resyncPeriod) {
+    timer.scheduleWithFixedDelay(this::resync, 0, resyncPeriod.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public void enqueue(ResourceKey key) {
+    if (closed) {
+      return;
+    }
+    synchronized (this) {
+      if (running.contains(key)) {
+        dirty.add(key);
+        return;
+      }
+      running.add(key);
+    }
+    workers.execute(() -> runPass(key));
+  }
+
+  private void runPass(ResourceKey key) {
+    Reconciler.Result result;
+    try {
+      result = reconcilers.get(key.kind()).reconcile(key);
+      failures.remove(key);
+    } catch (RuntimeException e) {
+      int n = failures.merge(key, 1, Integer::sum);
+      long delayMs = Math.min(MAX_BACKOFF.toMillis(), 200L << Math.min(n, 8));
+      log.warn("reconcile of {} failed (attempt {}), retrying in {} ms", key, n, delayMs, e);
+      result = Reconciler.requeueAfter(Duration.ofMillis(delayMs));
+    }
+    boolean again;
+    synchronized (this) {
+      again = dirty.remove(key);
+      running.remove(key);
+    }
+    if (again) {
+      enqueue(key);
+    } else if (result instanceof Reconciler.Result.RequeueAfter r && !closed) {
+      timer.schedule(() -> enqueue(key), r.delay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void resync() {
+    for (Reconciler r : reconcilers.values()) {
+      try {
+        r.allKeys().forEach(this::enqueue);
+      } catch (RuntimeException e) {
+        log.warn("resync could not list resources; will try again", e);
+      }
+    }
+  }
+
+  /** True when no pass is running or scheduled to run right now (for tests and shutdown). */
+  public synchronized boolean idle() {
+    return running.isEmpty();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    timer.shutdownNow();
+    workers.shutdown();
+    try {
+      workers.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

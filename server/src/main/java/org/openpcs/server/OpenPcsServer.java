@@ -1,0 +1,206 @@
+package org.openpcs.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.openpcs.api.auth.SigV4Verifier;
+import org.openpcs.control.ClusterAccess;
+import org.openpcs.control.LifecycleReconciler;
+import org.openpcs.control.NoInfrastructureBackend;
+import org.openpcs.control.NodeGroupAccess;
+import org.openpcs.control.QueueAccess;
+import org.openpcs.control.ReconcileLoop;
+import org.openpcs.control.ResourceKey;
+import org.openpcs.domain.Arns;
+import org.openpcs.domain.Cluster;
+import org.openpcs.domain.ComputeNodeGroup;
+import org.openpcs.domain.IdGenerator;
+import org.openpcs.domain.PageTokens;
+import org.openpcs.domain.Queue;
+import org.openpcs.domain.ResourceKind;
+import org.openpcs.server.http.ApiDispatcher;
+import org.openpcs.server.http.HttpFront;
+import org.openpcs.server.keys.AccessKeys;
+import org.openpcs.server.keys.SecretSealer;
+import org.openpcs.server.ops.ApiServices;
+import org.openpcs.server.ops.ClusterOps;
+import org.openpcs.server.ops.IdempotentExecutor;
+import org.openpcs.server.ops.NodeGroupOps;
+import org.openpcs.server.ops.OperationTable;
+import org.openpcs.server.ops.QueueOps;
+import org.openpcs.server.ops.RegistrationOps;
+import org.openpcs.server.ops.TagOps;
+import org.openpcs.store.Store;
+import org.openpcs.store.jdbc.JdbcStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The whole server, wired explicitly in {@link #start}: no container, no reflection. */
+public final class OpenPcsServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OpenPcsServer.class);
+
+  private final Store store;
+  private final ReconcileLoop loop;
+  private final HttpFront front;
+  private final ScheduledExecutorService housekeeping;
+  private final String endpoint;
+  private final Optional<Path> credentials;
+
+  private OpenPcsServer(
+      Store store, ReconcileLoop loop, HttpFront front, ScheduledExecutorService housekeeping, String endpoint, Optional<Path> credentials) {
+    this.store = store;
+    this.loop = loop;
+    this.front = front;
+    this.housekeeping = housekeeping;
+    this.endpoint = endpoint;
+    this.credentials = credentials;
+  }
+
+  public static OpenPcsServer start(ServerConfig config) throws IOException {
+    Files.createDirectories(config.dataDir());
+    Clock clock = Clock.systemUTC();
+    String url = config.databaseUrl() != null ? config.databaseUrl() : JdbcStore.h2FileUrl(config.dataDir());
+    Store store = JdbcStore.open(url, config.databaseUser(), config.databasePassword());
+    try {
+      Identity identity = Identity.resolve(store, config.region(), config.accountId());
+      Arns arns = new Arns("aws", identity.region(), identity.accountId());
+      String pageKeyText = store.inTransaction(tx -> tx.settingIfAbsent("page-token-key", randomKey()));
+      byte[] pageKey = Base64.getDecoder().decode(pageKeyText);
+      SortedSet<String> versions = SlurmVersions.detect(config.extraSchedulerVersions());
+
+      // Controllers. Each kind has a lifecycle reconciler; the backend is where its
+      // infrastructure is made. No kind has real infrastructure yet, so all use the explicit
+      // NoInfrastructureBackend until the Slurm layer replaces them.
+      ReconcileLoop loop =
+          new ReconcileLoop(
+              Map.of(
+                  ResourceKind.CLUSTER,
+                  new LifecycleReconciler<>(store, new ClusterAccess(), new NoInfrastructureBackend<Cluster>(), clock),
+                  ResourceKind.COMPUTE_NODE_GROUP,
+                  new LifecycleReconciler<>(store, new NodeGroupAccess(), new NoInfrastructureBackend<ComputeNodeGroup>(), clock),
+                  ResourceKind.QUEUE,
+                  new LifecycleReconciler<>(store, new QueueAccess(), new NoInfrastructureBackend<Queue>(), clock)));
+
+      ApiServices services =
+          new ApiServices(
+              clock,
+              IdGenerator.secure(),
+              arns,
+              config.quotas(),
+              new PageTokens(pageKey, clock, config.quotas().paginationTokenTtl()),
+              () -> versions,
+              (kind, clusterId, id) -> loop.enqueue(new ResourceKey(kind, clusterId, id)));
+      OperationTable operations =
+          new OperationTable(
+              new ClusterOps(services), new NodeGroupOps(services), new QueueOps(services), new TagOps(services), new RegistrationOps());
+
+      AccessKeys keys = new AccessKeys(store, SecretSealer.open(config.dataDir().resolve("master.key")), clock);
+      ApiDispatcher dispatcher =
+          new ApiDispatcher(
+              new SigV4Verifier(clock, "pcs", keys::secretOf),
+              operations,
+              new IdempotentExecutor(store, config.quotas().idempotencyTtl()),
+              clock,
+              OpenPcsServer::logRequest);
+      HttpFront front = new HttpFront(config.listen(), dispatcher, () -> ready(store));
+      front.start();
+      String endpoint = "http://" + clientHost(config.listen()) + ":" + front.port();
+      Optional<Path> credentials = AdminProfile.ensure(store, keys, config.awsDir(), endpoint, identity.region());
+      loop.start(config.resyncPeriod());
+
+      ScheduledExecutorService housekeeping =
+          Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("housekeeping").factory());
+      Duration ttl = config.quotas().idempotencyTtl();
+      housekeeping.scheduleWithFixedDelay(
+          () -> purgeTokens(store, clock, ttl), 1, Math.max(1, ttl.toMinutes() / 8), TimeUnit.MINUTES);
+
+      log.info(
+          "OpenPCS listening on {} (region {}, account {}); store: {}; Slurm versions: {}",
+          endpoint,
+          identity.region(),
+          identity.accountId(),
+          store.describe(),
+          versions.isEmpty() ? "none found" : String.join(", ", versions));
+      credentials.ifPresent(
+          c -> log.info("administrator credentials: profile '{}' in {} (config beside it)", AdminProfile.PROFILE, c));
+      return new OpenPcsServer(store, loop, front, housekeeping, endpoint, credentials);
+    } catch (RuntimeException | IOException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  public String endpoint() {
+    return endpoint;
+  }
+
+  public int port() {
+    return front.port();
+  }
+
+  public Optional<Path> credentialsFile() {
+    return credentials;
+  }
+
+  private static void logRequest(String requestId, String principal, String op, int status, String error, long nanos) {
+    if (log.isDebugEnabled()) {
+      log.debug("{} {} {} {} {} {}us", requestId, principal, op, status, error == null ? "" : error, nanos / 1000);
+    }
+  }
+
+  private static boolean ready(Store store) {
+    try {
+      store.inTransaction(tx -> tx.setting("region"));
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static void purgeTokens(Store store, Clock clock, Duration ttl) {
+    try {
+      int n = store.inTransaction(tx -> tx.purgeIdempotency(clock.instant().minus(ttl)));
+      if (n > 0) {
+        log.debug("forgot {} expired idempotency records", n);
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not purge expired idempotency records", e);
+    }
+  }
+
+  private static String randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
+
+  /** The address clients should use: a wildcard listen address is reached via loopback. */
+  private static String clientHost(InetSocketAddress listen) {
+    if (listen.getAddress() == null || listen.getAddress().isAnyLocalAddress()) {
+      return "127.0.0.1";
+    }
+    String host = listen.getAddress().getHostAddress();
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  /** Stops taking requests, lets controllers finish their pass, closes the store. */
+  @Override
+  public void close() {
+    front.close();
+    housekeeping.shutdownNow();
+    loop.close();
+    store.close();
+    log.info("OpenPCS stopped");
+  }
+}

@@ -1,0 +1,87 @@
+package org.openpcs.server.cli;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.openpcs.domain.Quotas;
+import org.openpcs.server.OpenPcsServer;
+import org.openpcs.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code openpcs server}: runs the API server in the foreground until SIGTERM/SIGINT. */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the OpenPCS API server in the foreground.")
+public final class ServerCommand implements Callable<Integer> {
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on (default ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1:8080")
+  String listen;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where state, keys and the embedded database live (default $OPENPCS_HOME or ~/.openpcs).")
+  Path dataDir;
+
+  @Option(names = "--database-url", paramLabel = "JDBC_URL", description = "jdbc:postgresql://... selects PostgreSQL; default: embedded H2 in the data dir.")
+  String databaseUrl;
+
+  @Option(names = "--database-user", description = "Database user (PostgreSQL).")
+  String databaseUser;
+
+  @Option(names = "--database-password-env", paramLabel = "VAR", description = "Name of the environment variable holding the database password (keeps it off the command line).")
+  String databasePasswordEnv;
+
+  @Option(names = "--region", description = "Region used in ARNs and the written profile (fixed at first start; default us-east-1).")
+  String region;
+
+  @Option(names = "--account-id", description = "12-digit account id used in ARNs (fixed at first start; default random).")
+  String accountId;
+
+  @Option(names = "--max-clusters", description = "Clusters this server may hold (default ${DEFAULT-VALUE}, as PCS).", defaultValue = "5")
+  int maxClusters;
+
+  @Option(names = "--idempotency-ttl", paramLabel = "DURATION", description = "How long a clientToken is remembered, ISO-8601 (default ${DEFAULT-VALUE}).", defaultValue = "PT8H")
+  Duration idempotencyTtl;
+
+  @Option(names = "--scheduler-versions", split = ",", description = "Slurm versions to accept besides the installed ones (testing only).")
+  List<String> extraVersions = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config = config();
+    OpenPcsServer server = OpenPcsServer.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  ServerConfig config() {
+    int colon = listen.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("--listen takes HOST:PORT, e.g. 127.0.0.1:8080");
+    }
+    String host = listen.substring(0, colon).replace("[", "").replace("]", "");
+    int port = Integer.parseInt(listen.substring(colon + 1));
+    String password = databasePasswordEnv == null ? null : System.getenv(databasePasswordEnv);
+    return new ServerConfig(
+        new InetSocketAddress(host, port),
+        dataDir != null ? dataDir : ServerConfig.defaultDataDir(),
+        databaseUrl,
+        databaseUser,
+        password,
+        region,
+        accountId,
+        Quotas.defaults().withClustersPerServer(maxClusters).withIdempotencyTtl(idempotencyTtl),
+        List.copyOf(extraVersions),
+        Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,129 @@
+package org.openpcs.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.openpcs.api.PcsJson;
+import org.openpcs.api.ServiceModel;
+import org.openpcs.api.ShapeValidator;
+import org.openpcs.api.auth.SigV4Verifier;
+import org.openpcs.api.error.InternalServerException;
+import org.openpcs.api.error.PcsException;
+import org.openpcs.api.error.ValidationException;
+import org.openpcs.api.error.ValidationException.Reason;
+import org.openpcs.server.ops.CallContext;
+import org.openpcs.server.ops.IdempotentExecutor;
+import org.openpcs.server.ops.Operation;
+import org.openpcs.server.ops.OperationTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PCS protocol pipeline, independent of the HTTP library: authenticate (SigV4) → operation from
+ * {@code X-Amz-Target} → content type → parse → model validation → handler in a transaction. Nothing
+ * is written before every check passed. Unexpected failures become InternalServerException with the
+ * request id; the stack trace goes to the log only.
+ */
+public final class ApiDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);
+
+  private final SigV4Verifier verifier;
+  private final OperationTable operations;
+  private final ShapeValidator validator;
+  private final IdempotentExecutor executor;
+  private final Clock clock;
+  private final RequestListener listener;
+
+  /** Observes every completed request (audit log, metrics). */
+  @FunctionalInterface
+  public interface RequestListener {
+    void completed(String requestId, String principal, String operation, int status, String errorType, long nanos);
+  }
+
+  public ApiDispatcher(
+      SigV4Verifier verifier, OperationTable operations, IdempotentExecutor executor, Clock clock, RequestListener listener) {
+    this.verifier = verifier;
+    this.operations = operations;
+    this.validator = new ShapeValidator(ServiceModel.load());
+    this.executor = executor;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  public RawResponse dispatch(RawRequest request) {
+    long start = System.nanoTime();
+    String requestId = UUID.randomUUID().toString();
+    String principal = null;
+    String operation = null;
+    RawResponse response;
+    try {
+      principal = verifier.verify(request.method(), request.rawPath(), request.rawQuery(), request.headers(), request.body());
+      Operation<?> op = operation(request);
+      operation = op.name();
+      response = RawResponse.json(200, requestId, run(op, request, requestId, principal), Map.of());
+    } catch (PcsException e) {
+      response = ErrorWriter.write(e, requestId);
+    } catch (RuntimeException e) {
+      log.error("request {} ({}) failed", requestId, operation, e);
+      response = ErrorWriter.write(new InternalServerException("An internal error occurred (request id " + requestId + ")."), requestId);
+    }
+    String errorType = response.status() == 200 ? null : response.headers().get("x-amzn-ErrorType");
+    listener.completed(requestId, principal, operation, response.status(), errorType, System.nanoTime() - start);
+    return response;
+  }
+
+  private Operation<?> operation(RawRequest request) {
+    String target = request.header("X-Amz-Target");
+    if (!"POST".equals(request.method()) || !"/".equals(request.rawPath())) {
+      throw new ValidationException(Reason.UNKNOWN_OPERATION, "PCS operations are sent as POST / with an X-Amz-Target header.");
+    }
+    if (target == null || !target.startsWith(ServiceModel.TARGET_PREFIX)) {
+      throw new ValidationException(
+          Reason.UNKNOWN_OPERATION,
+          "Missing or unknown X-Amz-Target '" + (target == null ? "" : abbreviate(target)) + "'; expected " + ServiceModel.TARGET_PREFIX + "<Operation>.");
+    }
+    String name = target.substring(ServiceModel.TARGET_PREFIX.length());
+    Operation<?> op =
+        operations.find(name).orElseThrow(() -> new ValidationException(Reason.UNKNOWN_OPERATION, "Unknown operation '" + abbreviate(name) + "'."));
+    String contentType = request.header("Content-Type");
+    if (contentType == null || !contentType.split(";")[0].trim().equalsIgnoreCase(RawResponse.AMZ_JSON)) {
+      throw new ValidationException(
+          Reason.CANNOT_PARSE,
+          "Unsupported Content-Type '" + (contentType == null ? "" : abbreviate(contentType)) + "'; send " + RawResponse.AMZ_JSON + ".");
+    }
+    return op;
+  }
+
+  private <I> String run(Operation<I> op, RawRequest request, String requestId, String principal) {
+    JsonNode json = parse(request.body());
+    validator.check(op.name(), json);
+    I input = PcsJson.fromTree(json, op.inputType());
+    CallContext ctx = new CallContext(requestId, principal, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+    return executor.execute(op, input, json, ctx);
+  }
+
+  private static JsonNode parse(byte[] body) {
+    if (body.length == 0) {
+      return PcsJson.mapper().createObjectNode();
+    }
+    try {
+      JsonNode json = PcsJson.mapper().readTree(body);
+      if (json == null || !json.isObject()) {
+        throw new ValidationException(Reason.CANNOT_PARSE, "The request body must be a JSON object.");
+      }
+      return json;
+    } catch (JsonProcessingException e) {
+      throw new ValidationException(
+          Reason.CANNOT_PARSE, "The request body is not valid JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
+    } catch (java.io.IOException e) {
+      throw new ValidationException(Reason.CANNOT_PARSE, "The request body could not be read.");
+    }
+  }
+
+  private static String abbreviate(String s) {
+    String printable = s.replaceAll("\\p{Cntrl}", "?");
+    return printable.length() > 100 ? printable.substring(0, 100) + "..." : printable;
+  }
+}

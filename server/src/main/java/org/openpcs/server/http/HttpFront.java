@@ -1,0 +1,99 @@
+package org.openpcs.server.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.openpcs.api.error.ValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP listener. The JDK's server is enough for a JSON control-plane API (one handler, small
+ * bodies) and brings no dependency; each exchange runs on its own virtual thread. Besides the PCS
+ * endpoint {@code POST /} it answers {@code GET /health} (the process is up) and {@code GET /ready}
+ * (the store answers).
+ */
+public final class HttpFront implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
+  /** PCS requests are small; anything larger is refused before it is buffered. */
+  static final int MAX_BODY = 1 << 20;
+
+  private final HttpServer server;
+
+  public HttpFront(InetSocketAddress listen, ApiDispatcher dispatcher, BooleanSupplier ready) throws IOException {
+    server = HttpServer.create(listen, 512);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/health", ex -> plain(ex, 200, "ok\n"));
+    server.createContext("/ready", ex -> plain(ex, ready.getAsBoolean() ? 200 : 503, ready.getAsBoolean() ? "ready\n" : "not ready\n"));
+    server.createContext("/", ex -> api(ex, dispatcher));
+  }
+
+  public void start() {
+    server.start();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void api(HttpExchange ex, ApiDispatcher dispatcher) throws IOException {
+    try (ex) {
+      RawResponse response;
+      byte[] body = readBody(ex.getRequestBody());
+      if (body == null) {
+        response =
+            ErrorWriter.write(
+                new ValidationException(ValidationException.Reason.OTHER, "The request body exceeds " + MAX_BODY + " bytes."),
+                java.util.UUID.randomUUID().toString());
+      } else {
+        Map<String, List<String>> headers = new LinkedHashMap<>(ex.getRequestHeaders());
+        RawRequest request =
+            new RawRequest(
+                ex.getRequestMethod(),
+                ex.getRequestURI().getRawPath(),
+                ex.getRequestURI().getRawQuery(),
+                headers,
+                body,
+                String.valueOf(ex.getRemoteAddress()));
+        response = dispatcher.dispatch(request);
+      }
+      response.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+      ex.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(response.body());
+      }
+    } catch (IOException e) {
+      log.debug("client went away: {}", e.toString());
+    }
+  }
+
+  /** The body, or null when it is larger than {@link #MAX_BODY}. */
+  private static byte[] readBody(InputStream in) throws IOException {
+    byte[] data = in.readNBytes(MAX_BODY + 1);
+    return data.length > MAX_BODY ? null : data;
+  }
+
+  private static void plain(HttpExchange ex, int status, String text) throws IOException {
+    try (ex) {
+      byte[] b = text.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+      ex.sendResponseHeaders(status, b.length);
+      ex.getResponseBody().write(b);
+    }
+  }
+
+  /** Stops accepting, lets in-flight requests finish for up to a second. */
+  @Override
+  public void close() {
+    server.stop(1);
+  }
+}

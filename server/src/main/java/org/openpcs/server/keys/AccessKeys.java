@@ -1,0 +1,84 @@
+package org.openpcs.server.keys;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.openpcs.api.auth.SigV4;
+import org.openpcs.domain.AccessKey;
+import org.openpcs.store.Store;
+
+/**
+ * Issues and looks up API access keys. Ids look like AWS's ({@code AKIA} + 16 of A–Z2–7) so tools
+ * that sanity-check key formats accept them; secrets are 40 random characters, stored sealed.
+ */
+public final class AccessKeys {
+  private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  private static final String SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  private final Store store;
+  private final SecretSealer sealer;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  /**
+   * Unsealed secrets by key id, kept briefly: keys may be deleted by another process ({@code openpcs
+   * keys delete}), and a deleted key must stop working within seconds.
+   */
+  private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+  private static final java.time.Duration CACHE_TTL = java.time.Duration.ofSeconds(5);
+
+  private record Cached(String secret, java.time.Instant until) {}
+
+  public AccessKeys(Store store, SecretSealer sealer, Clock clock) {
+    this.store = store;
+    this.sealer = sealer;
+    this.clock = clock;
+  }
+
+  public SigV4.Credentials create(String description, boolean admin) {
+    String id = "AKIA" + random(ID_ALPHABET, 16);
+    String secret = random(SECRET_ALPHABET, 40);
+    store.inTransaction(
+        tx -> {
+          tx.insertAccessKey(new AccessKey(id, sealer.seal(secret), description, admin, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+          return null;
+        });
+    return new SigV4.Credentials(id, secret);
+  }
+
+  /** The secret of an existing key, for signature verification. */
+  public Optional<String> secretOf(String accessKeyId) {
+    Cached cached = cache.get(accessKeyId);
+    if (cached != null && clock.instant().isBefore(cached.until())) {
+      return Optional.of(cached.secret());
+    }
+    Optional<String> secret =
+        store.inTransaction(tx -> tx.findAccessKey(accessKeyId)).map(k -> sealer.unseal(k.sealedSecret()));
+    secret.ifPresentOrElse(
+        s -> cache.put(accessKeyId, new Cached(s, clock.instant().plus(CACHE_TTL))),
+        () -> cache.remove(accessKeyId));
+    return secret;
+  }
+
+  public List<AccessKey> list() {
+    return store.inTransaction(tx -> tx.allAccessKeys());
+  }
+
+  public boolean delete(String accessKeyId) {
+    cache.remove(accessKeyId);
+    return store.inTransaction(tx -> tx.deleteAccessKey(accessKeyId));
+  }
+
+  public boolean anyAdmin() {
+    return list().stream().anyMatch(AccessKey::admin);
+  }
+
+  private String random(String alphabet, int n) {
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,66 @@
+package org.openpcs.server.ops;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.openpcs.api.model.CreateClusterRequest;
+import org.openpcs.api.model.CreateComputeNodeGroupRequest;
+import org.openpcs.api.model.CreateQueueRequest;
+import org.openpcs.api.model.DeleteClusterRequest;
+import org.openpcs.api.model.DeleteComputeNodeGroupRequest;
+import org.openpcs.api.model.DeleteQueueRequest;
+import org.openpcs.api.model.GetClusterRequest;
+import org.openpcs.api.model.GetComputeNodeGroupRequest;
+import org.openpcs.api.model.GetQueueRequest;
+import org.openpcs.api.model.ListClustersRequest;
+import org.openpcs.api.model.ListComputeNodeGroupsRequest;
+import org.openpcs.api.model.ListQueuesRequest;
+import org.openpcs.api.model.ListTagsForResourceRequest;
+import org.openpcs.api.model.RegisterComputeNodeGroupInstanceRequest;
+import org.openpcs.api.model.TagResourceRequest;
+import org.openpcs.api.model.UntagResourceRequest;
+import org.openpcs.api.model.UpdateClusterRequest;
+import org.openpcs.api.model.UpdateComputeNodeGroupRequest;
+import org.openpcs.api.model.UpdateQueueRequest;
+
+/**
+ * Every PCS operation and its handler, in one list. Adding an operation: add its line here, a
+ * handler method in the resource's *Ops class, and a test in the SDK suite (see docs/adding-an-operation.md).
+ */
+public final class OperationTable {
+  private final Map<String, Operation<?>> operations = new LinkedHashMap<>();
+
+  public OperationTable(ClusterOps clusters, NodeGroupOps groups, QueueOps queues, TagOps tags, RegistrationOps registration) {
+    add("CreateCluster", CreateClusterRequest.class, true, clusters::create);
+    add("GetCluster", GetClusterRequest.class, false, clusters::get);
+    add("ListClusters", ListClustersRequest.class, false, clusters::list);
+    add("UpdateCluster", UpdateClusterRequest.class, true, clusters::update);
+    add("DeleteCluster", DeleteClusterRequest.class, true, clusters::delete);
+    add("CreateComputeNodeGroup", CreateComputeNodeGroupRequest.class, true, groups::create);
+    add("GetComputeNodeGroup", GetComputeNodeGroupRequest.class, false, groups::get);
+    add("ListComputeNodeGroups", ListComputeNodeGroupsRequest.class, false, groups::list);
+    add("UpdateComputeNodeGroup", UpdateComputeNodeGroupRequest.class, true, groups::update);
+    add("DeleteComputeNodeGroup", DeleteComputeNodeGroupRequest.class, true, groups::delete);
+    add("CreateQueue", CreateQueueRequest.class, true, queues::create);
+    add("GetQueue", GetQueueRequest.class, false, queues::get);
+    add("ListQueues", ListQueuesRequest.class, false, queues::list);
+    add("UpdateQueue", UpdateQueueRequest.class, true, queues::update);
+    add("DeleteQueue", DeleteQueueRequest.class, true, queues::delete);
+    add("RegisterComputeNodeGroupInstance", RegisterComputeNodeGroupInstanceRequest.class, false, registration::register);
+    add("TagResource", TagResourceRequest.class, false, tags::tag);
+    add("UntagResource", UntagResourceRequest.class, false, tags::untag);
+    add("ListTagsForResource", ListTagsForResourceRequest.class, false, tags::list);
+  }
+
+  private <I> void add(String name, Class<I> type, boolean idempotent, Operation.Handler<I> handler) {
+    operations.put(name, new Operation<>(name, type, idempotent, handler));
+  }
+
+  public Optional<Operation<?>> find(String name) {
+    return Optional.ofNullable(operations.get(name));
+  }
+
+  public Iterable<String> names() {
+    return operations.keySet();
+  }
+}

@@ -1,0 +1,143 @@
+package org.openpcs.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.function.Function;
+import org.flywaydb.core.Flyway;
+import org.openpcs.store.Store;
+import org.openpcs.store.StoreTx;
+import org.openpcs.store.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store on H2 or PostgreSQL: a small connection pool, schema migrations at open, and one
+ * connection per transaction (READ COMMITTED; optimistic versions and explicit row locks do the
+ * rest).
+ */
+public final class JdbcStore implements Store {
+  private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
+  // Transactions are short; more connections than this would only queue inside the database.
+  private static final int POOL_SIZE = 8;
+
+  private final HikariDataSource pool;
+  private final String description;
+
+  private JdbcStore(HikariDataSource pool, String description) {
+    this.pool = pool;
+    this.description = description;
+  }
+
+  /**
+   * Connects and migrates the schema to the newest version. {@code jdbcUrl} starts with {@code
+   * jdbc:h2:} (settings the store needs are appended unless present) or {@code jdbc:postgresql:};
+   * anything else is an {@link IllegalArgumentException}.
+   *
+   * @throws StoreUnavailableException when the database cannot be reached or migrated
+   */
+  public static JdbcStore open(String jdbcUrl, String user, String password) {
+    JdbcUrl url = JdbcUrl.parse(jdbcUrl);
+    HikariDataSource pool = openPool(url, user, password);
+    try {
+      // Flyway gets its own plain connections: the pool's are non-autocommit by design.
+      Flyway.configure(JdbcStore.class.getClassLoader())
+          .dataSource(url.url(), user, password)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw new StoreUnavailableException("cannot migrate the schema of " + url.description(), e);
+    }
+    return new JdbcStore(pool, url.description());
+  }
+
+  /** The default embedded database URL for a data directory (file {@code openpcs.mv.db}). */
+  public static String h2FileUrl(Path dataDir) {
+    return JdbcUrl.h2File(dataDir);
+  }
+
+  private static HikariDataSource openPool(JdbcUrl url, String user, String password) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("openpcs-store");
+    config.setJdbcUrl(url.url());
+    config.setDriverClassName(url.driverClass());
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMinimumIdle(1);
+    config.setAutoCommit(false);
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException("cannot connect to " + url.description(), e);
+    }
+  }
+
+  @Override
+  public <T> T inTransaction(Function<StoreTx, T> work) {
+    Objects.requireNonNull(work, "work");
+    Connection connection = connect();
+    Sql sql = new Sql(connection);
+    try {
+      T result = work.apply(new JdbcStoreTx(sql));
+      sql.end();
+      commit(connection);
+      return result;
+    } catch (Throwable failure) {
+      sql.end();
+      rollback(connection, failure);
+      throw failure;
+    } finally {
+      close(connection);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  private Connection connect() {
+    try {
+      return pool.getConnection();
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("no connection to " + description, e);
+    }
+  }
+
+  private static void commit(Connection connection) {
+    try {
+      connection.commit();
+    } catch (SQLException e) {
+      throw Sql.unavailable("COMMIT", e);
+    }
+  }
+
+  private static void rollback(Connection connection, Throwable failure) {
+    try {
+      connection.rollback();
+    } catch (SQLException | RuntimeException e) {
+      // The original failure is what the caller must see; the pool discards a broken connection.
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static void close(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.warn("closing a store connection failed", e);
+    }
+  }
+}
