@@ -81,7 +81,8 @@ final class CredentialResolver {
     } else {
       throw CliFailure.config(noCredentialsMessage(profileName));
     }
-    return new Target(parseEndpoint(endpoint, endpointFlag != null), region, creds, profileName, source);
+    return new Target(
+        parseEndpoint(endpoint, endpointFlag != null), region, creds, profileName, source);
   }
 
   private String noCredentialsMessage(String profileName) {
@@ -118,7 +119,13 @@ final class CredentialResolver {
       return AwsProfiles.read(credentials, config, name);
     } catch (java.io.UncheckedIOException e) {
       throw CliFailure.config(
-          "Unable to read profile " + name + " from " + credentials + " or " + config + ": "
+          "Unable to read profile "
+              + name
+              + " from "
+              + credentials
+              + " or "
+              + config
+              + ": "
               + e.getCause().getMessage());
     }
   }
@@ -157,7 +164,8 @@ final class CredentialResolver {
     try {
       URI uri = new URI(value.strip());
       if (uri.getScheme() == null
-          || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))
+          || !(uri.getScheme().equalsIgnoreCase("http")
+              || uri.getScheme().equalsIgnoreCase("https"))
           || uri.getHost() == null) {
         throw CliFailure.param(
             "Bad value for "

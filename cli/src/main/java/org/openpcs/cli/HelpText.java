@@ -49,7 +49,8 @@ final class HelpText {
     if (t == null) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.of(t.length() > MAX_TEMPLATE ? t.substring(0, MAX_TEMPLATE) + "…" : t);
+    return java.util.Optional.of(
+        t.length() > MAX_TEMPLATE ? t.substring(0, MAX_TEMPLATE) + "…" : t);
   }
 
   private static String fields(ServiceModel model, Shape shape, int depth) {

@@ -6,7 +6,9 @@ import java.util.Locale;
 final class Names {
   private Names() {}
 
-  /** {@code ListTagsForResource} → {@code list-tags-for-resource}, {@code amiId} → {@code ami-id}. */
+  /**
+   * {@code ListTagsForResource} → {@code list-tags-for-resource}, {@code amiId} → {@code ami-id}.
+   */
   static String kebab(String camel) {
     String s = camel.replaceAll("(.)([A-Z][a-z]+)", "$1-$2");
     return s.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);

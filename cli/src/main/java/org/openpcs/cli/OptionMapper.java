@@ -51,7 +51,9 @@ final class OptionMapper {
       case "boolean" -> Kind.BOOLEAN;
       case "structure", "map", "union", "document" -> Kind.COMPLEX;
       case "list", "set" ->
-          isComplex(model.shape(shape.listMember().target())) ? Kind.COMPLEX_LIST : Kind.SCALAR_LIST;
+          isComplex(model.shape(shape.listMember().target()))
+              ? Kind.COMPLEX_LIST
+              : Kind.SCALAR_LIST;
       default -> Kind.SCALAR;
     };
   }
@@ -105,8 +107,8 @@ final class OptionMapper {
   private List<String> resolveAll(Object parsed, ParamFiles files) {
     return ((List<?>) parsed)
         .stream()
-        .map(v -> files.resolve(String.valueOf(v), optionName()))
-        .collect(Collectors.toList());
+            .map(v -> files.resolve(String.valueOf(v), optionName()))
+            .collect(Collectors.toList());
   }
 
   private JsonNode list(List<String> values) {
@@ -143,8 +145,7 @@ final class OptionMapper {
     try {
       return new ShapeCoercer(model).coerce(target, ShorthandParser.parse(text));
     } catch (ShorthandParser.ShorthandException e) {
-      throw CliFailure.param(
-          "Error parsing parameter '" + optionName() + "': " + e.getMessage());
+      throw CliFailure.param("Error parsing parameter '" + optionName() + "': " + e.getMessage());
     }
   }
 

@@ -100,7 +100,10 @@ final class Paginator {
       }
       JsonNode page = caller.call(req);
       if (rest == null) {
-        rest = page.isObject() ? ((ObjectNode) page).deepCopy() : JsonNodeFactory.instance.objectNode();
+        rest =
+            page.isObject()
+                ? ((ObjectNode) page).deepCopy()
+                : JsonNodeFactory.instance.objectNode();
         rest.remove(List.of(config.items(), config.outputToken()));
       }
       List<JsonNode> pageItems = new ArrayList<>();

@@ -10,8 +10,8 @@ import org.openpcs.api.ServiceModel.Shape;
 
 /**
  * The client-side checks botocore makes before sending: required members, unknown members and JSON
- * types, with botocore's wording ("Missing required parameter in scheduler: \"version\"").
- * Lengths, patterns and ranges are left to the server, which knows the whole contract.
+ * types, with botocore's wording ("Missing required parameter in scheduler: \"version\""). Lengths,
+ * patterns and ranges are left to the server, which knows the whole contract.
  */
 final class ParamValidator {
   private final ServiceModel model;

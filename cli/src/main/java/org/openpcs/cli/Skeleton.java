@@ -11,8 +11,8 @@ import org.openpcs.api.ServiceModel.Shape;
 /**
  * {@code --generate-cli-skeleton}: a template of a shape with every member present, using
  * botocore's placeholders ({@code ""}, 0, {@code true}, the first enum value, one list item, a
- * {@code KeyName} map entry), so that the output can be edited and fed back with
- * {@code --cli-input-json}.
+ * {@code KeyName} map entry), so that the output can be edited and fed back with {@code
+ * --cli-input-json}.
  */
 final class Skeleton {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -38,17 +38,14 @@ final class Skeleton {
       return switch (shape.type()) {
         case "structure", "union" -> {
           ObjectNode o = JSON.objectNode();
-          shape
-              .members()
-              .forEach((name, m) -> o.set(name, generate(model.shape(m.target()))));
+          shape.members().forEach((name, m) -> o.set(name, generate(model.shape(m.target()))));
           yield o;
         }
         case "list", "set" ->
             JSON.arrayNode().add(generate(model.shape(shape.listMember().target())));
         case "map" ->
             JSON.objectNode().set("KeyName", generate(model.shape(shape.mapValue().target())));
-        case "enum" ->
-            JSON.textNode(shape.enumValues().isEmpty() ? "" : shape.enumValues().get(0));
+        case "enum" -> JSON.textNode(shape.enumValues().isEmpty() ? "" : shape.enumValues().get(0));
         case "integer", "long", "short", "byte", "intEnum", "bigInteger" -> JSON.numberNode(0);
         case "float", "double", "bigDecimal" -> JSON.numberNode(0.0);
         case "boolean" -> JSON.booleanNode(true);

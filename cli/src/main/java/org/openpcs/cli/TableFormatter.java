@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * {@code --output table}, a port of awscli's {@code TableFormatter} and {@code MultiTable}: a titled
- * box per object (scalar keys as column headers, sorted) and, one level deeper and framed by an
- * extra {@code |}, a box per nested list or object. All boxes share one width so the borders line
- * up. awscli's switch to a vertical layout on narrow terminals is left out: output here is the same
- * wherever it goes.
+ * {@code --output table}, a port of awscli's {@code TableFormatter} and {@code MultiTable}: a
+ * titled box per object (scalar keys as column headers, sorted) and, one level deeper and framed by
+ * an extra {@code |}, a box per nested list or object. All boxes share one width so the borders
+ * line up. awscli's switch to a vertical layout on narrow terminals is left out: output here is the
+ * same wherever it goes.
  */
 final class TableFormatter {
   private final List<Section> sections = new ArrayList<>();

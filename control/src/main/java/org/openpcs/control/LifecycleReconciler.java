@@ -55,7 +55,7 @@ public final class LifecycleReconciler<T> implements Reconciler {
   private Result converge(T resource, ResourceStatus status) {
     Outcome outcome = backend.converge(resource);
     return switch (outcome) {
-      case Outcome.Ready ready -> write(access.observed(resource, ResourceStatus.ACTIVE, List.of(), ready.endpoints(), clock.instant()));
+      case Outcome.Ready ready -> write(access.observed(resource, ResourceStatus.ACTIVE, List.of(), ready.endpoints(), now()));
       case Outcome.InProgress p -> Reconciler.requeueAfter(p.recheck());
       case Outcome.Failed f ->
           write(
@@ -64,7 +64,7 @@ public final class LifecycleReconciler<T> implements Reconciler {
                   status == ResourceStatus.CREATING ? ResourceStatus.CREATE_FAILED : ResourceStatus.UPDATE_FAILED,
                   f.errors(),
                   null,
-                  clock.instant()));
+                  now()));
     };
   }
 
@@ -80,7 +80,7 @@ public final class LifecycleReconciler<T> implements Reconciler {
         yield DONE;
       }
       case Outcome.InProgress p -> Reconciler.requeueAfter(p.recheck());
-      case Outcome.Failed f -> write(access.observed(resource, ResourceStatus.DELETE_FAILED, f.errors(), null, clock.instant()));
+      case Outcome.Failed f -> write(access.observed(resource, ResourceStatus.DELETE_FAILED, f.errors(), null, now()));
     };
   }
 
@@ -91,6 +91,11 @@ public final class LifecycleReconciler<T> implements Reconciler {
           return null;
         });
     return DONE;
+  }
+
+  /** Microsecond timestamps, as the API writes them, so every store and SDK round-trips them. */
+  private java.time.Instant now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
   }
 
   @Override

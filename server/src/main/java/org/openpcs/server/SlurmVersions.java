@@ -13,13 +13,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Finds the Slurm versions installed on this host by asking the binaries ({@code slurmctld -V}). */
-final class SlurmVersions {
+public final class SlurmVersions {
   private static final Pattern VERSION = Pattern.compile("slurm[- ]?(?:wlm )?(\\d+)\\.(\\d+)");
 
   private SlurmVersions() {}
 
   /** Major.minor versions found, plus the extra ones configured. */
-  static SortedSet<String> detect(List<String> extra) {
+  public static SortedSet<String> detect(List<String> extra) {
     SortedSet<String> versions = new TreeSet<>(extra);
     for (String dir : List.of("/usr/sbin", "/usr/local/sbin", "/opt/slurm/sbin")) {
       Path bin = Path.of(dir, "slurmctld");

@@ -17,8 +17,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -245,38 +247,42 @@ public abstract class StoreContract {
     CountDownLatch secondRead = new CountDownLatch(1);
     CountDownLatch firstCommitted = new CountDownLatch(1);
 
-    CompletableFuture<Cluster> first =
-        CompletableFuture.supplyAsync(
-            () -> {
-              Cluster written =
+    Cluster winner;
+    // Two threads of our own: the common pool may have a single thread on a small machine.
+    try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+      Future<Cluster> first =
+          threads.submit(
+              () -> {
+                Cluster written =
+                    tx(
+                        t -> {
+                          Cluster seen = t.findCluster(cluster.id()).orElseThrow();
+                          firstRead.countDown();
+                          await(secondRead);
+                          return t.updateCluster(
+                              seen.withStatus(ResourceStatus.ACTIVE, List.of(), LATER));
+                        });
+                firstCommitted.countDown();
+                return written;
+              });
+      Future<Cluster> second =
+          threads.submit(
+              () ->
                   tx(
                       t -> {
+                        await(firstRead);
                         Cluster seen = t.findCluster(cluster.id()).orElseThrow();
-                        firstRead.countDown();
-                        await(secondRead);
+                        secondRead.countDown();
+                        await(firstCommitted);
                         return t.updateCluster(
-                            seen.withStatus(ResourceStatus.ACTIVE, List.of(), LATER));
-                      });
-              firstCommitted.countDown();
-              return written;
-            });
-    CompletableFuture<Cluster> second =
-        CompletableFuture.supplyAsync(
-            () ->
-                tx(
-                    t -> {
-                      await(firstRead);
-                      Cluster seen = t.findCluster(cluster.id()).orElseThrow();
-                      secondRead.countDown();
-                      await(firstCommitted);
-                      return t.updateCluster(
-                          seen.withStatus(ResourceStatus.UPDATE_FAILED, List.of(), LATER));
-                    }));
+                            seen.withStatus(ResourceStatus.UPDATE_FAILED, List.of(), LATER));
+                      }));
 
-    Cluster winner = first.get(1, TimeUnit.MINUTES);
-    assertThatThrownBy(() -> second.get(1, TimeUnit.MINUTES))
-        .cause()
-        .isInstanceOf(StaleVersionException.class);
+      winner = first.get(1, TimeUnit.MINUTES);
+      assertThatThrownBy(() -> second.get(1, TimeUnit.MINUTES))
+          .cause()
+          .isInstanceOf(StaleVersionException.class);
+    }
     assertThat(tx((StoreTx t) -> t.findCluster(cluster.id()))).contains(winner);
     assertThat(winner.version()).isEqualTo(cluster.version() + 1);
   }

@@ -1,0 +1,147 @@
+package org.openpcs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.openpcs.api.PcsJson;
+import org.openpcs.api.auth.SigV4;
+import org.openpcs.api.client.AwsProfiles;
+import org.openpcs.api.client.PcsHttpClient;
+import org.openpcs.domain.Quotas;
+import org.openpcs.server.OpenPcsServer;
+import org.openpcs.server.ServerConfig;
+import org.openpcs.server.SlurmVersions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code openpcs quickstart}: starts a server with embedded defaults in a scratch data dir, creates a
+ * cluster, a compute node group and a queue through the public API, shows them, and removes them
+ * again in PCS's delete order. Each step prints as it happens.
+ */
+@Command(name = "quickstart", mixinStandardHelpOptions = true, description = "Start a server, create a cluster, node group and queue, then clean up.")
+public final class QuickstartCommand implements Callable<Integer> {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @Option(names = "--keep", description = "Leave the server running with the resources until Ctrl-C.")
+  boolean keep;
+
+  @Option(names = "--data-dir", description = "Data dir to use (default: a new temporary one).")
+  Path dataDir;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = dataDir != null ? dataDir : Files.createTempDirectory("openpcs-quickstart");
+    // Nothing in this tour starts Slurm daemons yet, so it also runs where Slurm is not installed.
+    java.util.SortedSet<String> installed = SlurmVersions.detect(List.of());
+    String version = installed.isEmpty() ? "24.11" : installed.last();
+    List<String> versions = List.of(version);
+    step("starting an OpenPCS server (embedded H2 store in " + dir + ")");
+    ServerConfig config =
+        new ServerConfig(new InetSocketAddress("127.0.0.1", 0), dir, null, null, null, null, null, Quotas.defaults(), versions, Duration.ofSeconds(1));
+    try (OpenPcsServer server = OpenPcsServer.start(config)) {
+      AwsProfiles.Profile p = AwsProfiles.read(dir.resolve("aws/credentials"), dir.resolve("aws/config"), "openpcs").orElseThrow();
+      PcsHttpClient pcs = new PcsHttpClient(URI.create(server.endpoint()), new SigV4.Credentials(p.accessKeyId(), p.secretAccessKey()), p.region());
+      step("server is up at " + server.endpoint() + "; credentials in profile 'openpcs' under " + dir.resolve("aws"));
+
+      JsonNode cluster =
+          pcs.call(
+              "CreateCluster",
+              json("{\"clusterName\":\"quickstart\",\"scheduler\":{\"type\":\"SLURM\",\"version\":\"" + version + "\"},\"size\":\"SMALL\","
+                  + "\"networking\":{\"subnetIds\":[\"subnet-0123456789abcdef0\"]},\"slurmConfiguration\":{\"scaleDownIdleTimeInSeconds\":60},\"tags\":{\"project\":\"quickstart\"}}"))
+              .get("cluster");
+      step("CreateCluster quickstart -> " + cluster.get("id").asText() + " (" + cluster.get("status").asText() + ")");
+      await(pcs, "GetCluster", json("{\"clusterIdentifier\":\"quickstart\"}"), "cluster");
+
+      JsonNode group =
+          pcs.call(
+              "CreateComputeNodeGroup",
+              json("{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupName\":\"compute\",\"subnetIds\":[\"subnet-0123456789abcdef0\"],"
+                  + "\"customLaunchTemplate\":{\"id\":\"lt-0123456789abcdef0\",\"version\":\"1\"},\"iamInstanceProfileArn\":\"arn:aws:iam::123456789012:instance-profile/AWSPCS-quickstart\","
+                  + "\"scalingConfiguration\":{\"minInstanceCount\":0,\"maxInstanceCount\":4},\"instanceConfigs\":[{\"instanceType\":\"c5.large\"}]}"))
+              .get("computeNodeGroup");
+      step("CreateComputeNodeGroup compute (0..4 x c5.large) -> " + group.get("id").asText());
+      await(pcs, "GetComputeNodeGroup", json("{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"), "computeNodeGroup");
+
+      JsonNode queue =
+          pcs.call(
+              "CreateQueue",
+              json("{\"clusterIdentifier\":\"quickstart\",\"queueName\":\"batch\",\"computeNodeGroupConfigurations\":[{\"computeNodeGroupId\":\"" + group.get("id").asText() + "\"}]}"))
+              .get("queue");
+      step("CreateQueue batch -> " + queue.get("id").asText());
+      await(pcs, "GetQueue", json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"), "queue");
+
+      out.println(PcsJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(pcs.call("GetCluster", json("{\"clusterIdentifier\":\"quickstart\"}"))));
+      if (keep) {
+        step("resources are up; use e.g. AWS_SHARED_CREDENTIALS_FILE=" + dir.resolve("aws/credentials") + " AWS_CONFIG_FILE=" + dir.resolve("aws/config")
+            + " AWS_PROFILE=openpcs ./openpcs list-clusters ; Ctrl-C stops");
+        Thread.currentThread().join();
+      }
+      pcs.call("DeleteQueue", json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"));
+      awaitGone(pcs, "GetQueue", json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"));
+      step("DeleteQueue batch -> gone");
+      pcs.call("DeleteComputeNodeGroup", json("{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"));
+      awaitGone(pcs, "GetComputeNodeGroup", json("{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"));
+      step("DeleteComputeNodeGroup compute -> gone");
+      pcs.call("DeleteCluster", json("{\"clusterIdentifier\":\"quickstart\"}"));
+      awaitGone(pcs, "GetCluster", json("{\"clusterIdentifier\":\"quickstart\"}"));
+      step("DeleteCluster quickstart -> gone");
+      step("done");
+    }
+    return 0;
+  }
+
+  private JsonNode await(PcsHttpClient pcs, String op, ObjectNode request, String member) throws InterruptedException {
+    Instant deadline = Instant.now().plus(WAIT);
+    while (true) {
+      JsonNode r = pcs.call(op, request).get(member);
+      String status = r.get("status").asText();
+      if (status.equals("ACTIVE")) {
+        step("  " + r.get("name").asText() + " is ACTIVE");
+        return r;
+      }
+      if (status.endsWith("FAILED") || Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(r.get("name").asText() + " is " + status + ": " + r.get("errorInfo"));
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private void awaitGone(PcsHttpClient pcs, String op, ObjectNode request) throws InterruptedException {
+    Instant deadline = Instant.now().plus(WAIT);
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        pcs.call(op, request);
+      } catch (org.openpcs.api.client.PcsClientException e) {
+        if (e.errorType().equals("ResourceNotFoundException")) {
+          return;
+        }
+        throw e;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(op + " still finds the resource after " + WAIT.toSeconds() + " s");
+  }
+
+  private void step(String message) {
+    out.println("[quickstart] " + message);
+  }
+
+  private static ObjectNode json(String text) {
+    try {
+      return (ObjectNode) PcsJson.mapper().readTree(text);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}
