@@ -27,6 +27,18 @@ public record CliEnvironment(Map<String, String> variables, Path home) {
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
   }
 
+  /**
+   * The width table output must fit: {@code $COLUMNS}, else 80, which is what awscli assumes when
+   * it cannot ask the terminal (and Java cannot ask it).
+   */
+  public int terminalWidth() {
+    try {
+      return get("COLUMNS").map(String::strip).map(Integer::parseInt).filter(w -> w > 0).orElse(80);
+    } catch (NumberFormatException e) {
+      return 80;
+    }
+  }
+
   /** {@code $OPENPCS_HOME}, else {@code ~/.openpcs}: where the server writes the CLI profile. */
   public Path openpcsHome() {
     return get("OPENPCS_HOME").map(Path::of).orElse(home.resolve(".openpcs"));

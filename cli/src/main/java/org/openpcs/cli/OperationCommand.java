@@ -51,6 +51,8 @@ final class OperationCommand implements Callable<Integer> {
     // Model documentation is free text: no ${...} variables or format specifiers in it.
     spec.interpolateVariables(false);
     spec.usageMessage().sortOptions(false);
+    // The AWS CLI lets a later --opt replace an earlier one (handy after an alias or in scripts).
+    spec.parser().overwrittenOptionsAllowed(true);
     op.traits()
         .documentation()
         .map(d -> Docs.escapeForPicocli(Docs.summary(d, 3)))
@@ -97,8 +99,10 @@ final class OperationCommand implements Callable<Integer> {
       CommonOptions.Values o = common.read(pr, env);
       debug = o.debug();
       if (o.skeleton() != null) {
-        String shape = o.skeleton().equals("output") ? op.outputShape() : op.inputShape();
-        out.print(OutputFormatter.json(new Skeleton(model).of(shape)) + "\n");
+        boolean output = o.skeleton().equals("output");
+        Skeleton skeleton = new Skeleton(model, output);
+        out.print(OutputFormatter.json(skeleton.of(output ? op.outputShape() : op.inputShape())));
+        out.print("\n");
         return 0;
       }
       ObjectNode body =
@@ -109,8 +113,9 @@ final class OperationCommand implements Callable<Integer> {
         throw CliFailure.param("Parameter validation failed:\n" + String.join("\n", problems));
       }
       target = new CredentialResolver(env).resolve(o.endpointUrl(), o.region(), o.profile());
-      JsonNode result = invoke(target, body, o, err);
-      out.print(OutputFormatter.format(o.output(), op.name(), result));
+      JsonNode result =
+          new ResponseOrder(model).apply(op.outputShape(), invoke(target, body, o, err));
+      out.print(OutputFormatter.format(o.output(), op.name(), result, env.terminalWidth()));
       return 0;
     } catch (CliFailure f) {
       err.print(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.util.List;
 
@@ -36,15 +37,26 @@ final class OutputFormatter {
    * The text to print for a response, ending in a newline, or "" when there is nothing to show: the
    * AWS CLI prints nothing at all for an empty response such as DeleteCluster's {@code {}}.
    */
-  static String format(String format, String operationName, JsonNode response) {
+  static String format(String format, String operationName, JsonNode response, int width) {
     if (response == null || response.isMissingNode() || isEmptyObject(response)) {
       return "";
     }
     return switch (format) {
-      case "table" -> TableFormatter.format(operationName, response);
-      case "text" -> TextFormatter.format(response);
+      case "table" -> TableFormatter.format(operationName, response, width);
+      case "text" -> text(response);
       default -> json(response) + "\n";
     };
+  }
+
+  // awscli prints the resume token of a paginated listing as its own NEXTTOKEN line at the end.
+  private static String text(JsonNode response) {
+    JsonNode token = response.get(Paginator.NEXT_TOKEN);
+    if (token == null || !response.isObject()) {
+      return TextFormatter.format(response);
+    }
+    ObjectNode rest = ((ObjectNode) response).deepCopy();
+    rest.remove(Paginator.NEXT_TOKEN);
+    return TextFormatter.format(rest) + "NEXTTOKEN\t" + token.asText() + "\n";
   }
 
   static String json(JsonNode node) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,6 +24,9 @@ import org.openpcs.api.ServiceModel;
 final class Paginator {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String TRUNCATE = "boto_truncate_amount";
+
+  /** The output member holding the resume token, named as in the AWS CLI. */
+  static final String NEXT_TOKEN = "NextToken";
 
   /** The model's {@code smithy.api#paginated} trait of one operation. */
   record Config(String inputToken, String outputToken, String items, String pageSize) {
@@ -64,13 +68,14 @@ final class Paginator {
       return new Resume(startingToken, 0);
     }
 
+    /** Written as Python's json.dumps writes it, so tokens are byte-identical to the AWS CLI's. */
     String encode() {
-      ObjectNode t = JsonNodeFactory.instance.objectNode();
-      t.put("nextToken", serviceToken);
-      if (skip > 0) {
-        t.put(TRUNCATE, skip);
-      }
-      return Base64.getEncoder().encodeToString(t.toString().getBytes(StandardCharsets.UTF_8));
+      String json =
+          "{\"nextToken\": "
+              + (serviceToken == null ? "null" : TextNode.valueOf(serviceToken).toString())
+              + (skip > 0 ? ", \"" + TRUNCATE + "\": " + skip : "")
+              + "}";
+      return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -89,6 +94,7 @@ final class Paginator {
     ArrayNode items = JsonNodeFactory.instance.arrayNode();
     ObjectNode rest = null;
     String resume = null;
+    boolean sawItems = false;
     Set<String> seen = new HashSet<>();
     while (true) {
       ObjectNode req = request.deepCopy();
@@ -106,6 +112,7 @@ final class Paginator {
                 : JsonNodeFactory.instance.objectNode();
         rest.remove(List.of(config.items(), config.outputToken()));
       }
+      sawItems |= page.has(config.items());
       List<JsonNode> pageItems = new ArrayList<>();
       page.path(config.items()).forEach(pageItems::add);
       JsonNode nextNode = page.path(config.outputToken());
@@ -133,10 +140,12 @@ final class Paginator {
       token = next;
     }
     ObjectNode result = JsonNodeFactory.instance.objectNode();
-    result.set(config.items(), items);
+    if (sawItems || !items.isEmpty()) {
+      result.set(config.items(), items); // botocore shows the list only if a page had it
+    }
     result.setAll(rest);
     if (resume != null) {
-      result.put("NextToken", resume);
+      result.put(NEXT_TOKEN, resume);
     }
     return result;
   }

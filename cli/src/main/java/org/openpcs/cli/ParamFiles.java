@@ -46,7 +46,7 @@ final class ParamFiles {
 
   private static String describe(Exception e, Path path) {
     if (e instanceof java.nio.file.NoSuchFileException) {
-      return "No such file or directory: '" + path + "'";
+      return "[Errno 2] No such file or directory: '" + path + "'";
     }
     if (e instanceof java.nio.file.AccessDeniedException) {
       return "Permission denied: '" + path + "'";

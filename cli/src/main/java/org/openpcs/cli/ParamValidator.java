@@ -7,6 +7,7 @@ import java.util.Map;
 import org.openpcs.api.ServiceModel;
 import org.openpcs.api.ServiceModel.Member;
 import org.openpcs.api.ServiceModel.Shape;
+import org.openpcs.api.ServiceModel.Traits;
 
 /**
  * The client-side checks botocore makes before sending: required members, unknown members and JSON
@@ -23,11 +24,12 @@ final class ParamValidator {
   /** Every problem found; empty when the request may be sent. */
   List<String> validate(Shape input, JsonNode request) {
     List<String> errors = new ArrayList<>();
-    check(input, request, "", errors);
+    check(input, input.traits(), request, "", errors);
     return errors;
   }
 
-  private void check(Shape shape, JsonNode value, String path, List<String> errors) {
+  /** {@code traits}: the member's effective traits, where length and range minimums live. */
+  private void check(Shape shape, Traits traits, JsonNode value, String path, List<String> errors) {
     switch (shape.type()) {
       case "structure" -> {
         if (expect(value.isObject(), value, path, "object", errors)) {
@@ -36,30 +38,83 @@ final class ParamValidator {
       }
       case "list", "set" -> {
         if (expect(value.isArray(), value, path, "list", errors)) {
-          Shape member = model.shape(shape.listMember().target());
+          minLength(traits, value.size(), path, errors);
+          Member item = shape.listMember();
           for (int i = 0; i < value.size(); i++) {
-            check(member, value.get(i), path + "[" + i + "]", errors);
+            check(
+                model.shape(item.target()),
+                model.effectiveTraits(item),
+                value.get(i),
+                path + "[" + i + "]",
+                errors);
           }
         }
       }
       case "map" -> {
         if (expect(value.isObject(), value, path, "map", errors)) {
-          Shape valueShape = model.shape(shape.mapValue().target());
+          Member item = shape.mapValue();
           value
               .fields()
               .forEachRemaining(
-                  e -> check(valueShape, e.getValue(), path + "." + e.getKey(), errors));
+                  e ->
+                      check(
+                          model.shape(item.target()),
+                          model.effectiveTraits(item),
+                          e.getValue(),
+                          path + "." + e.getKey(),
+                          errors));
         }
       }
-      case "string", "enum", "blob", "timestamp" ->
-          expect(value.isTextual(), value, path, "string", errors);
-      case "integer", "long", "short", "byte", "intEnum", "bigInteger" ->
-          expect(value.isIntegralNumber(), value, path, "integer", errors);
-      case "float", "double", "bigDecimal" ->
-          expect(value.isNumber(), value, path, "number", errors);
+      case "string", "enum" -> {
+        if (expect(value.isTextual(), value, path, "string", errors)) {
+          minLength(
+              traits, value.asText().codePointCount(0, value.asText().length()), path, errors);
+        }
+      }
+      case "blob", "timestamp" -> expect(value.isTextual(), value, path, "string", errors);
+      case "integer", "long", "short", "byte", "intEnum", "bigInteger" -> {
+        if (expect(value.isIntegralNumber(), value, path, "integer", errors)) {
+          minValue(traits, value, path, errors);
+        }
+      }
+      case "float", "double", "bigDecimal" -> {
+        if (expect(value.isNumber(), value, path, "number", errors)) {
+          minValue(traits, value, path, errors);
+        }
+      }
       case "boolean" -> expect(value.isBoolean(), value, path, "boolean", errors);
       default -> {} // document and anything newer: whatever JSON the user wrote
     }
+  }
+
+  private static void minLength(Traits traits, int length, String path, List<String> errors) {
+    traits
+        .lengthMin()
+        .filter(min -> length < min)
+        .ifPresent(
+            min ->
+                errors.add(
+                    "Invalid length for parameter "
+                        + path
+                        + ", value: "
+                        + length
+                        + ", valid min length: "
+                        + min));
+  }
+
+  private static void minValue(Traits traits, JsonNode value, String path, List<String> errors) {
+    traits
+        .rangeMin()
+        .filter(min -> value.decimalValue().compareTo(java.math.BigDecimal.valueOf(min)) < 0)
+        .ifPresent(
+            min ->
+                errors.add(
+                    "Invalid value for parameter "
+                        + path
+                        + ", value: "
+                        + value.asText()
+                        + ", valid min value: "
+                        + min));
   }
 
   private void structure(Shape shape, JsonNode value, String path, List<String> errors) {
@@ -84,7 +139,8 @@ final class ParamValidator {
                         + String.join(", ", shape.members().keySet()));
               } else {
                 String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-                check(model.shape(m.target()), e.getValue(), child, errors);
+                check(
+                    model.shape(m.target()), model.effectiveTraits(m), e.getValue(), child, errors);
               }
             });
   }

@@ -57,7 +57,7 @@ final class ShorthandParser {
       pos++;
     }
     if (pos == start) {
-      throw error("key");
+      throw error(!atEnd() && peek() == '=' ? "key" : "=");
     }
     return input.substring(start, pos);
   }

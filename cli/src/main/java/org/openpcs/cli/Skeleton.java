@@ -21,15 +21,18 @@ final class Skeleton {
   // Shapes on the current path: a recursive shape is cut off instead of looping forever.
   private final Deque<String> stack = new ArrayDeque<>();
 
-  Skeleton(ServiceModel model) {
+  private final boolean useMemberNames;
+
+  Skeleton(ServiceModel model, boolean useMemberNames) {
     this.model = model;
+    this.useMemberNames = useMemberNames;
   }
 
   JsonNode of(String shapeId) {
-    return shapeId == null ? JSON.objectNode() : generate(model.shape(shapeId));
+    return shapeId == null ? JSON.objectNode() : generate(model.shape(shapeId), "");
   }
 
-  private JsonNode generate(Shape shape) {
+  private JsonNode generate(Shape shape, String name) {
     if (stack.contains(shape.id())) {
       return shape.isStructure() ? JSON.objectNode() : JSON.nullNode();
     }
@@ -38,20 +41,26 @@ final class Skeleton {
       return switch (shape.type()) {
         case "structure", "union" -> {
           ObjectNode o = JSON.objectNode();
-          shape.members().forEach((name, m) -> o.set(name, generate(model.shape(m.target()))));
+          shape
+              .members()
+              .forEach((member, m) -> o.set(member, generate(model.shape(m.target()), member)));
           yield o;
         }
-        case "list", "set" ->
-            JSON.arrayNode().add(generate(model.shape(shape.listMember().target())));
+        case "list", "set" -> {
+          Shape item = model.shape(shape.listMember().target());
+          yield JSON.arrayNode().add(generate(item, item.simpleName()));
+        }
         case "map" ->
-            JSON.objectNode().set("KeyName", generate(model.shape(shape.mapValue().target())));
-        case "enum" -> JSON.textNode(shape.enumValues().isEmpty() ? "" : shape.enumValues().get(0));
+            JSON.objectNode().set("KeyName", generate(model.shape(shape.mapValue().target()), ""));
+        case "enum" ->
+            JSON.textNode(
+                useMemberNames || shape.enumValues().isEmpty() ? name : shape.enumValues().get(0));
         case "integer", "long", "short", "byte", "intEnum", "bigInteger" -> JSON.numberNode(0);
         case "float", "double", "bigDecimal" -> JSON.numberNode(0.0);
         case "boolean" -> JSON.booleanNode(true);
         case "timestamp" -> JSON.textNode("1970-01-01T00:00:00");
         case "document" -> JSON.objectNode();
-        default -> JSON.textNode("");
+        default -> JSON.textNode(useMemberNames ? name : "");
       };
     } finally {
       stack.pop();

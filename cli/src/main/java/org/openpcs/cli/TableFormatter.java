@@ -9,8 +9,8 @@ import java.util.TreeSet;
  * {@code --output table}, a port of awscli's {@code TableFormatter} and {@code MultiTable}: a
  * titled box per object (scalar keys as column headers, sorted) and, one level deeper and framed by
  * an extra {@code |}, a box per nested list or object. All boxes share one width so the borders
- * line up. awscli's switch to a vertical layout on narrow terminals is left out: output here is the
- * same wherever it goes.
+ * line up; when that width exceeds the terminal's, one-row boxes turn into key | value rows, as
+ * awscli does.
  */
 final class TableFormatter {
   private final List<Section> sections = new ArrayList<>();
@@ -18,12 +18,12 @@ final class TableFormatter {
 
   private TableFormatter() {}
 
-  static String format(String title, JsonNode response) {
+  static String format(String title, JsonNode response, int terminalWidth) {
     TableFormatter t = new TableFormatter();
     if (!t.build(title, response, 0)) {
       return "";
     }
-    return t.render();
+    return t.render(terminalWidth);
   }
 
   private boolean build(String title, JsonNode node, int indent) {
@@ -137,10 +137,11 @@ final class TableFormatter {
     section().addRow(row);
   }
 
-  private String render() {
-    int maxWidth = 0;
-    for (Section s : sections) {
-      maxWidth = Math.max(maxWidth, s.totalWidth(4, s.indent));
+  private String render(int terminalWidth) {
+    int maxWidth = maxWidth();
+    if (maxWidth > terminalWidth) {
+      toVertical();
+      maxWidth = maxWidth();
     }
     StringBuilder out = new StringBuilder();
     out.append("-".repeat(maxWidth)).append('\n');
@@ -148,6 +149,30 @@ final class TableFormatter {
       renderSection(s, maxWidth, out);
     }
     return out.toString();
+  }
+
+  private int maxWidth() {
+    int max = 0;
+    for (Section s : sections) {
+      max = Math.max(max, s.totalWidth(4, s.indent));
+    }
+    return max;
+  }
+
+  /** awscli's {@code convert_to_vertical_table}: a one-row box becomes header | value rows. */
+  private void toVertical() {
+    for (int i = 0; i < sections.size(); i++) {
+      Section s = sections.get(i);
+      if (s.rows.size() == 1 && !s.headers.isEmpty()) {
+        Section v = new Section();
+        v.title = s.title;
+        v.indent = s.indent;
+        for (int c = 0; c < s.headers.size() && c < s.rows.get(0).size(); c++) {
+          v.addRow(List.of(s.headers.get(c), s.rows.get(0).get(c)));
+        }
+        sections.set(i, v);
+      }
+    }
   }
 
   private static void renderSection(Section s, int maxWidth, StringBuilder out) {

@@ -37,6 +37,13 @@ public final class ClusterAccess implements ResourceAccess<Cluster> {
   }
 
   @Override
+  public boolean sameObservedState(Cluster a, Cluster b) {
+    return a.status() == b.status()
+        && a.errorInfo().equals(b.errorInfo())
+        && a.observedGeneration() == b.observedGeneration() && a.endpoints().equals(b.endpoints());
+  }
+
+  @Override
   public void update(StoreTx tx, Cluster c) {
     tx.updateCluster(c);
   }

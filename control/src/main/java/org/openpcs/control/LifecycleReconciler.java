@@ -39,10 +39,9 @@ public final class LifecycleReconciler<T> implements Reconciler {
     try {
       return switch (status) {
         case CREATING, UPDATING, RESUMING -> converge(resource, status);
-        case ACTIVE ->
-            access.generation(resource) != access.observedGeneration(resource)
-                ? converge(resource, status)
-                : DONE;
+        // ACTIVE resources are converged on every pass too: that is how a crashed daemon or a
+        // lost instance is noticed and repaired (level-triggered, not edge-triggered).
+        case ACTIVE -> converge(resource, status);
         case DELETING -> remove(resource);
         default -> DONE;
       };
@@ -55,7 +54,10 @@ public final class LifecycleReconciler<T> implements Reconciler {
   private Result converge(T resource, ResourceStatus status) {
     Outcome outcome = backend.converge(resource);
     return switch (outcome) {
-      case Outcome.Ready ready -> write(access.observed(resource, ResourceStatus.ACTIVE, List.of(), ready.endpoints(), now()));
+      case Outcome.Ready ready -> {
+        T next = access.observed(resource, ResourceStatus.ACTIVE, ready.notes(), ready.endpoints(), now());
+        yield access.sameObservedState(resource, next) ? DONE : write(next);
+      }
       case Outcome.InProgress p -> Reconciler.requeueAfter(p.recheck());
       case Outcome.Failed f ->
           write(

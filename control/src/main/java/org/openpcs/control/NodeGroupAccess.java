@@ -38,6 +38,13 @@ public final class NodeGroupAccess implements ResourceAccess<ComputeNodeGroup> {
   }
 
   @Override
+  public boolean sameObservedState(ComputeNodeGroup a, ComputeNodeGroup b) {
+    return a.status() == b.status()
+        && a.errorInfo().equals(b.errorInfo())
+        && a.observedGeneration() == b.observedGeneration();
+  }
+
+  @Override
   public void update(StoreTx tx, ComputeNodeGroup g) {
     tx.updateNodeGroup(g);
   }

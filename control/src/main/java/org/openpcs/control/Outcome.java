@@ -7,8 +7,15 @@ import org.openpcs.domain.ErrorInfo;
 
 /** What a backend reports after trying to make the world match a resource. */
 public sealed interface Outcome {
-  /** The world matches; {@code endpoints} is what clients should use (clusters only). */
-  record Ready(List<Endpoint> endpoints) implements Outcome {}
+  /**
+   * The world matches; {@code endpoints} is what clients should use (clusters only); {@code notes}
+   * are shown as errorInfo although the resource works (e.g. "slurmctld crashed and was restarted").
+   */
+  record Ready(List<Endpoint> endpoints, List<ErrorInfo> notes) implements Outcome {
+    public Ready(List<Endpoint> endpoints) {
+      this(endpoints, List.of());
+    }
+  }
 
   /** Work is under way; look again after {@code recheck}. */
   record InProgress(Duration recheck) implements Outcome {}

@@ -37,6 +37,13 @@ public final class QueueAccess implements ResourceAccess<Queue> {
   }
 
   @Override
+  public boolean sameObservedState(Queue a, Queue b) {
+    return a.status() == b.status()
+        && a.errorInfo().equals(b.errorInfo())
+        && a.observedGeneration() == b.observedGeneration();
+  }
+
+  @Override
   public void update(StoreTx tx, Queue q) {
     tx.updateQueue(q);
   }

@@ -21,6 +21,9 @@ public interface ResourceAccess<T> {
   /** The resource with a new status and {@code observedGeneration = generation}. */
   T observed(T resource, ResourceStatus status, List<ErrorInfo> errors, List<Endpoint> endpoints, Instant now);
 
+  /** True when {@code next} shows nothing new (status, errors, endpoints, observed generation). */
+  boolean sameObservedState(T current, T next);
+
   /** Compare-and-set write of a status change. */
   void update(StoreTx tx, T resource);
 

@@ -47,6 +47,7 @@ public interface StoreTx {
 
   Cluster updateCluster(Cluster cluster);
 
+  /** Deletes the cluster with its node groups, queues, tags, secret, ports and instance records. */
   void deleteCluster(String clusterId);
 
   // --- compute node groups
@@ -107,6 +108,34 @@ public interface StoreTx {
   List<AccessKey> allAccessKeys();
 
   boolean deleteAccessKey(String accessKeyId);
+
+  // --- cluster runtime: the sealed cluster key, ports of its Slurm daemons, launched instances
+
+  Optional<String> clusterSecret(String clusterId);
+
+  /** Throws {@link DuplicateNameException} when the cluster already has a secret. */
+  void putClusterSecret(String clusterId, String sealedSecret);
+
+  /** Owner (a daemon or node name) → port, for one cluster. */
+  Map<String, Integer> portsOf(String clusterId);
+
+  java.util.Set<Integer> allocatedPorts();
+
+  /** Throws {@link DuplicateNameException} when the port (or the owner in that cluster) is taken. */
+  void allocatePort(String clusterId, String owner, int port);
+
+  void releasePorts(String clusterId, Collection<String> owners);
+
+  void insertNodeInstance(org.openpcs.domain.NodeInstance instance);
+
+  Optional<org.openpcs.domain.NodeInstance> findNodeInstance(String bootstrapId);
+
+  List<org.openpcs.domain.NodeInstance> nodeInstancesOf(String clusterId);
+
+  /** Compare-and-set on the instance's version; returns it with the new version. */
+  org.openpcs.domain.NodeInstance updateNodeInstance(org.openpcs.domain.NodeInstance instance);
+
+  void deleteNodeInstance(String bootstrapId);
 
   // --- server settings (a small key/value table: e.g. the pagination-token signing key)
 

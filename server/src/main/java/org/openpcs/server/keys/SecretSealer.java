@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  * lives in a 0600 file outside the database, so a copy of the database alone reveals no secret.
  * Several server replicas sharing one PostgreSQL database must share the master key file.
  */
-public final class SecretSealer {
+public final class SecretSealer implements org.openpcs.domain.SecretBox {
   private static final int IV_BYTES = 12;
   private static final int TAG_BITS = 128;
   private final SecretKeySpec key;
@@ -57,6 +57,7 @@ public final class SecretSealer {
     }
   }
 
+  @Override
   public String seal(String secret) {
     try {
       byte[] iv = new byte[IV_BYTES];
@@ -70,6 +71,7 @@ public final class SecretSealer {
     }
   }
 
+  @Override
   public String unseal(String sealed) {
     try {
       byte[] all = Base64.getDecoder().decode(sealed);

@@ -99,18 +99,19 @@ final class RawPcs implements AutoCloseable {
       byte[] body,
       SigV4.Credentials signer,
       Instant signedAt,
-      byte[] sentBody) {
+      byte[] sentBody,
+      String sentTarget) {
 
     Spec target(String t) {
-      return new Spec(method, path, t, contentType, body, signer, signedAt, sentBody);
+      return new Spec(method, path, t, contentType, body, signer, signedAt, sentBody, sentTarget);
     }
 
     Spec contentType(String c) {
-      return new Spec(method, path, target, c, body, signer, signedAt, sentBody);
+      return new Spec(method, path, target, c, body, signer, signedAt, sentBody, sentTarget);
     }
 
     Spec body(byte[] b) {
-      return new Spec(method, path, target, contentType, b, signer, signedAt, null);
+      return new Spec(method, path, target, contentType, b, signer, signedAt, null, sentTarget);
     }
 
     Spec body(String b) {
@@ -118,7 +119,7 @@ final class RawPcs implements AutoCloseable {
     }
 
     Spec signer(SigV4.Credentials s) {
-      return new Spec(method, path, target, contentType, body, s, signedAt, sentBody);
+      return new Spec(method, path, target, contentType, body, s, signedAt, sentBody, sentTarget);
     }
 
     Spec unsigned() {
@@ -126,20 +127,25 @@ final class RawPcs implements AutoCloseable {
     }
 
     Spec signedAt(Instant t) {
-      return new Spec(method, path, target, contentType, body, signer, t, sentBody);
+      return new Spec(method, path, target, contentType, body, signer, t, sentBody, sentTarget);
     }
 
     /** Signs {@link #body} but sends these bytes instead. */
     Spec tamperedBody(byte[] b) {
-      return new Spec(method, path, target, contentType, body, signer, signedAt, b);
+      return new Spec(method, path, target, contentType, body, signer, signedAt, b, sentTarget);
+    }
+
+    /** Signs {@link #target} but sends this {@code X-Amz-Target} instead. */
+    Spec tamperedTarget(String t) {
+      return new Spec(method, path, target, contentType, body, signer, signedAt, sentBody, t);
     }
 
     Spec method(String m) {
-      return new Spec(m, path, target, contentType, body, signer, signedAt, sentBody);
+      return new Spec(m, path, target, contentType, body, signer, signedAt, sentBody, sentTarget);
     }
 
     Spec path(String p) {
-      return new Spec(method, p, target, contentType, body, signer, signedAt, sentBody);
+      return new Spec(method, p, target, contentType, body, signer, signedAt, sentBody, sentTarget);
     }
   }
 
@@ -152,6 +158,7 @@ final class RawPcs implements AutoCloseable {
         AMZ_JSON,
         bytes(body),
         credentials,
+        null,
         null,
         null);
   }
@@ -186,7 +193,7 @@ final class RawPcs implements AutoCloseable {
       toSign.put("content-type", List.of(spec.contentType()));
     }
     if (spec.target() != null) {
-      b.header("X-Amz-Target", spec.target());
+      b.header("X-Amz-Target", spec.sentTarget() != null ? spec.sentTarget() : spec.target());
       toSign.put("x-amz-target", List.of(spec.target()));
     }
     if (spec.signer() != null) {
@@ -217,7 +224,7 @@ final class RawPcs implements AutoCloseable {
   /** A plain unsigned GET, e.g. for {@code /health}. */
   Response get(String path) {
     return send(
-        new Spec("GET", path, null, null, new byte[0], null, null, null));
+        new Spec("GET", path, null, null, new byte[0], null, null, null, null));
   }
 
   static ObjectNode json(String text) {

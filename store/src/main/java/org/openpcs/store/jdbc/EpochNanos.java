@@ -14,9 +14,16 @@ final class EpochNanos {
 
   static long of(Instant instant) {
     Objects.requireNonNull(instant, "timestamp");
+    long seconds = instant.getEpochSecond();
+    long nanos = instant.getNano();
+    if (seconds < 0 && nanos > 0) {
+      // Borrow a second so the product cannot overflow before the (positive) nanos are added,
+      // which would wrongly refuse the earliest storable second.
+      seconds++;
+      nanos -= NANOS_PER_SECOND;
+    }
     try {
-      return Math.addExact(
-          Math.multiplyExact(instant.getEpochSecond(), NANOS_PER_SECOND), instant.getNano());
+      return Math.addExact(Math.multiplyExact(seconds, NANOS_PER_SECOND), nanos);
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException(
           "timestamp " + instant + " is outside the storable range (years 1677 to 2262)", e);

@@ -25,6 +25,7 @@ final class JdbcStoreTx implements StoreTx {
   private final IdempotencyRows idempotency;
   private final AccessKeyRows accessKeys;
   private final SettingRows settings;
+  private final RuntimeRows runtime;
 
   JdbcStoreTx(Sql sql) {
     this.sql = sql;
@@ -35,6 +36,7 @@ final class JdbcStoreTx implements StoreTx {
     this.idempotency = new IdempotencyRows(sql);
     this.accessKeys = new AccessKeyRows(sql);
     this.settings = new SettingRows(sql);
+    this.runtime = new RuntimeRows(sql);
   }
 
   @Override
@@ -84,7 +86,63 @@ final class JdbcStoreTx implements StoreTx {
   public void deleteCluster(String clusterId) {
     nodeGroups.deleteAllOf(clusterId);
     queues.deleteAllOf(clusterId);
+    runtime.deleteAllOf(clusterId);
     clusters.delete(clusterId);
+  }
+
+  @Override
+  public Optional<String> clusterSecret(String clusterId) {
+    return runtime.secret(clusterId);
+  }
+
+  @Override
+  public void putClusterSecret(String clusterId, String sealedSecret) {
+    runtime.putSecret(clusterId, sealedSecret);
+  }
+
+  @Override
+  public Map<String, Integer> portsOf(String clusterId) {
+    return runtime.ports(clusterId);
+  }
+
+  @Override
+  public java.util.Set<Integer> allocatedPorts() {
+    return runtime.allPorts();
+  }
+
+  @Override
+  public void allocatePort(String clusterId, String owner, int port) {
+    runtime.allocate(clusterId, owner, port);
+  }
+
+  @Override
+  public void releasePorts(String clusterId, Collection<String> owners) {
+    runtime.release(clusterId, owners);
+  }
+
+  @Override
+  public void insertNodeInstance(org.openpcs.domain.NodeInstance instance) {
+    runtime.insertInstance(instance);
+  }
+
+  @Override
+  public Optional<org.openpcs.domain.NodeInstance> findNodeInstance(String bootstrapId) {
+    return runtime.findInstance(bootstrapId);
+  }
+
+  @Override
+  public List<org.openpcs.domain.NodeInstance> nodeInstancesOf(String clusterId) {
+    return runtime.instancesOf(clusterId);
+  }
+
+  @Override
+  public org.openpcs.domain.NodeInstance updateNodeInstance(org.openpcs.domain.NodeInstance instance) {
+    return runtime.updateInstance(instance);
+  }
+
+  @Override
+  public void deleteNodeInstance(String bootstrapId) {
+    runtime.deleteInstance(bootstrapId);
   }
 
   @Override

@@ -113,6 +113,14 @@ final class Sql {
     return ps;
   }
 
+  /** A typed NULL for nullable BIGINT columns (a VARCHAR null is refused there by PostgreSQL). */
+  record NullBigint() {}
+
+  /** An optional instant for a nullable epoch-nanosecond column. */
+  static Object nullableInstant(Instant t) {
+    return t == null ? new NullBigint() : t;
+  }
+
   private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
       int index = i + 1;
@@ -124,6 +132,7 @@ final class Sql {
         case Integer n -> ps.setInt(index, n);
         case Boolean b -> ps.setBoolean(index, b);
         case Instant t -> ps.setLong(index, EpochNanos.of(t));
+        case NullBigint n -> ps.setNull(index, Types.BIGINT);
         default ->
             throw new IllegalArgumentException("cannot bind a " + args[i].getClass().getName());
       }

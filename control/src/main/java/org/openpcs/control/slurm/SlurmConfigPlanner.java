@@ -1,0 +1,102 @@
+package org.openpcs.control.slurm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.openpcs.domain.Cluster;
+import org.openpcs.domain.ComputeNodeGroup;
+import org.openpcs.domain.Queue;
+import org.openpcs.domain.ResourceStatus;
+import org.openpcs.provider.InstanceType;
+import org.openpcs.provider.InstanceTypeCatalog;
+import org.openpcs.slurm.ClusterPaths;
+import org.openpcs.slurm.ControllerConfig;
+import org.openpcs.slurm.NodeLine;
+import org.openpcs.slurm.PartitionLine;
+import org.openpcs.slurm.SlurmConfig;
+
+/**
+ * Pure: a cluster, its node groups and queues, the catalog and the layout → the Slurm configuration
+ * that should run. Node groups being deleted keep their nodes until their instances are gone;
+ * queues being deleted stay as DRAIN partitions until their jobs are gone (removing a partition
+ * kills its pending jobs on 22.05).
+ */
+public final class SlurmConfigPlanner {
+  private SlurmConfigPlanner() {}
+
+  public static SlurmConfig plan(
+      Cluster cluster,
+      List<ComputeNodeGroup> groups,
+      List<Queue> queues,
+      InstanceTypeCatalog catalog,
+      ClusterLayout layout,
+      ClusterPaths paths,
+      boolean powerSaving) {
+    List<ComputeNodeGroup> sorted = groups.stream().sorted(Comparator.comparing(ComputeNodeGroup::name)).toList();
+    List<NodeLine> nodes = new ArrayList<>();
+    for (ComputeNodeGroup g : sorted) {
+      InstanceType type = declaredType(g, catalog);
+      for (int i = 1; i <= g.spec().maxInstanceCount(); i++) {
+        String name = NodeNames.name(g, i);
+        Integer port = layout.nodePorts().get(name);
+        if (port == null) {
+          throw new IllegalStateException("no port allocated for node " + name);
+        }
+        nodes.add(
+            new NodeLine(
+                name,
+                layout.controlAddress(),
+                port,
+                !NodeNames.isStatic(g, i),
+                type.vcpus(),
+                type.memoryMiB(),
+                type.gpus(),
+                List.of(g.name(), type.name()),
+                g.spec().slurmCustomSettings()));
+      }
+    }
+    List<PartitionLine> partitions = new ArrayList<>();
+    for (Queue q : queues.stream().sorted(Comparator.comparing(Queue::name)).toList()) {
+      List<String> members = new ArrayList<>();
+      for (ComputeNodeGroup g : sorted) {
+        if (q.spec().computeNodeGroupIds().contains(g.id())) {
+          members.addAll(NodeNames.all(g));
+        }
+      }
+      String state = q.status() == ResourceStatus.DELETING ? "DRAIN" : "UP";
+      partitions.add(new PartitionLine(q.name(), members, state, q.spec().slurmCustomSettings()));
+    }
+    Path bin = paths.bin();
+    ControllerConfig controller =
+        new ControllerConfig(
+            cluster.id().toLowerCase(Locale.ROOT),
+            layout.controlAddress(),
+            layout.slurmctldPort(),
+            cluster.spec().size().maxJobs,
+            cluster.spec().slurm().scaleDownIdleTimeInSeconds(),
+            powerSaving ? bin.resolve("resume") : null,
+            powerSaving ? bin.resolve("suspend") : null,
+            powerSaving ? bin.resolve("resume-fail") : null,
+            cluster.spec().slurm().slurmCustomSettings(),
+            cluster.spec().slurm().cgroupCustomSettings());
+    return new SlurmConfig(paths, controller, nodes, partitions);
+  }
+
+  /**
+   * Every node of a group is declared with the resources of the group's first instance type, the
+   * preferred one; the API only accepts groups whose types have the same vCPUs, so a fallback type
+   * never leaves a node smaller than Slurm believes in CPUs.
+   */
+  static InstanceType declaredType(ComputeNodeGroup g, InstanceTypeCatalog catalog) {
+    String first = g.spec().instanceTypes().get(0);
+    InstanceType preferred =
+        catalog.find(first).orElseThrow(() -> new IllegalStateException("instance type " + first + " is not in the catalog"));
+    long memory = preferred.memoryMiB();
+    for (String t : g.spec().instanceTypes()) {
+      memory = Math.min(memory, catalog.find(t).map(InstanceType::memoryMiB).orElse(memory));
+    }
+    return new InstanceType(preferred.name(), preferred.vcpus(), memory, preferred.gpus(), preferred.gpuModel(), preferred.onDemandPerHour(), preferred.spotPerHour());
+  }
+}

@@ -1,0 +1,58 @@
+package org.openpcs.slurm;
+
+import java.nio.file.Path;
+
+/**
+ * Where one cluster's controller lives on disk. Every path is absolute because the Slurm daemons
+ * change directory (slurm-lab §12).
+ */
+public record ClusterPaths(Path root) {
+  public ClusterPaths {
+    root = root.toAbsolutePath().normalize();
+  }
+
+  public Path etc() {
+    return root.resolve("etc");
+  }
+
+  public Path slurmConf() {
+    return etc().resolve("slurm.conf");
+  }
+
+  public Path mungeDir() {
+    return root.resolve("munge");
+  }
+
+  public Path mungeKey() {
+    return mungeDir().resolve("munge.key");
+  }
+
+  public Path mungeSocket() {
+    return mungeDir().resolve("munge.socket");
+  }
+
+  public Path state() {
+    return root.resolve("state");
+  }
+
+  public Path spool() {
+    return root.resolve("spool");
+  }
+
+  public Path log() {
+    return root.resolve("log");
+  }
+
+  public Path run() {
+    return root.resolve("run");
+  }
+
+  /** The power-saving programs (ResumeProgram etc.). */
+  public Path bin() {
+    return root.resolve("bin");
+  }
+
+  public Path tmp() {
+    return root.resolve("tmp");
+  }
+}

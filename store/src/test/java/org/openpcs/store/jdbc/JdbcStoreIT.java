@@ -1,0 +1,95 @@
+package org.openpcs.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.openpcs.store.StoreFixtures.cluster;
+import static org.openpcs.store.StoreFixtures.nodeGroup;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openpcs.domain.AccessKey;
+import org.openpcs.domain.Cluster;
+import org.openpcs.store.StoreTx;
+import org.openpcs.store.StoreUnavailableException;
+
+/** What is specific to the JDBC adapter rather than to the port (see StoreContract for that). */
+class JdbcStoreIT {
+  @TempDir Path dataDir;
+
+  @Test
+  void theEmbeddedDatabaseLivesInTheDataDirectory() {
+    try (JdbcStore store = JdbcStore.open(JdbcStore.h2FileUrl(dataDir), "sa", "")) {
+      Path file = dataDir.toAbsolutePath().resolve("openpcs.mv.db");
+      assertThat(file).exists();
+      assertThat(store.describe()).isEqualTo("H2 " + file);
+    }
+  }
+
+  @Test
+  void anInMemoryDatabaseWorksForAsLongAsTheStoreIsOpen() {
+    try (JdbcStore store = JdbcStore.open("jdbc:h2:mem:jdbcstoreit", "sa", "")) {
+      Cluster cluster = cluster("mem-1");
+      store.inTransaction(tx -> tx.insertCluster(cluster));
+      assertThat(store.inTransaction((StoreTx tx) -> tx.findCluster("mem-1"))).contains(cluster);
+      assertThat(store.describe()).isEqualTo("H2 mem:jdbcstoreit");
+    }
+  }
+
+  @Test
+  void unsupportedDatabasesAreRefused() {
+    assertThatThrownBy(() -> JdbcStore.open("jdbc:sqlite:/tmp/x.db", null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jdbc:sqlite:");
+  }
+
+  @Test
+  void anUnreachableServerIsUnavailableAndTheMessageHasNoPassword() {
+    assertThatThrownBy(
+            () -> JdbcStore.open("jdbc:postgresql://127.0.0.1:1/openpcs", "pcs", "hunter2"))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("PostgreSQL 127.0.0.1:1/openpcs")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void aStoreTxCannotBeUsedAfterItsTransaction() {
+    try (JdbcStore store = JdbcStore.open(JdbcStore.h2FileUrl(dataDir), "sa", "")) {
+      StoreTx leaked = store.inTransaction(tx -> tx);
+
+      assertThatThrownBy(leaked::allClusters).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void databaseRefusalsOtherThanDuplicatesAreUnavailable() {
+    try (JdbcStore store = JdbcStore.open(JdbcStore.h2FileUrl(dataDir), "sa", "")) {
+      // A child of a missing cluster breaks the foreign key: callers find or lock the cluster
+      // first.
+      assertThatThrownBy(
+              () -> store.inTransaction(tx -> tx.insertNodeGroup(nodeGroup("pcs_missing000", "g"))))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("SQLState 23506"); // H2's code; PostgreSQL says 23503
+    }
+  }
+
+  @Test
+  void timestampsOutsideTheStorableRangeAreRefusedBeforeTheDatabase() {
+    try (JdbcStore store = JdbcStore.open(JdbcStore.h2FileUrl(dataDir), "sa", "")) {
+      AccessKey key =
+          new AccessKey("AK1", "sealed", null, false, Instant.parse("2300-01-01T00:00:00Z"));
+
+      assertThatThrownBy(
+              () ->
+                  store.inTransaction(
+                      tx -> {
+                        tx.insertAccessKey(key);
+                        return null;
+                      }))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(store.inTransaction(StoreTx::allAccessKeys)).isEqualTo(List.of());
+    }
+  }
+}
