@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.openpcs.provider.local.LaunchTemplates;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.pcs.PcsClient;
@@ -16,9 +17,9 @@ import software.amazon.awssdk.services.pcs.model.SchedulerType;
 import software.amazon.awssdk.services.pcs.model.Size;
 
 /**
- * The API benchmark against one server: sets up a cluster and a node group (both ACTIVE), then
- * runs each workload as open-loop load ({@link OpenLoop}) — first a warm-up whose numbers are
- * thrown away, then the measured window — and returns one row per operation.
+ * The API benchmark against one server: sets up a cluster and a node group (both ACTIVE), then runs
+ * each workload as open-loop load ({@link OpenLoop}) — first a warm-up whose numbers are thrown
+ * away, then the measured window — and returns one row per operation.
  *
  * <p>Workloads:
  *
@@ -64,6 +65,7 @@ final class ApiBench {
   private final PrintStream progress;
   private final String tag = randomTag();
   private final List<String> notes = new ArrayList<>();
+  private final Map<String, CpuMeter.Usage> cpuUsage = new LinkedHashMap<>();
 
   ApiBench(BenchTarget target, Settings settings, PrintStream progress) {
     this.target = target;
@@ -95,7 +97,16 @@ final class ApiBench {
       }
       tearDown(client, clusterId, groupId);
     }
-    return new ApiBenchReport.StoreRun(target.store(), target.description(), setup, rows, errors, unfinished, notes, Machine.current().loadAverage());
+    return new ApiBenchReport.StoreRun(
+        target.store(),
+        target.description(),
+        setup,
+        rows,
+        errors,
+        unfinished,
+        notes,
+        cpuUsage,
+        Machine.current().loadAverage());
   }
 
   // ---- workloads ----------------------------------------------------------------------------
@@ -136,7 +147,8 @@ final class ApiBench {
                               b ->
                                   b.clusterIdentifier(clusterId)
                                       .queueName(name)
-                                      .computeNodeGroupConfigurations(g -> g.computeNodeGroupId(groupId)))
+                                      .computeNodeGroupConfigurations(
+                                          g -> g.computeNodeGroupId(groupId)))
                           .queue()
                           .id());
           if (queueId == null) {
@@ -145,10 +157,19 @@ final class ApiBench {
           boolean active = waitActive(client, clusterId, queueId, c.poll);
           long sent = System.nanoTime();
           if (active) {
-            call(c.delete, sent, () -> client.deleteQueue(b -> b.clusterIdentifier(clusterId).queueIdentifier(queueId)));
+            call(
+                c.delete,
+                sent,
+                () ->
+                    client.deleteQueue(
+                        b -> b.clusterIdentifier(clusterId).queueIdentifier(queueId)));
           } else {
-            // Still clean up, but a cycle whose queue never became ACTIVE is not a DeleteQueue sample.
-            quietly(() -> client.deleteQueue(b -> b.clusterIdentifier(clusterId).queueIdentifier(queueId)));
+            // Still clean up, but a cycle whose queue never became ACTIVE is not a DeleteQueue
+            // sample.
+            quietly(
+                () ->
+                    client.deleteQueue(
+                        b -> b.clusterIdentifier(clusterId).queueIdentifier(queueId)));
           }
         });
     awaitNoQueues(client, clusterId);
@@ -170,19 +191,25 @@ final class ApiBench {
     while (System.nanoTime() - deadline < 0) {
       left = queuesByStatus(client, clusterId);
       if (left.isEmpty()) {
-        progress.printf("%s: all deleted queues gone %d ms after the last cycle%n", target.store(), (System.nanoTime() - t0) / 1_000_000);
+        progress.printf(
+            "%s: all deleted queues gone %d ms after the last cycle%n",
+            target.store(), (System.nanoTime() - t0) / 1_000_000);
         return;
       }
       sleep(Duration.ofMillis(50));
     }
-    String note = "queues still present " + ACTIVE_TIMEOUT.toSeconds() + " s after the last cycle: " + left;
+    String note =
+        "queues still present " + ACTIVE_TIMEOUT.toSeconds() + " s after the last cycle: " + left;
     progress.printf("%s: %s%n", target.store(), note);
     notes.add(note);
   }
 
   private static Map<String, Long> queuesByStatus(PcsClient client, String clusterId) {
     Map<String, Long> count = new java.util.TreeMap<>();
-    client.listQueuesPaginator(b -> b.clusterIdentifier(clusterId).maxResults(100)).queues().forEach(q -> count.merge(q.statusAsString(), 1L, Long::sum));
+    client
+        .listQueuesPaginator(b -> b.clusterIdentifier(clusterId).maxResults(100))
+        .queues()
+        .forEach(q -> count.merge(q.statusAsString(), 1L, Long::sum));
     return count;
   }
 
@@ -193,21 +220,33 @@ final class ApiBench {
     final LatencyRecorder poll = new LatencyRecorder("GetQueue (poll)");
   }
 
-  private boolean waitActive(PcsClient client, String clusterId, String queueId, LatencyRecorder poll) {
+  private boolean waitActive(
+      PcsClient client, String clusterId, String queueId, LatencyRecorder poll) {
     long deadline = System.nanoTime() + ACTIVE_TIMEOUT.toNanos();
     while (System.nanoTime() - deadline < 0) {
       sleep(settings.pollInterval());
       String status =
-          call(poll, System.nanoTime(), () -> client.getQueue(b -> b.clusterIdentifier(clusterId).queueIdentifier(queueId)).queue().statusAsString());
+          call(
+              poll,
+              System.nanoTime(),
+              () ->
+                  client
+                      .getQueue(b -> b.clusterIdentifier(clusterId).queueIdentifier(queueId))
+                      .queue()
+                      .statusAsString());
       if ("ACTIVE".equals(status)) {
         return true;
       }
       if (status != null && status.endsWith("FAILED")) {
-        poll.failure("Queue" + status, "queue " + queueId + " went to " + status, System.nanoTime());
+        poll.failure(
+            "Queue" + status, "queue " + queueId + " went to " + status, System.nanoTime());
         return false;
       }
     }
-    poll.failure("NotActiveInTime", "queue " + queueId + " was not ACTIVE within " + ACTIVE_TIMEOUT, System.nanoTime());
+    poll.failure(
+        "NotActiveInTime",
+        "queue " + queueId + " was not ACTIVE within " + ACTIVE_TIMEOUT,
+        System.nanoTime());
     return false;
   }
 
@@ -218,16 +257,40 @@ final class ApiBench {
     measureEnd = measureStart + settings.measure().toNanos();
     progress.printf(
         "%s: %s at %s/s: %d s warm-up, then %d s measured%n",
-        target.store(), what, ApiBenchReport.number(rate), settings.warmup().toSeconds(), settings.measure().toSeconds());
+        target.store(),
+        what,
+        ApiBenchReport.number(rate),
+        settings.warmup().toSeconds(),
+        settings.measure().toSeconds());
+    CpuMeter cpu = new CpuMeter();
     OpenLoop.Outcome outcome =
-        OpenLoop.run(rate, start, settings.warmup().plus(settings.measure()), ACTIVE_TIMEOUT.plusSeconds(60), arrival);
+        OpenLoop.run(
+            rate,
+            start,
+            settings.warmup().plus(settings.measure()),
+            ACTIVE_TIMEOUT.plusSeconds(60),
+            arrival);
+    CpuMeter.Usage usage = cpu.stop();
+    cpuUsage.put(what, usage);
+    String role =
+        switch (target.store()) {
+          case "remote" -> "load generator only";
+          case "h2" -> "load generator + server + H2";
+          default -> "load generator + server; PostgreSQL is another process";
+        };
+    notes.add(what + " (warm-up + measured): " + usage.describe(role));
     lastUnfinished = outcome.unfinished();
     if (outcome.unfinished() > 0) {
-      progress.printf("%s: %d arrivals had not finished when the bench stopped waiting%n", target.store(), outcome.unfinished());
+      progress.printf(
+          "%s: %d arrivals had not finished when the bench stopped waiting%n",
+          target.store(), outcome.unfinished());
     }
   }
 
-  /** Calls {@code op}; records its latency since {@code since} or its error; returns its result or null. */
+  /**
+   * Calls {@code op}; records its latency since {@code since} or its error; returns its result or
+   * null.
+   */
   private static <T> T call(LatencyRecorder r, long since, Supplier<T> op) {
     try {
       T result = op.get();
@@ -236,10 +299,14 @@ final class ApiBench {
       return result;
     } catch (AwsServiceException e) {
       String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
-      r.failure(code != null ? code : e.getClass().getSimpleName(), e.getMessage(), System.nanoTime());
+      r.failure(
+          code != null ? code : e.getClass().getSimpleName(), e.getMessage(), System.nanoTime());
     } catch (SdkClientException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      r.failure("SdkClientException(" + cause.getClass().getSimpleName() + ")", e.getMessage(), System.nanoTime());
+      r.failure(
+          "SdkClientException(" + cause.getClass().getSimpleName() + ")",
+          e.getMessage(),
+          System.nanoTime());
     } catch (RuntimeException e) {
       r.failure(e.getClass().getSimpleName(), e.getMessage(), System.nanoTime());
     }
@@ -249,12 +316,26 @@ final class ApiBench {
   private ApiBenchReport.Row row(Workload w, LatencyRecorder r) {
     boolean poll = r.operation().startsWith("GetQueue");
     double offered =
-        poll ? Double.NaN : w == Workload.QUEUE_CYCLE && !r.operation().contains("+") ? settings.rate() / 2 : settings.rate();
-    long end = Math.max(measureEnd, r.lastCompletion() == Long.MIN_VALUE ? measureEnd : r.lastCompletion());
+        poll
+            ? Double.NaN
+            : w == Workload.QUEUE_CYCLE && !r.operation().contains("+")
+                ? settings.rate() / 2
+                : settings.rate();
+    long end =
+        Math.max(
+            measureEnd, r.lastCompletion() == Long.MIN_VALUE ? measureEnd : r.lastCompletion());
     double seconds = (end - measureStart) / 1e9;
     long ok = r.requests() - r.errors();
     return ApiBenchReport.Row.of(
-        target.store(), w.label, r.operation(), settings.rate(), offered, r.requests(), r.errors(), ok / seconds, r.snapshot());
+        target.store(),
+        w.label,
+        r.operation(),
+        settings.rate(),
+        offered,
+        r.requests(),
+        r.errors(),
+        ok / seconds,
+        r.snapshot());
   }
 
   // ---- setup and teardown -------------------------------------------------------------------
@@ -266,12 +347,21 @@ final class ApiBench {
             .createCluster(
                 b ->
                     b.clusterName("bench-" + tag)
-                        .scheduler(s -> s.type(SchedulerType.SLURM).version(settings.schedulerVersion()))
+                        .scheduler(
+                            s -> s.type(SchedulerType.SLURM).version(settings.schedulerVersion()))
                         .size(Size.SMALL)
-                        .networking(n -> n.subnetIds("subnet-0123456789abcdef0").securityGroupIds("sg-0123456789abcdef0")))
+                        .networking(
+                            n ->
+                                n.subnetIds("subnet-0123456789abcdef0")
+                                    .securityGroupIds("sg-0123456789abcdef0")))
             .cluster()
             .id();
-    waitUntil(() -> "ACTIVE".equals(client.getCluster(b -> b.clusterIdentifier(id)).cluster().statusAsString()), "cluster ACTIVE", SETUP_TIMEOUT);
+    waitUntil(
+        () ->
+            "ACTIVE"
+                .equals(client.getCluster(b -> b.clusterIdentifier(id)).cluster().statusAsString()),
+        "cluster ACTIVE",
+        SETUP_TIMEOUT);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     setup.put("clusterActiveMs", ms);
     progress.printf("%s: cluster %s ACTIVE after %d ms%n", target.store(), id, ms);
@@ -287,8 +377,12 @@ final class ApiBench {
                     b.clusterIdentifier(clusterId)
                         .computeNodeGroupName("compute")
                         .subnetIds("subnet-0123456789abcdef0")
-                        .customLaunchTemplate(t -> t.id("lt-0123456789abcdef0").version("1"))
-                        .iamInstanceProfileArn("arn:aws:iam::123456789012:instance-profile/AWSPCS-bench")
+                        .customLaunchTemplate(
+                            t ->
+                                t.id(LaunchTemplates.DEFAULT_ID)
+                                    .version(LaunchTemplates.DEFAULT_VERSION))
+                        .iamInstanceProfileArn(
+                            "arn:aws:iam::123456789012:instance-profile/AWSPCS-bench")
                         .scalingConfiguration(s -> s.minInstanceCount(0).maxInstanceCount(4))
                         .instanceConfigs(i -> i.instanceType("t3.medium")))
             .computeNodeGroup()
@@ -298,7 +392,8 @@ final class ApiBench {
             "ACTIVE"
                 .equals(
                     client
-                        .getComputeNodeGroup(b -> b.clusterIdentifier(clusterId).computeNodeGroupIdentifier(id))
+                        .getComputeNodeGroup(
+                            b -> b.clusterIdentifier(clusterId).computeNodeGroupIdentifier(id))
                         .computeNodeGroup()
                         .statusAsString()),
         "node group ACTIVE",
@@ -314,18 +409,39 @@ final class ApiBench {
     try {
       waitUntil(
           () -> {
-            var left = client.listQueuesPaginator(b -> b.clusterIdentifier(clusterId).maxResults(100)).queues().stream().toList();
+            var left =
+                client
+                    .listQueuesPaginator(b -> b.clusterIdentifier(clusterId).maxResults(100))
+                    .queues()
+                    .stream()
+                    .toList();
             left.stream()
                 .filter(q -> !"DELETING".equals(q.statusAsString()))
-                .forEach(q -> quietly(() -> client.deleteQueue(b -> b.clusterIdentifier(clusterId).queueIdentifier(q.id()))));
+                .forEach(
+                    q ->
+                        quietly(
+                            () ->
+                                client.deleteQueue(
+                                    b -> b.clusterIdentifier(clusterId).queueIdentifier(q.id()))));
             return left.isEmpty();
           },
           "queues deleted",
           SETUP_TIMEOUT);
-      client.deleteComputeNodeGroup(b -> b.clusterIdentifier(clusterId).computeNodeGroupIdentifier(groupId));
-      waitUntil(() -> gone(() -> client.getComputeNodeGroup(b -> b.clusterIdentifier(clusterId).computeNodeGroupIdentifier(groupId))), "node group deleted", SETUP_TIMEOUT);
+      client.deleteComputeNodeGroup(
+          b -> b.clusterIdentifier(clusterId).computeNodeGroupIdentifier(groupId));
+      waitUntil(
+          () ->
+              gone(
+                  () ->
+                      client.getComputeNodeGroup(
+                          b -> b.clusterIdentifier(clusterId).computeNodeGroupIdentifier(groupId))),
+          "node group deleted",
+          SETUP_TIMEOUT);
       client.deleteCluster(b -> b.clusterIdentifier(clusterId));
-      waitUntil(() -> gone(() -> client.getCluster(b -> b.clusterIdentifier(clusterId))), "cluster deleted", SETUP_TIMEOUT);
+      waitUntil(
+          () -> gone(() -> client.getCluster(b -> b.clusterIdentifier(clusterId))),
+          "cluster deleted",
+          SETUP_TIMEOUT);
     } catch (RuntimeException e) {
       progress.printf("%s: clean-up incomplete: %s%n", target.store(), e.getMessage());
       notes.add("clean-up incomplete: " + e.getMessage());
@@ -345,7 +461,8 @@ final class ApiBench {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.get()) {
       if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+        throw new IllegalStateException(
+            "timed out after " + timeout.toSeconds() + " s waiting for " + what);
       }
       sleep(Duration.ofMillis(20));
     }

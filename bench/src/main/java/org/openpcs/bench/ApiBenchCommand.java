@@ -48,16 +48,30 @@ public final class ApiBenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--store", description = "h2, postgres or both (default ${DEFAULT-VALUE}); in-process servers only.", defaultValue = "both")
+  @Option(
+      names = "--store",
+      description = "h2, postgres or both (default ${DEFAULT-VALUE}); in-process servers only.",
+      defaultValue = "both")
   StoreChoice store;
 
-  @Option(names = "--rate", paramLabel = "REQ/S", description = "Requests per second each workload offers (default ${DEFAULT-VALUE}).", defaultValue = "200")
+  @Option(
+      names = "--rate",
+      paramLabel = "REQ/S",
+      description = "Requests per second each workload offers (default ${DEFAULT-VALUE}).",
+      defaultValue = "200")
   double rate;
 
-  @Option(names = "--seconds", description = "Measured seconds per workload (default ${DEFAULT-VALUE}).", defaultValue = "20")
+  @Option(
+      names = "--seconds",
+      description = "Measured seconds per workload (default ${DEFAULT-VALUE}).",
+      defaultValue = "20")
   int seconds;
 
-  @Option(names = "--warmup-seconds", description = "Unmeasured seconds at the same rate before each workload (default ${DEFAULT-VALUE}).", defaultValue = "5")
+  @Option(
+      names = "--warmup-seconds",
+      description =
+          "Unmeasured seconds at the same rate before each workload (default ${DEFAULT-VALUE}).",
+      defaultValue = "5")
   int warmupSeconds;
 
   @Option(
@@ -69,32 +83,52 @@ public final class ApiBenchCommand implements Callable<Integer> {
   @Option(
       names = "--database-url",
       paramLabel = "JDBC_URL",
-      description = "PostgreSQL server to use; the bench creates a fresh database on it and drops it afterwards (default ${DEFAULT-VALUE}).",
+      description =
+          "PostgreSQL server to use; the bench creates a fresh database on it and drops it afterwards (default ${DEFAULT-VALUE}).",
       defaultValue = "jdbc:postgresql://127.0.0.1:5432/postgres")
   String databaseUrl;
 
-  @Option(names = "--database-user", description = "PostgreSQL user (default ${DEFAULT-VALUE}).", defaultValue = "postgres")
+  @Option(
+      names = "--database-user",
+      description = "PostgreSQL user (default ${DEFAULT-VALUE}).",
+      defaultValue = "postgres")
   String databaseUser;
 
-  @Option(names = "--database-password-env", paramLabel = "VAR", description = "Environment variable holding the PostgreSQL password.")
+  @Option(
+      names = "--database-password-env",
+      paramLabel = "VAR",
+      description = "Environment variable holding the PostgreSQL password.")
   String databasePasswordEnv;
 
-  @Option(names = "--endpoint-url", paramLabel = "URL", description = "Benchmark a server already running on this machine instead of starting one.")
+  @Option(
+      names = "--endpoint-url",
+      paramLabel = "URL",
+      description = "Benchmark a server already running on this machine instead of starting one.")
   URI endpointUrl;
 
-  @Option(names = "--profile", description = "Profile with the credentials for --endpoint-url (default ${DEFAULT-VALUE}).", defaultValue = "openpcs")
+  @Option(
+      names = "--profile",
+      description = "Profile with the credentials for --endpoint-url (default ${DEFAULT-VALUE}).",
+      defaultValue = "openpcs")
   String profile;
 
   @Option(
       names = "--credentials-file",
       paramLabel = "FILE",
-      description = "AWS-style credentials file holding --profile (default: the one the server writes, $OPENPCS_HOME/aws/credentials or ~/.openpcs/aws/credentials).")
+      description =
+          "AWS-style credentials file holding --profile (default: the one the server writes, $OPENPCS_HOME/aws/credentials or ~/.openpcs/aws/credentials).")
   Path credentialsFile;
 
-  @Option(names = "--scheduler-version", description = "Slurm version for the bench's cluster (default ${DEFAULT-VALUE}).", defaultValue = BenchTarget.SCHEDULER_VERSION)
+  @Option(
+      names = "--scheduler-version",
+      description = "Slurm version for the bench's cluster (default ${DEFAULT-VALUE}).",
+      defaultValue = BenchTarget.SCHEDULER_VERSION)
   String schedulerVersion;
 
-  @Option(names = "--poll-interval-ms", description = "Pause before each GetQueue poll in a queue cycle (default ${DEFAULT-VALUE}).", defaultValue = "10")
+  @Option(
+      names = "--poll-interval-ms",
+      description = "Pause before each GetQueue poll in a queue cycle (default ${DEFAULT-VALUE}).",
+      defaultValue = "10")
   int pollIntervalMs;
 
   // Not more: the server's HTTP front (the JDK's HttpServer) keeps at most 200 idle keep-alive
@@ -102,7 +136,8 @@ public final class ApiBenchCommand implements Callable<Integer> {
   // retries sees as NoHttpResponseException on its next request over it.
   @Option(
       names = "--max-connections",
-      description = "HTTP connection pool size of the SDK client (default ${DEFAULT-VALUE}, the server's idle keep-alive limit).",
+      description =
+          "HTTP connection pool size of the SDK client (default ${DEFAULT-VALUE}, the server's idle keep-alive limit).",
       defaultValue = "200")
   int maxConnections;
 
@@ -113,8 +148,13 @@ public final class ApiBenchCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!(rate > 0) || seconds < 1 || warmupSeconds < 0 || pollIntervalMs < 1 || maxConnections < 1) {
-      err.println("bench api: --rate and --seconds must be positive, --warmup-seconds not negative.");
+    if (!(rate > 0)
+        || seconds < 1
+        || warmupSeconds < 0
+        || pollIntervalMs < 1
+        || maxConnections < 1) {
+      err.println(
+          "bench api: --rate and --seconds must be positive, --warmup-seconds not negative.");
       return 2;
     }
     Machine machine = Machine.current();
@@ -149,7 +189,8 @@ public final class ApiBenchCommand implements Callable<Integer> {
       }
     }
 
-    ApiBenchReport report = new ApiBenchReport("api", started, machine, settingsMap(), runs, failures);
+    ApiBenchReport report =
+        new ApiBenchReport("api", started, machine, settingsMap(), runs, failures);
     out.println();
     out.print(report.table());
     out.println();
@@ -183,13 +224,18 @@ public final class ApiBenchCommand implements Callable<Integer> {
       case "remote" ->
           BenchTarget.remote(
               endpointUrl,
-              credentialsFile != null ? credentialsFile : ServerConfig.defaultDataDir().resolve("aws").resolve("credentials"),
+              credentialsFile != null
+                  ? credentialsFile
+                  : ServerConfig.defaultDataDir().resolve("aws").resolve("credentials"),
               profile);
       case "h2" -> BenchTarget.inProcess("h2", null);
       case "postgres" ->
           BenchTarget.inProcess(
               "postgres",
-              PostgresDatabase.create(databaseUrl, databaseUser, databasePasswordEnv == null ? null : System.getenv(databasePasswordEnv)));
+              PostgresDatabase.create(
+                  databaseUrl,
+                  databaseUser,
+                  databasePasswordEnv == null ? null : System.getenv(databasePasswordEnv)));
       default -> throw new IllegalArgumentException(s);
     };
   }

@@ -30,13 +30,14 @@ record ApiBenchReport(
       Map<String, Map<String, LatencyRecorder.ErrorSummary>> errors,
       long unfinishedArrivals,
       List<String> notes,
+      Map<String, CpuMeter.Usage> cpu,
       String loadAverageAfter) {}
 
   /**
    * One operation of one workload in the measured window. Latencies in milliseconds ({@code null}
-   * without a successful sample). {@code throughput} counts successful responses per second of
-   * the measured window. {@code target}: {@code met}/{@code missed} for p99 &lt; 20 ms without
-   * errors while keeping up with the offered rate, or {@code n/a} when the workload ran below 200
+   * without a successful sample). {@code throughput} counts successful responses per second of the
+   * measured window. {@code target}: {@code met}/{@code missed} for p99 &lt; 20 ms without errors
+   * while keeping up with the offered rate, or {@code n/a} when the workload ran below 200
    * requests/s or the row is not on the fixed timeline (polls).
    */
   record Row(
@@ -56,7 +57,15 @@ record ApiBenchReport(
       String target) {
 
     static Row of(
-        String store, String workload, String operation, double workloadRate, double offered, long requests, long errors, double throughput, Histogram h) {
+        String store,
+        String workload,
+        String operation,
+        double workloadRate,
+        double offered,
+        long requests,
+        long errors,
+        double throughput,
+        Histogram h) {
       boolean any = h.getTotalCount() > 0;
       Double p50 = any ? ms(h.getValueAtPercentile(50)) : null;
       Double p90 = any ? ms(h.getValueAtPercentile(90)) : null;
@@ -102,7 +111,20 @@ record ApiBenchReport(
 
   /** The table: one line per store, workload and operation. */
   String table() {
-    String[] head = {"store", "workload", "operation", "offered/s", "requests", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "p99<20ms@200/s"};
+    String[] head = {
+      "store",
+      "workload",
+      "operation",
+      "offered/s",
+      "requests",
+      "errors",
+      "req/s",
+      "p50 ms",
+      "p90 ms",
+      "p99 ms",
+      "max ms",
+      "p99<20ms@200/s"
+    };
     List<String[]> lines = new ArrayList<>();
     lines.add(head);
     for (StoreRun run : runs) {
@@ -175,7 +197,10 @@ record ApiBenchReport(
                               .append(System.lineSeparator())));
       run.notes().forEach(n -> out.append("  note: ").append(n).append(System.lineSeparator()));
       if (run.unfinishedArrivals() > 0) {
-        out.append("  ").append(run.unfinishedArrivals()).append(" arrivals never finished").append(System.lineSeparator());
+        out.append("  ")
+            .append(run.unfinishedArrivals())
+            .append(" arrivals never finished")
+            .append(System.lineSeparator());
       }
     }
     failures.forEach(f -> out.append("FAILED: ").append(f).append(System.lineSeparator()));

@@ -70,7 +70,10 @@ final class BenchTarget implements AutoCloseable {
     this.database = database;
   }
 
-  /** A server in this process on a free loopback port, with H2 ({@code database == null}) or PostgreSQL. */
+  /**
+   * A server in this process on a free loopback port, with H2 ({@code database == null}) or
+   * PostgreSQL.
+   */
   static BenchTarget inProcess(String store, PostgresDatabase database) {
     Path dir;
     try {
@@ -89,7 +92,8 @@ final class BenchTarget implements AutoCloseable {
             null,
             BENCH_QUOTAS,
             List.of(SCHEDULER_VERSION),
-            // The production resync period of `openpcs server`, so its background load is realistic.
+            // The production resync period of `openpcs server`, so its background load is
+            // realistic.
             Duration.ofSeconds(10));
     OpenPcsServer server;
     try {
@@ -102,10 +106,18 @@ final class BenchTarget implements AutoCloseable {
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
     AwsProfiles.Profile p =
-        AwsProfiles.read(config.awsDir().resolve("credentials"), config.awsDir().resolve("config"), "openpcs")
-            .orElseThrow(() -> new IllegalStateException("the server wrote no administrator profile"));
+        AwsProfiles.read(
+                config.awsDir().resolve("credentials"),
+                config.awsDir().resolve("config"),
+                "openpcs")
+            .orElseThrow(
+                () -> new IllegalStateException("the server wrote no administrator profile"));
     String description =
-        "in-process server at " + server.endpoint() + (database == null ? ", embedded H2 in " + dir : ", PostgreSQL database " + database.name());
+        "in-process server at "
+            + server.endpoint()
+            + (database == null
+                ? ", embedded H2 in " + dir
+                : ", PostgreSQL database " + database.name());
     return new BenchTarget(
         store,
         description,
@@ -118,15 +130,21 @@ final class BenchTarget implements AutoCloseable {
         database);
   }
 
-  /** A server that is already running on this machine, with credentials from an AWS-style profile. */
+  /**
+   * A server that is already running on this machine, with credentials from an AWS-style profile.
+   */
   static BenchTarget remote(URI endpoint, Path credentialsFile, String profile) {
     requireLoopback(endpoint.getHost(), "--endpoint-url");
     Path config = credentialsFile.resolveSibling("config");
     AwsProfiles.Profile p =
         AwsProfiles.read(credentialsFile, config, profile)
-            .orElseThrow(() -> new IllegalArgumentException("no profile '" + profile + "' in " + credentialsFile));
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no profile '" + profile + "' in " + credentialsFile));
     if (p.accessKeyId() == null || p.secretAccessKey() == null) {
-      throw new IllegalArgumentException("profile '" + profile + "' in " + credentialsFile + " has no access key");
+      throw new IllegalArgumentException(
+          "profile '" + profile + "' in " + credentialsFile + " has no access key");
     }
     return new BenchTarget(
         "remote",
@@ -141,7 +159,13 @@ final class BenchTarget implements AutoCloseable {
   }
 
   private static Quotas withQueuesPerCluster(Quotas q, int n) {
-    return new Quotas(q.clustersPerServer(), q.nodeGroupsPerCluster(), n, q.tagsPerResource(), q.idempotencyTtl(), q.paginationTokenTtl());
+    return new Quotas(
+        q.clustersPerServer(),
+        q.nodeGroupsPerCluster(),
+        n,
+        q.tagsPerResource(),
+        q.idempotencyTtl(),
+        q.paginationTokenTtl());
   }
 
   /** Refuses anything but this machine: the bench must never send load elsewhere. */
@@ -152,7 +176,8 @@ final class BenchTarget implements AutoCloseable {
     try {
       for (InetAddress a : InetAddress.getAllByName(host.replace("[", "").replace("]", ""))) {
         if (!a.isLoopbackAddress()) {
-          throw new IllegalArgumentException(what + " must point at this machine (127.0.0.1), not " + host);
+          throw new IllegalArgumentException(
+              what + " must point at this machine (127.0.0.1), not " + host);
         }
       }
     } catch (UnknownHostException e) {
@@ -176,18 +201,24 @@ final class BenchTarget implements AutoCloseable {
     return PcsClient.builder()
         .endpointOverride(endpoint)
         .region(Region.of(region))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
         .httpClientBuilder(
             ApacheHttpClient.builder()
                 .maxConnections(maxConnections)
                 .connectionAcquisitionTimeout(Duration.ofSeconds(30))
                 .connectionTimeout(Duration.ofSeconds(5))
                 .socketTimeout(Duration.ofSeconds(30))
-                // Below the JDK server's 30 s idle timeout, so the pool never reuses a connection the
+                // Below the JDK server's 30 s idle timeout, so the pool never reuses a connection
+                // the
                 // server has already closed.
                 .connectionMaxIdleTime(Duration.ofSeconds(20))
                 .tcpKeepAlive(true))
-        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
+        .overrideConfiguration(
+            c ->
+                c.retryStrategy(AwsRetryStrategy.doNotRetry())
+                    .apiCallTimeout(Duration.ofSeconds(30)))
         .build();
   }
 

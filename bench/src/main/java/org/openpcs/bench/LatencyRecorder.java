@@ -62,7 +62,8 @@ final class LatencyRecorder {
   /** Error type → count, and one sample message per type, sorted by type. */
   Map<String, ErrorSummary> errorSummary() {
     Map<String, ErrorSummary> out = new TreeMap<>();
-    errorsByType.forEach((type, n) -> out.put(type, new ErrorSummary(n.sum(), sampleMessages.get(type))));
+    errorsByType.forEach(
+        (type, n) -> out.put(type, new ErrorSummary(n.sum(), sampleMessages.get(type))));
     return out;
   }
 
@@ -74,7 +75,8 @@ final class LatencyRecorder {
     for (LatencyRecorder p : parts) {
       all.histogram.add(p.histogram);
       all.errors.add(p.errors.sum());
-      p.errorsByType.forEach((t, n) -> all.errorsByType.computeIfAbsent(t, k -> new LongAdder()).add(n.sum()));
+      p.errorsByType.forEach(
+          (t, n) -> all.errorsByType.computeIfAbsent(t, k -> new LongAdder()).add(n.sum()));
       p.sampleMessages.forEach(all.sampleMessages::putIfAbsent);
       all.lastCompletion.accumulateAndGet(p.lastCompletion(), Math::max);
     }

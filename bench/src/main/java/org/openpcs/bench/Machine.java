@@ -9,20 +9,33 @@ import java.util.List;
  * What the numbers were measured on. The load average matters: the load generator and the server
  * share these cores, and anything else running on them shows up in the tail latencies.
  */
-record Machine(int processors, String cpuModel, long memoryMiB, String os, String java, String loadAverage) {
+record Machine(
+    int processors, String cpuModel, long memoryMiB, String os, String java, String loadAverage) {
 
   static Machine current() {
     return new Machine(
         Runtime.getRuntime().availableProcessors(),
         readCpuModel(),
         readMemoryMiB(),
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
         firstLine(Path.of("/proc/loadavg")));
   }
 
   String describe() {
-    return processors + " CPUs (" + cpuModel + "), " + memoryMiB + " MiB RAM, " + java + ", load average " + loadAverage;
+    return processors
+        + " CPUs ("
+        + cpuModel
+        + "), "
+        + memoryMiB
+        + " MiB RAM, "
+        + java
+        + ", load average "
+        + loadAverage;
   }
 
   private static String readCpuModel() {

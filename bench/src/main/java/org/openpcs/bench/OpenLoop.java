@@ -30,7 +30,8 @@ final class OpenLoop {
    * up to {@code drain} for the ones still running. Blocks the calling thread, which does the
    * scheduling.
    */
-  static Outcome run(double ratePerSecond, long startNanos, Duration length, Duration drain, Arrival arrival) {
+  static Outcome run(
+      double ratePerSecond, long startNanos, Duration length, Duration drain, Arrival arrival) {
     if (!(ratePerSecond > 0)) {
       throw new IllegalArgumentException("rate must be positive: " + ratePerSecond);
     }

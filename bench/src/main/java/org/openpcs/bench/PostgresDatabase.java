@@ -9,8 +9,8 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /**
- * A fresh, empty PostgreSQL database for one run, created through the server's maintenance
- * database and dropped again on {@link #close()}, so runs never see each other's rows.
+ * A fresh, empty PostgreSQL database for one run, created through the server's maintenance database
+ * and dropped again on {@link #close()}, so runs never see each other's rows.
  */
 final class PostgresDatabase implements AutoCloseable {
   private static final String PREFIX = "jdbc:postgresql://";
@@ -33,10 +33,13 @@ final class PostgresDatabase implements AutoCloseable {
    */
   static PostgresDatabase create(String adminUrl, String user, String password) {
     if (!adminUrl.startsWith(PREFIX)) {
-      throw new IllegalArgumentException("--database-url must be a jdbc:postgresql://127.0.0.1:PORT/DB URL, not " + adminUrl);
+      throw new IllegalArgumentException(
+          "--database-url must be a jdbc:postgresql://127.0.0.1:PORT/DB URL, not " + adminUrl);
     }
-    BenchTarget.requireLoopback(URI.create(adminUrl.substring("jdbc:".length())).getHost(), "--database-url");
-    String name = "openpcs_bench_" + Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
+    BenchTarget.requireLoopback(
+        URI.create(adminUrl.substring("jdbc:".length())).getHost(), "--database-url");
+    String name =
+        "openpcs_bench_" + Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
     PostgresDatabase db = new PostgresDatabase(adminUrl, user, password, name);
     db.execute("CREATE DATABASE " + name);
     return db;
@@ -59,7 +62,8 @@ final class PostgresDatabase implements AutoCloseable {
     String rest = adminUrl.substring(PREFIX.length());
     int slash = rest.indexOf('/');
     int query = rest.indexOf('?');
-    String hostPort = slash >= 0 ? rest.substring(0, slash) : query >= 0 ? rest.substring(0, query) : rest;
+    String hostPort =
+        slash >= 0 ? rest.substring(0, slash) : query >= 0 ? rest.substring(0, query) : rest;
     String params = query >= 0 ? rest.substring(query) : "";
     return PREFIX + hostPort + "/" + name + params;
   }
@@ -81,7 +85,8 @@ final class PostgresDatabase implements AutoCloseable {
         Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException("PostgreSQL at " + adminUrl + ": " + sql + " failed: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "PostgreSQL at " + adminUrl + ": " + sql + " failed: " + e.getMessage(), e);
     }
   }
 }

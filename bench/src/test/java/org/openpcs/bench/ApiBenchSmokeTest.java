@@ -26,7 +26,17 @@ class ApiBenchSmokeTest {
 
     int exit =
         cli.execute(
-            "api", "--store", "h2", "--rate", "20", "--seconds", "1", "--warmup-seconds", "0", "--json", json.toString());
+            "api",
+            "--store",
+            "h2",
+            "--rate",
+            "20",
+            "--seconds",
+            "1",
+            "--warmup-seconds",
+            "0",
+            "--json",
+            json.toString());
 
     assertThat(exit).as(out.toString()).isZero();
     assertThat(out.toString()).contains("GetCluster", "CreateQueue", "DeleteQueue");
@@ -42,7 +52,8 @@ class ApiBenchSmokeTest {
       assertThat(row.get("requests").asLong()).as(op + " requests").isPositive();
       assertThat(row.get("errors").asLong()).as(op + " errors").isZero();
     }
-    assertThat(rows.findValuesAsText("operation")).contains("GetCluster", "CreateQueue", "DeleteQueue", "CreateQueue+DeleteQueue");
+    assertThat(rows.findValuesAsText("operation"))
+        .contains("GetCluster", "CreateQueue", "DeleteQueue", "CreateQueue+DeleteQueue");
     assertThat(runs.get(0).get("unfinishedArrivals").asLong()).isZero();
   }
 }

@@ -3,7 +3,6 @@ package org.openpcs.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,10 +52,17 @@ final class OperationCommand implements Callable<Integer> {
     spec.usageMessage().sortOptions(false);
     // The AWS CLI lets a later --opt replace an earlier one (handy after an alias or in scripts).
     spec.parser().overwrittenOptionsAllowed(true);
-    op.traits()
-        .documentation()
-        .map(d -> Docs.escapeForPicocli(Docs.summary(d, 3)))
-        .ifPresent(d -> spec.usageMessage().description(d));
+    // picocli lists subcommands by their first description line: make that the first sentence.
+    String summary = op.traits().documentation().map(d -> Docs.summary(d, 3)).orElse("");
+    String first = Docs.summary(summary, 1);
+    String rest = summary.substring(first.length()).strip();
+    spec.usageMessage()
+        .description(
+            rest.isEmpty()
+                ? new String[] {Docs.escapeForPicocli(first)}
+                : new String[] {Docs.escapeForPicocli(first), Docs.escapeForPicocli(rest)})
+        .descriptionHeading("%n")
+        .optionListHeading("%nOptions:%n");
     command.input.members().values().forEach(m -> command.members.add(new OptionMapper(model, m)));
     command.members.forEach(m -> spec.addOption(m.spec()));
     command.common.addTo(spec);
@@ -213,9 +219,6 @@ final class OperationCommand implements Callable<Integer> {
   }
 
   private static String describe(RuntimeException e) {
-    if (e instanceof UncheckedIOException && e.getCause() != null) {
-      return e.getMessage();
-    }
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 

@@ -15,6 +15,7 @@ import org.openpcs.store.Store;
  */
 public final class LifecycleReconciler<T> implements Reconciler {
   private static final Duration RETRY_NOW = Duration.ofMillis(10);
+  private static final Duration RETRY_BROKEN = Duration.ofSeconds(2);
 
   private final Store store;
   private final ResourceAccess<T> access;
@@ -52,13 +53,22 @@ public final class LifecycleReconciler<T> implements Reconciler {
   }
 
   private Result converge(T resource, ResourceStatus status) {
-    Outcome outcome = backend.converge(resource);
+    Outcome outcome = guarded(() -> backend.converge(resource));
     return switch (outcome) {
       case Outcome.Ready ready -> {
         T next = access.observed(resource, ResourceStatus.ACTIVE, ready.notes(), ready.endpoints(), now());
         yield access.sameObservedState(resource, next) ? DONE : write(next);
       }
       case Outcome.InProgress p -> Reconciler.requeueAfter(p.recheck());
+      // A running resource that breaks stays ACTIVE with the reason in errorInfo and is retried
+      // (its jobs may still run); only a create or update that cannot be done ends in *_FAILED.
+      case Outcome.Failed f when status == ResourceStatus.ACTIVE -> {
+        T next = access.observed(resource, ResourceStatus.ACTIVE, f.errors(), null, now());
+        if (!access.sameObservedState(resource, next)) {
+          write(next);
+        }
+        yield Reconciler.requeueAfter(RETRY_BROKEN);
+      }
       case Outcome.Failed f ->
           write(
               access.observed(
@@ -71,7 +81,7 @@ public final class LifecycleReconciler<T> implements Reconciler {
   }
 
   private Result remove(T resource) {
-    Outcome outcome = backend.remove(resource);
+    Outcome outcome = guarded(() -> backend.remove(resource));
     return switch (outcome) {
       case Outcome.Ready r -> {
         store.inTransaction(
@@ -84,6 +94,21 @@ public final class LifecycleReconciler<T> implements Reconciler {
       case Outcome.InProgress p -> Reconciler.requeueAfter(p.recheck());
       case Outcome.Failed f -> write(access.observed(resource, ResourceStatus.DELETE_FAILED, f.errors(), null, now()));
     };
+  }
+
+  /**
+   * An unexpected failure of a backend must be as visible as an expected one: it becomes a Failed
+   * outcome (errorInfo) instead of only a log line.
+   */
+  private static Outcome guarded(java.util.function.Supplier<Outcome> call) {
+    try {
+      return call.get();
+    } catch (StaleVersionException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(LifecycleReconciler.class).warn("backend failed", e);
+      return new Outcome.Failed(List.of(new org.openpcs.domain.ErrorInfo("InternalError", String.valueOf(e.getMessage()))));
+    }
   }
 
   private Result write(T updated) {

@@ -29,6 +29,8 @@ public final class ReconcileLoop implements AutoCloseable {
   private final Set<ResourceKey> running = new HashSet<>();
   private final Set<ResourceKey> dirty = new HashSet<>();
   private final Map<ResourceKey, Integer> failures = new ConcurrentHashMap<>();
+  /** Keys backing off after failures: the resync leaves them alone until then. */
+  private final Map<ResourceKey, Long> notBefore = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   public ReconcileLoop(Map<ResourceKind, Reconciler> reconcilers) {
@@ -59,10 +61,16 @@ public final class ReconcileLoop implements AutoCloseable {
     try {
       result = reconcilers.get(key.kind()).reconcile(key);
       failures.remove(key);
+      notBefore.remove(key);
     } catch (RuntimeException e) {
       int n = failures.merge(key, 1, Integer::sum);
       long delayMs = Math.min(MAX_BACKOFF.toMillis(), 200L << Math.min(n, 8));
-      log.warn("reconcile of {} failed (attempt {}), retrying in {} ms", key, n, delayMs, e);
+      if (n == 1) {
+        log.warn("reconcile of {} failed, retrying in {} ms", key, delayMs, e);
+      } else {
+        log.warn("reconcile of {} failed again (attempt {}), retrying in {} ms: {}", key, n, delayMs, e.toString());
+      }
+      notBefore.put(key, System.nanoTime() + delayMs * 1_000_000);
       result = Reconciler.requeueAfter(Duration.ofMillis(delayMs));
     }
     boolean again;
@@ -80,7 +88,8 @@ public final class ReconcileLoop implements AutoCloseable {
   private void resync() {
     for (Reconciler r : reconcilers.values()) {
       try {
-        r.allKeys().forEach(this::enqueue);
+        long now = System.nanoTime();
+        r.allKeys().stream().filter(k -> notBefore.getOrDefault(k, now) <= now).forEach(this::enqueue);
       } catch (RuntimeException e) {
         log.warn("resync could not list resources; will try again", e);
       }

@@ -8,7 +8,13 @@ import java.net.URI;
  * {@code login} instances run no slurmd.
  */
 public record Bootstrap(
-    URI endpoint, String region, String accessKeyId, String secretAccessKey, String clusterId, String bootstrapId, boolean login) {
+    URI endpoint,
+    String region,
+    String accessKeyId,
+    String secretAccessKey,
+    String clusterId,
+    String bootstrapId,
+    boolean login) {
   @Override
   public String toString() {
     return "Bootstrap[endpoint=" + endpoint + ", cluster=" + clusterId + ", login=" + login + "]";

@@ -23,7 +23,10 @@ public interface ComputeProvider {
   /** Terminates instances; unknown or already terminated ids are ignored. */
   void terminate(Collection<String> instanceIds);
 
-  /** Instances (not yet terminated, and recently terminated ones) whose tags include all of {@code tags}. */
+  /**
+   * Instances (not yet terminated, and recently terminated ones) whose tags include all of {@code
+   * tags}.
+   */
   List<Instance> describe(Map<String, String> tags);
 
   /** What this provider can run, for validation and for declaring node resources to Slurm. */

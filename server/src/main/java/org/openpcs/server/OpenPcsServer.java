@@ -43,6 +43,7 @@ import org.openpcs.server.ops.RegistrationOps;
 import org.openpcs.server.ops.TagOps;
 import org.openpcs.store.Store;
 import org.openpcs.store.jdbc.JdbcStore;
+import org.openpcs.provider.local.LocalProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +57,17 @@ public final class OpenPcsServer implements AutoCloseable {
   private final ScheduledExecutorService housekeeping;
   private final String endpoint;
   private final Optional<Path> credentials;
+  private final Infrastructure infra;
 
   private OpenPcsServer(
-      Store store, ReconcileLoop loop, HttpFront front, ScheduledExecutorService housekeeping, String endpoint, Optional<Path> credentials) {
+      Store store,
+      ReconcileLoop loop,
+      HttpFront front,
+      ScheduledExecutorService housekeeping,
+      String endpoint,
+      Optional<Path> credentials,
+      Infrastructure infra) {
+    this.infra = infra;
     this.store = store;
     this.loop = loop;
     this.front = front;
@@ -79,18 +88,10 @@ public final class OpenPcsServer implements AutoCloseable {
       byte[] pageKey = Base64.getDecoder().decode(pageKeyText);
       SortedSet<String> versions = SlurmVersions.detect(config.extraSchedulerVersions());
 
-      // Controllers. Each kind has a lifecycle reconciler; the backend is where its
-      // infrastructure is made. No kind has real infrastructure yet, so all use the explicit
-      // NoInfrastructureBackend until the Slurm layer replaces them.
-      ReconcileLoop loop =
-          new ReconcileLoop(
-              Map.of(
-                  ResourceKind.CLUSTER,
-                  new LifecycleReconciler<>(store, new ClusterAccess(), new NoInfrastructureBackend<Cluster>(), clock),
-                  ResourceKind.COMPUTE_NODE_GROUP,
-                  new LifecycleReconciler<>(store, new NodeGroupAccess(), new NoInfrastructureBackend<ComputeNodeGroup>(), clock),
-                  ResourceKind.QUEUE,
-                  new LifecycleReconciler<>(store, new QueueAccess(), new NoInfrastructureBackend<Queue>(), clock)));
+      SecretSealer sealer = SecretSealer.open(config.dataDir().resolve("master.key"));
+      AccessKeys keys = new AccessKeys(store, sealer, clock);
+      Infrastructure infra = Infrastructure.build(config, store, sealer, keys.nodeKey(), identity.region(), clock);
+      ReconcileLoop loop = new ReconcileLoop(infra.reconcilers);
 
       ApiServices services =
           new ApiServices(
@@ -100,23 +101,30 @@ public final class OpenPcsServer implements AutoCloseable {
               config.quotas(),
               new PageTokens(pageKey, clock, config.quotas().paginationTokenTtl()),
               () -> versions,
+              infra.facts(),
               (kind, clusterId, id) -> loop.enqueue(new ResourceKey(kind, clusterId, id)));
       OperationTable operations =
           new OperationTable(
-              new ClusterOps(services), new NodeGroupOps(services), new QueueOps(services), new TagOps(services), new RegistrationOps());
+              new ClusterOps(services),
+              new NodeGroupOps(services),
+              new QueueOps(services),
+              new TagOps(services),
+              new RegistrationOps(sealer),
+              new org.openpcs.server.ops.AgentOps(services.notifier()));
 
-      AccessKeys keys = new AccessKeys(store, SecretSealer.open(config.dataDir().resolve("master.key")), clock);
       ApiDispatcher dispatcher =
           new ApiDispatcher(
               new SigV4Verifier(clock, "pcs", keys::secretOf),
               operations,
               new IdempotentExecutor(store, config.quotas().idempotencyTtl()),
               clock,
-              OpenPcsServer::logRequest);
+              OpenPcsServer::logRequest,
+              keys::isAdministrator);
       HttpFront front = new HttpFront(config.listen(), dispatcher, () -> ready(store));
       front.start();
       String endpoint = "http://" + clientHost(config.listen()) + ":" + front.port();
       Optional<Path> credentials = AdminProfile.ensure(store, keys, config.awsDir(), endpoint, identity.region());
+      infra.started(java.net.URI.create(endpoint));
       loop.start(config.resyncPeriod());
 
       ScheduledExecutorService housekeeping =
@@ -124,6 +132,14 @@ public final class OpenPcsServer implements AutoCloseable {
       Duration ttl = config.quotas().idempotencyTtl();
       housekeeping.scheduleWithFixedDelay(
           () -> purgeTokens(store, clock, ttl), 1, Math.max(1, ttl.toMinutes() / 8), TimeUnit.MINUTES);
+      // Supervision: a controller daemon that died is noticed within a second, not at the next resync.
+      infra.runtime.ifPresent(
+          runtime ->
+              housekeeping.scheduleWithFixedDelay(
+                  () -> runtime.downClusters().forEach(id -> loop.enqueue(ResourceKey.cluster(id))),
+                  1,
+                  Infrastructure.supervisionPeriod().toMillis(),
+                  TimeUnit.MILLISECONDS));
 
       log.info(
           "OpenPCS listening on {} (region {}, account {}); store: {}; Slurm versions: {}",
@@ -134,7 +150,7 @@ public final class OpenPcsServer implements AutoCloseable {
           versions.isEmpty() ? "none found" : String.join(", ", versions));
       credentials.ifPresent(
           c -> log.info("administrator credentials: profile '{}' in {} (config beside it)", AdminProfile.PROFILE, c));
-      return new OpenPcsServer(store, loop, front, housekeeping, endpoint, credentials);
+      return new OpenPcsServer(store, loop, front, housekeeping, endpoint, credentials, infra);
     } catch (RuntimeException | IOException e) {
       store.close();
       throw e;
@@ -147,6 +163,11 @@ public final class OpenPcsServer implements AutoCloseable {
 
   public int port() {
     return front.port();
+  }
+
+  /** The local provider (for administration commands and tests). */
+  public LocalProvider provider() {
+    return infra.provider;
   }
 
   public Optional<Path> credentialsFile() {
@@ -200,6 +221,8 @@ public final class OpenPcsServer implements AutoCloseable {
     front.close();
     housekeeping.shutdownNow();
     loop.close();
+    // Instances and controllers keep running: a restarted server adopts them.
+    infra.provider.close();
     store.close();
     log.info("OpenPCS stopped");
   }

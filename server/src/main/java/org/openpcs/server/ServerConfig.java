@@ -21,7 +21,45 @@ public record ServerConfig(
     String accountId,
     Quotas quotas,
     List<String> extraSchedulerVersions,
-    Duration resyncPeriod) {
+    Duration resyncPeriod,
+    Infrastructure infrastructure,
+    String slurmPorts,
+    String controlAddress) {
+
+  /**
+   * What resources become. SLURM: real controllers and instances on this host (the product).
+   * NONE: API only — resources become ACTIVE without infrastructure (for infrastructure-as-code
+   * dry runs and API tests).
+   */
+  public enum Infrastructure {
+    SLURM,
+    NONE
+  }
+
+  public static final String DEFAULT_SLURM_PORTS = "17000-19999";
+
+  /** An API-only configuration (no infrastructure), as the API tests and benchmarks use. */
+  public ServerConfig(
+      InetSocketAddress listen,
+      Path dataDir,
+      String databaseUrl,
+      String databaseUser,
+      String databasePassword,
+      String region,
+      String accountId,
+      Quotas quotas,
+      List<String> extraSchedulerVersions,
+      Duration resyncPeriod) {
+    this(listen, dataDir, databaseUrl, databaseUser, databasePassword, region, accountId, quotas, extraSchedulerVersions, resyncPeriod, Infrastructure.NONE, DEFAULT_SLURM_PORTS, "127.0.0.1");
+  }
+
+  public ServerConfig withInfrastructure(Infrastructure infra) {
+    return new ServerConfig(listen, dataDir, databaseUrl, databaseUser, databasePassword, region, accountId, quotas, extraSchedulerVersions, resyncPeriod, infra, slurmPorts, controlAddress);
+  }
+
+  public ServerConfig withSlurmPorts(String ports) {
+    return new ServerConfig(listen, dataDir, databaseUrl, databaseUser, databasePassword, region, accountId, quotas, extraSchedulerVersions, resyncPeriod, infrastructure, ports, controlAddress);
+  }
 
   public static Path defaultDataDir() {
     String home = System.getenv("OPENPCS_HOME");

@@ -41,7 +41,26 @@ public final class TestServer implements AutoCloseable {
     return start(tempDir(), null, Quotas.defaults());
   }
 
+  /** The launch template and node image the API tests' requests name, registered in every data dir. */
+  public static final String TEMPLATE = "lt-0123456789abcdef0";
+
+  public static final String IMAGE = "ami-0123456789abcdef0";
+
+  /** Registers {@link #TEMPLATE} (versions 1 and 2) and {@link #IMAGE} in a data dir. */
+  public static void registerTestTemplates(Path dataDir) {
+    var templates = new org.openpcs.provider.local.LaunchTemplates(dataDir.resolve("launch-templates"));
+    if (templates.find(TEMPLATE).isEmpty()) {
+      templates.create(TEMPLATE, "api tests", "", java.util.Map.of());
+      templates.addVersion(TEMPLATE, "", java.util.Map.of());
+    }
+    var images = new org.openpcs.provider.local.NodeImages(dataDir.resolve("node-images"));
+    if (!images.exists(IMAGE)) {
+      images.register(IMAGE, "api tests", Path.of("/usr/sbin"), Path.of("/usr/bin"), null);
+    }
+  }
+
   public static TestServer start(Path dataDir, String databaseUrl, Quotas quotas) {
+    registerTestTemplates(dataDir);
     ServerConfig config =
         new ServerConfig(
             new InetSocketAddress("127.0.0.1", 0),

@@ -7,8 +7,8 @@ public enum ApplyMethod {
   /** {@code scontrol reconfigure}: partitions, features, most parameters. */
   RECONFIGURE,
   /**
-   * Stop slurmctld with SIGTERM (state saved) and start it again: the node list changed (22.05 exits
-   * on reconfigure then), or a parameter that only a restart applies.
+   * Stop slurmctld with SIGTERM (state saved) and start it again: the node list changed (22.05
+   * exits on reconfigure then), or a parameter that only a restart applies.
    */
   RESTART
 }

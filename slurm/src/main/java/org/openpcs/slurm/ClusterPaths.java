@@ -27,8 +27,19 @@ public record ClusterPaths(Path root) {
     return mungeDir().resolve("munge.key");
   }
 
+  /**
+   * The cluster's munge socket. munged refuses a socket whose directories are not all
+   * world-traversable (a data dir under /root is not), and socket paths are limited to 108 bytes,
+   * so sockets live in a short runtime directory named after the cluster directory.
+   */
   public Path mungeSocket() {
-    return mungeDir().resolve("munge.socket");
+    return socketDir().resolve(root.getFileName() + ".socket");
+  }
+
+  /** Where munge sockets live: {@code /run/openpcs/munge}, or $OPENPCS_RUNTIME_DIR/munge. */
+  public static Path socketDir() {
+    String override = System.getenv("OPENPCS_RUNTIME_DIR");
+    return (override != null && !override.isBlank() ? Path.of(override) : Path.of("/run/openpcs")).resolve("munge");
   }
 
   public Path state() {

@@ -143,4 +143,7 @@ public interface StoreTx {
 
   /** Stores the value only if the key is absent; returns the value now stored. */
   String settingIfAbsent(String key, String value);
+
+  /** Stores the value, replacing any earlier one. */
+  void putSetting(String key, String value);
 }

@@ -52,6 +52,9 @@ public final class ClusterRuntime {
   private static final int FREE_RESTARTS = 3;
   private static final Duration RESTART_WINDOW = Duration.ofMinutes(2);
   private static final int KEY_BYTES = 1024;
+  /** Job states that no longer hold a partition. */
+  private static final Set<String> FINISHED =
+      Set.of("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "PREEMPTED", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE");
 
   private final Store store;
   private final Optional<SlurmInstallation> slurm;
@@ -106,6 +109,7 @@ public final class ClusterRuntime {
       List<Queue> queues = snap.renderedQueues(q -> jobsInPartition(daemons, q.name()));
       List<String> owners = new ArrayList<>();
       owners.add(PortAllocator.CONTROLLER);
+      owners.add(SlurmConfigPlanner.PLACEHOLDER_NODE);
       groups.forEach(g -> owners.addAll(NodeNames.all(g)));
       Map<String, Integer> allocated;
       try {
@@ -120,17 +124,17 @@ public final class ClusterRuntime {
         daemons.prepare();
         writeKeyIfChanged(daemons, paths, clusterKey(clusterId));
         var state = daemons.state();
-        if (!state.mungedRunning()) {
+        if (!state.munged().running()) {
           daemons.startMunged();
         }
-        if (!state.slurmctldRunning()) {
+        if (!state.slurmctld().running()) {
           Optional<Duration> wait = backoff(clusterId);
           if (wait.isPresent()) {
             return new Outcome.InProgress(wait.get());
           }
           daemons.writeConfig(files);
           daemons.startSlurmctld();
-          recordStart(clusterId, state.everStarted());
+          recordStart(clusterId, applied.containsKey(clusterId) || Files.exists(paths.state().resolve("node_state")));
         } else if (!files.equals(onDisk(paths, files.keySet()))) {
           SlurmConfig before = applied.get(clusterId);
           ApplyMethod method = before == null ? ApplyMethod.RESTART : ChangePlanner.plan(before, config);
@@ -139,6 +143,11 @@ public final class ClusterRuntime {
           daemons.apply(method);
         }
         applied.put(clusterId, config);
+        // Local instances share this host: their slurmd need the spool/tmp directories (and the
+        // fake GPU devices) that the cluster's configuration names.
+        for (var node : config.nodes()) {
+          org.openpcs.slurm.LocalNodeFiles.prepare(paths, node.name(), node.gpus());
+        }
       } catch (RuntimeException e) {
         log.warn("cluster {}: controller not ready: {}", clusterId, e.getMessage());
         return new Outcome.Failed(List.of(new ErrorInfo("ControllerFailed", e.getMessage())));
@@ -205,7 +214,7 @@ public final class ClusterRuntime {
     return applied.keySet().stream()
         .filter(id -> {
           var s = new ControllerDaemons(slurm.get(), paths(id)).state();
-          return !s.slurmctldRunning() || !s.mungedRunning();
+          return !s.allRunning();
         })
         .collect(Collectors.toList());
   }
@@ -225,7 +234,7 @@ public final class ClusterRuntime {
   public Optional<Set<String>> slurmPartitions(String clusterId) {
     return slurm.flatMap(s -> {
       try {
-        return Optional.of(new org.openpcs.slurm.Scontrol(s, paths(clusterId)).partitions());
+        return Optional.of(Partitions.of(s, paths(clusterId)));
       } catch (RuntimeException e) {
         return Optional.empty();
       }
@@ -234,7 +243,9 @@ public final class ClusterRuntime {
 
   private int jobsInPartition(ControllerDaemons daemons, String partition) {
     try {
-      return (int) new org.openpcs.slurm.Scontrol(slurm.get(), daemons.paths()).jobs().stream().filter(j -> partition.equals(j.partition())).count();
+      return (int)
+          new org.openpcs.slurm.Scontrol(slurm.get(), daemons.paths())
+              .jobs().stream().filter(j -> partition.equals(j.partition()) && !FINISHED.contains(j.state())).count();
     } catch (RuntimeException e) {
       // Fail closed: if we cannot see the jobs, keep the partition (draining) rather than kill them.
       return Integer.MAX_VALUE;

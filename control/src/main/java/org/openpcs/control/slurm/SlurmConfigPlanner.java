@@ -24,6 +24,12 @@ import org.openpcs.slurm.SlurmConfig;
  * kills its pending jobs on 22.05).
  */
 public final class SlurmConfigPlanner {
+  /** The partition a cluster without queues has; never a queue name (those are 3+ letters, no dots). */
+  public static final String PLACEHOLDER_PARTITION = "openpcs.none";
+
+  /** The node of a cluster without compute nodes; group names cannot contain dots. */
+  public static final String PLACEHOLDER_NODE = "openpcs.none";
+
   private SlurmConfigPlanner() {}
 
   public static SlurmConfig plan(
@@ -57,6 +63,11 @@ public final class SlurmConfigPlanner {
                 g.spec().slurmCustomSettings()));
       }
     }
+    if (nodes.isEmpty()) {
+      // Nor without a node ("no nodes configured"): a cluster without compute nodes gets one
+      // powered-down cloud node in no partition, which no job can use and nothing starts.
+      nodes.add(new NodeLine(PLACEHOLDER_NODE, layout.controlAddress(), layout.nodePorts().get(PLACEHOLDER_NODE), true, 1, 1, 0, List.of("openpcs-placeholder"), List.of()));
+    }
     List<PartitionLine> partitions = new ArrayList<>();
     for (Queue q : queues.stream().sorted(Comparator.comparing(Queue::name)).toList()) {
       List<String> members = new ArrayList<>();
@@ -67,6 +78,11 @@ public final class SlurmConfigPlanner {
       }
       String state = q.status() == ResourceStatus.DELETING ? "DRAIN" : "UP";
       partitions.add(new PartitionLine(q.name(), members, state, q.spec().slurmCustomSettings()));
+    }
+    if (partitions.isEmpty()) {
+      // slurmctld 22.05 will not start without a partition ("No PartitionName information
+      // available"): a cluster without queues gets a hidden one that accepts no jobs.
+      partitions.add(new PartitionLine(PLACEHOLDER_PARTITION, List.of(), "INACTIVE", List.of(new org.openpcs.domain.CustomSetting("Hidden", "YES"))));
     }
     Path bin = paths.bin();
     ControllerConfig controller =

@@ -47,6 +47,15 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--scheduler-versions", split = ",", description = "Slurm versions to accept besides the installed ones (testing only).")
   List<String> extraVersions = new ArrayList<>();
 
+  @Option(names = "--infrastructure", description = "SLURM runs real controllers and instances here (default); NONE serves the API only.", defaultValue = "SLURM")
+  ServerConfig.Infrastructure infrastructure;
+
+  @Option(names = "--slurm-ports", paramLabel = "FIRST-LAST", description = "Ports for slurmctld and slurmd processes (default ${DEFAULT-VALUE}).", defaultValue = ServerConfig.DEFAULT_SLURM_PORTS)
+  String slurmPorts;
+
+  @Option(names = "--control-address", description = "Address nodes use to reach this host's slurmctld (default ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+  String controlAddress;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
@@ -82,6 +91,9 @@ public final class ServerCommand implements Callable<Integer> {
         accountId,
         Quotas.defaults().withClustersPerServer(maxClusters).withIdempotencyTtl(idempotencyTtl),
         List.copyOf(extraVersions),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        infrastructure,
+        slurmPorts,
+        controlAddress);
   }
 }

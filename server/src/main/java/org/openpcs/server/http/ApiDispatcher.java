@@ -29,12 +29,16 @@ import org.slf4j.LoggerFactory;
 public final class ApiDispatcher {
   private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);
 
+  private static final com.fasterxml.jackson.databind.ObjectReader STRICT =
+      PcsJson.mapper().reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private final SigV4Verifier verifier;
   private final OperationTable operations;
   private final ShapeValidator validator;
   private final IdempotentExecutor executor;
   private final Clock clock;
   private final RequestListener listener;
+  private final java.util.function.Predicate<String> isAdministrator;
 
   /** Observes every completed request (audit log, metrics). */
   @FunctionalInterface
@@ -43,7 +47,13 @@ public final class ApiDispatcher {
   }
 
   public ApiDispatcher(
-      SigV4Verifier verifier, OperationTable operations, IdempotentExecutor executor, Clock clock, RequestListener listener) {
+      SigV4Verifier verifier,
+      OperationTable operations,
+      IdempotentExecutor executor,
+      Clock clock,
+      RequestListener listener,
+      java.util.function.Predicate<String> isAdministrator) {
+    this.isAdministrator = isAdministrator;
     this.verifier = verifier;
     this.operations = operations;
     this.validator = new ShapeValidator(ServiceModel.load());
@@ -62,6 +72,10 @@ public final class ApiDispatcher {
       principal = verifier.verify(request.method(), request.rawPath(), request.rawQuery(), request.headers(), request.body());
       Operation<?> op = operation(request);
       operation = op.name();
+      if (!OperationTable.NODE_KEY_OPERATIONS.contains(op.name()) && !isAdministrator.test(principal)) {
+        throw new org.openpcs.api.error.AccessDeniedException(
+            "The access key " + principal + " is a node key; it may only register instances.");
+      }
       response = RawResponse.json(200, requestId, run(op, request, requestId, principal), Map.of());
     } catch (PcsException e) {
       response = ErrorWriter.write(e, requestId);
@@ -79,6 +93,15 @@ public final class ApiDispatcher {
     if (!"POST".equals(request.method()) || !"/".equals(request.rawPath())) {
       throw new ValidationException(Reason.UNKNOWN_OPERATION, "PCS operations are sent as POST / with an X-Amz-Target header.");
     }
+    if (target != null && target.startsWith(org.openpcs.server.ops.AgentOps.TARGET_PREFIX)) {
+      String agentOp = target.substring(org.openpcs.server.ops.AgentOps.TARGET_PREFIX.length());
+      Operation<?> op =
+          operations
+              .findAgentOperation(agentOp)
+              .orElseThrow(() -> new ValidationException(Reason.UNKNOWN_OPERATION, "Unknown operation '" + abbreviate(agentOp) + "'."));
+      requireJson(request);
+      return op;
+    }
     if (target == null || !target.startsWith(ServiceModel.TARGET_PREFIX)) {
       throw new ValidationException(
           Reason.UNKNOWN_OPERATION,
@@ -87,21 +110,50 @@ public final class ApiDispatcher {
     String name = target.substring(ServiceModel.TARGET_PREFIX.length());
     Operation<?> op =
         operations.find(name).orElseThrow(() -> new ValidationException(Reason.UNKNOWN_OPERATION, "Unknown operation '" + abbreviate(name) + "'."));
+    requireJson(request);
+    return op;
+  }
+
+  private static void requireJson(RawRequest request) {
     String contentType = request.header("Content-Type");
     if (contentType == null || !contentType.split(";")[0].trim().equalsIgnoreCase(RawResponse.AMZ_JSON)) {
       throw new ValidationException(
           Reason.CANNOT_PARSE,
           "Unsupported Content-Type '" + (contentType == null ? "" : abbreviate(contentType)) + "'; send " + RawResponse.AMZ_JSON + ".");
     }
-    return op;
   }
 
   private <I> String run(Operation<I> op, RawRequest request, String requestId, String principal) {
     JsonNode json = parse(request.body());
-    validator.check(op.name(), json);
+    if (op.inputType() != JsonNode.class) {
+      var problems = new java.util.ArrayList<>(validator.validate(op.name(), json));
+      if (!problems.isEmpty()) {
+        problems.addAll(semanticProblems(op, json, problems));
+        throw ValidationException.ofFields(problems);
+      }
+    }
     I input = PcsJson.fromTree(json, op.inputType());
     CallContext ctx = new CallContext(requestId, principal, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
     return executor.execute(op, input, json, ctx);
+  }
+
+  /**
+   * The semantic problems of a request that already failed model validation, for fields the model
+   * check did not name, so that one response lists everything. Best effort: a request too broken
+   * to read contributes nothing more.
+   */
+  private static <I> java.util.List<ValidationException.Field> semanticProblems(
+      Operation<I> op, JsonNode json, java.util.List<ValidationException.Field> already) {
+    if (op.precheck() == null) {
+      return java.util.List.of();
+    }
+    java.util.Set<String> named = new java.util.HashSet<>();
+    already.forEach(f -> named.add(f.name()));
+    try {
+      return op.precheck().problems(PcsJson.fromTree(json, op.inputType())).stream().filter(f -> !named.contains(f.name())).toList();
+    } catch (RuntimeException unreadable) {
+      return java.util.List.of();
+    }
   }
 
   private static JsonNode parse(byte[] body) {
@@ -109,14 +161,19 @@ public final class ApiDispatcher {
       return PcsJson.mapper().createObjectNode();
     }
     try {
-      JsonNode json = PcsJson.mapper().readTree(body);
+      // Trailing content after the object is refused, not silently ignored.
+      JsonNode json = STRICT.readTree(body);
       if (json == null || !json.isObject()) {
         throw new ValidationException(Reason.CANNOT_PARSE, "The request body must be a JSON object.");
       }
       return json;
     } catch (JsonProcessingException e) {
+      var at = e.getLocation();
       throw new ValidationException(
-          Reason.CANNOT_PARSE, "The request body is not valid JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ").");
+          Reason.CANNOT_PARSE,
+          at == null
+              ? "The request body is not valid JSON or exceeds the parser's limits (nesting, number or name length)."
+              : "The request body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ").");
     } catch (java.io.IOException e) {
       throw new ValidationException(Reason.CANNOT_PARSE, "The request body could not be read.");
     }

@@ -28,7 +28,7 @@ public final class AccessKeys {
 
   private static final java.time.Duration CACHE_TTL = java.time.Duration.ofSeconds(5);
 
-  private record Cached(String secret, java.time.Instant until) {}
+  private record Cached(String secret, boolean admin, java.time.Instant until) {}
 
   public AccessKeys(Store store, SecretSealer sealer, Clock clock) {
     this.store = store;
@@ -49,16 +49,44 @@ public final class AccessKeys {
 
   /** The secret of an existing key, for signature verification. */
   public Optional<String> secretOf(String accessKeyId) {
+    return lookup(accessKeyId).map(Cached::secret);
+  }
+
+  /** Whether a key may call every operation (node keys may only register instances). */
+  public boolean isAdministrator(String accessKeyId) {
+    return accessKeyId != null && lookup(accessKeyId).map(Cached::admin).orElse(false);
+  }
+
+  /** The node key the server hands to instances, created on first use. */
+  public SigV4.Credentials nodeKey() {
+    String setting = "node-access-key-id";
+    Optional<String> id = store.inTransaction(tx -> tx.setting(setting));
+    if (id.isPresent()) {
+      Optional<String> secret = secretOf(id.get());
+      if (secret.isPresent()) {
+        return new SigV4.Credentials(id.get(), secret.get());
+      }
+    }
+    // First start, or the node key was deleted by an administrator: issue a new one.
+    SigV4.Credentials created = create("node key: instances use it to register and heartbeat", false);
+    store.inTransaction(
+        tx -> {
+          tx.putSetting(setting, created.accessKeyId());
+          return null;
+        });
+    return created;
+  }
+
+  private Optional<Cached> lookup(String accessKeyId) {
     Cached cached = cache.get(accessKeyId);
     if (cached != null && clock.instant().isBefore(cached.until())) {
-      return Optional.of(cached.secret());
+      return Optional.of(cached);
     }
-    Optional<String> secret =
-        store.inTransaction(tx -> tx.findAccessKey(accessKeyId)).map(k -> sealer.unseal(k.sealedSecret()));
-    secret.ifPresentOrElse(
-        s -> cache.put(accessKeyId, new Cached(s, clock.instant().plus(CACHE_TTL))),
-        () -> cache.remove(accessKeyId));
-    return secret;
+    Optional<Cached> found =
+        store.inTransaction(tx -> tx.findAccessKey(accessKeyId))
+            .map(k -> new Cached(sealer.unseal(k.sealedSecret()), k.admin(), clock.instant().plus(CACHE_TTL)));
+    found.ifPresentOrElse(c -> cache.put(accessKeyId, c), () -> cache.remove(accessKeyId));
+    return found;
   }
 
   public List<AccessKey> list() {

@@ -16,6 +16,7 @@ public record ApiServices(
     Quotas quotas,
     PageTokens pageTokens,
     SchedulerVersions schedulerVersions,
+    ProviderFacts provider,
     ChangeNotifier notifier) {
 
   /** Timestamps are kept to the microsecond: both databases and every SDK round-trip them exactly. */

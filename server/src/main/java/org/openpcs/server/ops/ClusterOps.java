@@ -69,6 +69,21 @@ public final class ClusterOps {
     return new CreateClusterResponse(Wire.cluster(cluster, services.arns()));
   }
 
+  /** Semantic problems of a CreateCluster that need no stored state. */
+  public List<org.openpcs.api.error.ValidationException.Field> precheckCreate(CreateClusterRequest r) {
+    Problems problems = new Problems();
+    ClusterSpecs.fromCreate(r, services.schedulerVersions().available(), problems);
+    Tags.checkKeys(r.tags(), "tags", problems);
+    return problems.fields();
+  }
+
+  /** Semantic problems of an UpdateCluster that need no stored state. */
+  public static List<org.openpcs.api.error.ValidationException.Field> precheckUpdate(UpdateClusterRequest r) {
+    Problems problems = new Problems();
+    ClusterSpecs.applyUpdate(ClusterSpecs.EMPTY, r.slurmConfiguration(), problems);
+    return problems.fields();
+  }
+
   public GetClusterResponse get(GetClusterRequest r, StoreTx tx, CallContext ctx) {
     return new GetClusterResponse(Wire.cluster(Lookup.cluster(tx, r.clusterIdentifier()), services.arns()));
   }

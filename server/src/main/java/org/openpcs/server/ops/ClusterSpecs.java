@@ -17,6 +17,15 @@ final class ClusterSpecs {
   static final int DEFAULT_IDLE_SECONDS = 600;
   static final String NONE = "NONE";
 
+  /** A neutral spec to check an update's settings against when the stored one is not at hand. */
+  static final ClusterSpec EMPTY =
+      new ClusterSpec(
+          "SLURM",
+          "",
+          Size.SMALL,
+          new ClusterSpec.Networking(List.of(), List.of(), "IPV4"),
+          new ClusterSpec.SlurmConfig(DEFAULT_IDLE_SECONDS, List.of(), List.of(), List.of(), NONE, -1, NONE));
+
   private ClusterSpecs() {}
 
   static ClusterSpec fromCreate(CreateClusterRequest r, SortedSet<String> versions, Problems problems) {

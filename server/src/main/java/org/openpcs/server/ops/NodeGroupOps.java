@@ -35,7 +35,7 @@ public final class NodeGroupOps {
   public CreateComputeNodeGroupResponse create(CreateComputeNodeGroupRequest r, StoreTx tx, CallContext ctx) {
     Cluster cluster = Lookup.cluster(tx, r.clusterIdentifier());
     Problems problems = new Problems();
-    NodeGroupSpec spec = NodeGroupSpecs.fromCreate(r, problems);
+    NodeGroupSpec spec = NodeGroupSpecs.fromCreate(r, services.provider(), problems);
     Tags.checkKeys(r.tags(), "tags", problems);
     problems.throwIfAny();
 
@@ -73,6 +73,14 @@ public final class NodeGroupOps {
     return new CreateComputeNodeGroupResponse(Wire.nodeGroup(group, services.arns()));
   }
 
+  /** Semantic problems of a CreateComputeNodeGroup that need no stored state. */
+  public List<org.openpcs.api.error.ValidationException.Field> precheckCreate(CreateComputeNodeGroupRequest r) {
+    Problems problems = new Problems();
+    NodeGroupSpecs.fromCreate(r, services.provider(), problems);
+    Tags.checkKeys(r.tags(), "tags", problems);
+    return problems.fields();
+  }
+
   public GetComputeNodeGroupResponse get(GetComputeNodeGroupRequest r, StoreTx tx, CallContext ctx) {
     Cluster cluster = Lookup.cluster(tx, r.clusterIdentifier());
     return new GetComputeNodeGroupResponse(
@@ -93,7 +101,7 @@ public final class NodeGroupOps {
     Cluster cluster = Lookup.cluster(tx, r.clusterIdentifier());
     ComputeNodeGroup group = Lookup.nodeGroup(tx, cluster, r.computeNodeGroupIdentifier());
     Problems problems = new Problems();
-    NodeGroupSpec spec = NodeGroupSpecs.applyUpdate(group.spec(), r, problems);
+    NodeGroupSpec spec = NodeGroupSpecs.applyUpdate(group.spec(), r, services.provider(), problems);
     problems.throwIfAny();
 
     tx.lockCluster(cluster.id());

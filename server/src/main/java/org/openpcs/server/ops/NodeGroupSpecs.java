@@ -16,7 +16,7 @@ final class NodeGroupSpecs {
 
   private NodeGroupSpecs() {}
 
-  static NodeGroupSpec fromCreate(CreateComputeNodeGroupRequest r, Problems problems) {
+  static NodeGroupSpec fromCreate(CreateComputeNodeGroupRequest r, ProviderFacts provider, Problems problems) {
     var scaling = r.scalingConfiguration();
     checkScaling(scaling.minInstanceCount(), scaling.maxInstanceCount(), problems);
     List<String> types = r.instanceConfigs().stream().map(InstanceConfig::instanceType).toList();
@@ -30,6 +30,9 @@ final class NodeGroupSpecs {
         problems.add("instanceConfigs[" + i + "].instanceType", "Instance type " + types.get(i) + " is listed twice.");
       }
     }
+    checkInstanceTypes(types, provider, problems);
+    checkLaunchTemplate(r.customLaunchTemplate().id(), r.customLaunchTemplate().version(), provider, problems);
+    checkImage(r.amiId(), provider, problems);
     String purchase = Settings.orElse(r.purchaseOption(), DEFAULT_PURCHASE);
     return new NodeGroupSpec(
         r.amiId(),
@@ -44,7 +47,11 @@ final class NodeGroupSpecs {
         ClusterSpecs.orEmpty(settings(r.slurmConfiguration() == null ? null : r.slurmConfiguration().slurmCustomSettings(), problems)));
   }
 
-  static NodeGroupSpec applyUpdate(NodeGroupSpec old, UpdateComputeNodeGroupRequest r, Problems problems) {
+  static NodeGroupSpec applyUpdate(NodeGroupSpec old, UpdateComputeNodeGroupRequest r, ProviderFacts provider, Problems problems) {
+    if (r.customLaunchTemplate() != null) {
+      checkLaunchTemplate(r.customLaunchTemplate().id(), r.customLaunchTemplate().version(), provider, problems);
+    }
+    checkImage(r.amiId(), provider, problems);
     int min = old.minInstanceCount();
     int max = old.maxInstanceCount();
     if (r.scalingConfiguration() != null) {
@@ -66,6 +73,44 @@ final class NodeGroupSpecs {
         old.instanceTypes(),
         spotStrategy(strategy, purchase),
         Settings.orElse(settings(r.slurmConfiguration() == null ? null : r.slurmConfiguration().slurmCustomSettings(), problems), old.slurmCustomSettings()));
+  }
+
+  /**
+   * Every type must be known, and all types of a group must have the same vCPUs: Slurm declares
+   * each node once, so a fallback type may not be smaller than the node it backs.
+   */
+  private static void checkInstanceTypes(List<String> types, ProviderFacts provider, Problems problems) {
+    Integer first = null;
+    for (int i = 0; i < types.size(); i++) {
+      String t = types.get(i);
+      if (t == null) {
+        continue;
+      }
+      var vcpus = provider.vcpus(t);
+      String field = "instanceConfigs[" + i + "].instanceType";
+      if (vcpus.isEmpty()) {
+        problems.add(field, "Unknown instance type " + t + "; known types: " + String.join(", ", new java.util.TreeSet<>(provider.instanceTypes())) + ".");
+      } else if (first == null) {
+        first = vcpus.get();
+      } else if (!first.equals(vcpus.get())) {
+        problems.add(field, t + " has " + vcpus.get() + " vCPUs but " + types.get(0) + " has " + first + "; all instance types of a group must have the same vCPUs.");
+      }
+    }
+  }
+
+  private static void checkLaunchTemplate(String id, String version, ProviderFacts provider, Problems problems) {
+    var templates = provider.launchTemplates();
+    if (!templates.containsKey(id)) {
+      problems.add("customLaunchTemplate.id", "Unknown launch template " + id + "; registered templates: " + String.join(", ", new java.util.TreeSet<>(templates.keySet())) + ".");
+    } else if (!templates.get(id).contains(version)) {
+      problems.add("customLaunchTemplate.version", "Launch template " + id + " has no version " + version + "; versions: " + String.join(", ", templates.get(id)) + ".");
+    }
+  }
+
+  private static void checkImage(String amiId, ProviderFacts provider, Problems problems) {
+    if (amiId != null && !provider.images().contains(amiId)) {
+      problems.add("amiId", "Unknown node image " + amiId + "; registered images: " + String.join(", ", provider.images()) + ".");
+    }
   }
 
   private static void checkScaling(int min, int max, Problems problems) {

@@ -29,19 +29,25 @@ import org.openpcs.api.model.UpdateQueueRequest;
  */
 public final class OperationTable {
   private final Map<String, Operation<?>> operations = new LinkedHashMap<>();
+  private final Map<String, Operation<?>> agentOperations = new LinkedHashMap<>();
 
-  public OperationTable(ClusterOps clusters, NodeGroupOps groups, QueueOps queues, TagOps tags, RegistrationOps registration) {
-    add("CreateCluster", CreateClusterRequest.class, true, clusters::create);
+  /** Operations a node access key may call; everything else needs an administrator key. */
+  public static final java.util.Set<String> NODE_KEY_OPERATIONS = java.util.Set.of("RegisterComputeNodeGroupInstance", "Heartbeat");
+
+  public OperationTable(
+      ClusterOps clusters, NodeGroupOps groups, QueueOps queues, TagOps tags, RegistrationOps registration, AgentOps agents) {
+    agentOperations.put("Heartbeat", new Operation<>("Heartbeat", com.fasterxml.jackson.databind.JsonNode.class, false, agents::heartbeat));
+    add("CreateCluster", CreateClusterRequest.class, true, clusters::create, clusters::precheckCreate);
     add("GetCluster", GetClusterRequest.class, false, clusters::get);
     add("ListClusters", ListClustersRequest.class, false, clusters::list);
-    add("UpdateCluster", UpdateClusterRequest.class, true, clusters::update);
+    add("UpdateCluster", UpdateClusterRequest.class, true, clusters::update, ClusterOps::precheckUpdate);
     add("DeleteCluster", DeleteClusterRequest.class, true, clusters::delete);
-    add("CreateComputeNodeGroup", CreateComputeNodeGroupRequest.class, true, groups::create);
+    add("CreateComputeNodeGroup", CreateComputeNodeGroupRequest.class, true, groups::create, groups::precheckCreate);
     add("GetComputeNodeGroup", GetComputeNodeGroupRequest.class, false, groups::get);
     add("ListComputeNodeGroups", ListComputeNodeGroupsRequest.class, false, groups::list);
     add("UpdateComputeNodeGroup", UpdateComputeNodeGroupRequest.class, true, groups::update);
     add("DeleteComputeNodeGroup", DeleteComputeNodeGroupRequest.class, true, groups::delete);
-    add("CreateQueue", CreateQueueRequest.class, true, queues::create);
+    add("CreateQueue", CreateQueueRequest.class, true, queues::create, QueueOps::precheckCreate);
     add("GetQueue", GetQueueRequest.class, false, queues::get);
     add("ListQueues", ListQueuesRequest.class, false, queues::list);
     add("UpdateQueue", UpdateQueueRequest.class, true, queues::update);
@@ -56,8 +62,17 @@ public final class OperationTable {
     operations.put(name, new Operation<>(name, type, idempotent, handler));
   }
 
+  private <I> void add(String name, Class<I> type, boolean idempotent, Operation.Handler<I> handler, Operation.Precheck<I> precheck) {
+    operations.put(name, new Operation<>(name, type, idempotent, handler, precheck));
+  }
+
   public Optional<Operation<?>> find(String name) {
     return Optional.ofNullable(operations.get(name));
+  }
+
+  /** Node-agent operations ({@code OpenPCSAgent.<name>}); not part of the PCS model. */
+  public Optional<Operation<?>> findAgentOperation(String name) {
+    return Optional.ofNullable(agentOperations.get(name));
   }
 
   public Iterable<String> names() {

@@ -17,6 +17,10 @@ final class Problems {
     fields.addAll(more);
   }
 
+  List<Field> fields() {
+    return List.copyOf(fields);
+  }
+
   /** Throws one ValidationException naming every problem, if there is any. */
   void throwIfAny() {
     if (!fields.isEmpty()) {

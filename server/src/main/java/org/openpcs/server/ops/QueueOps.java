@@ -77,6 +77,14 @@ public final class QueueOps {
     return new CreateQueueResponse(Wire.queue(queue, services.arns()));
   }
 
+  /** Semantic problems of a CreateQueue that need no stored state. */
+  public static List<org.openpcs.api.error.ValidationException.Field> precheckCreate(CreateQueueRequest r) {
+    Problems problems = new Problems();
+    settings(r.slurmConfiguration() == null ? null : r.slurmConfiguration().slurmCustomSettings(), problems);
+    Tags.checkKeys(r.tags(), "tags", problems);
+    return problems.fields();
+  }
+
   public GetQueueResponse get(GetQueueRequest r, StoreTx tx, CallContext ctx) {
     Cluster cluster = Lookup.cluster(tx, r.clusterIdentifier());
     return new GetQueueResponse(Wire.queue(Lookup.queue(tx, cluster, r.queueIdentifier()), services.arns()));

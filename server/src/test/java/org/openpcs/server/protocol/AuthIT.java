@@ -42,8 +42,10 @@ class AuthIT {
   private static RawPcs admin;
   private static ListAppender<ILoggingEvent> logs;
   private static Level previousLevel;
+
   /** Every secret this test class saw; none may ever appear in a response or a log line. */
   private static final List<String> secrets = Collections.synchronizedList(new ArrayList<>());
+
   /** Every response body this class received. */
   private static final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
 
@@ -106,13 +108,18 @@ class AuthIT {
 
   @Test
   void unsignedRequestIsMissingAuthenticationToken() {
-    refusedCreate(admin.spec("CreateCluster", createCluster("unsigned")).unsigned(), 403, "MissingAuthenticationTokenException");
+    refusedCreate(
+        admin.spec("CreateCluster", createCluster("unsigned")).unsigned(),
+        403,
+        "MissingAuthenticationTokenException");
   }
 
   @Test
   void unknownAccessKeyIsUnrecognizedClient() {
     refusedCreate(
-        admin.spec("CreateCluster", createCluster("unknown-key")).signer(new SigV4.Credentials(UNKNOWN_KEY, WRONG_SECRET)),
+        admin
+            .spec("CreateCluster", createCluster("unknown-key"))
+            .signer(new SigV4.Credentials(UNKNOWN_KEY, WRONG_SECRET)),
         403,
         "UnrecognizedClientException");
   }
@@ -131,7 +138,9 @@ class AuthIT {
   void requestSigned16MinutesAgoIsExpired() {
     RawPcs.Response r =
         refusedCreate(
-            admin.spec("CreateCluster", createCluster("too-old")).signedAt(Instant.now().minus(Duration.ofMinutes(16))),
+            admin
+                .spec("CreateCluster", createCluster("too-old"))
+                .signedAt(Instant.now().minus(Duration.ofMinutes(16))),
             403,
             "InvalidSignatureException");
     assertThat(r.message()).contains("Signature expired");
@@ -141,7 +150,9 @@ class AuthIT {
   void requestSigned16MinutesAheadIsNotYetCurrent() {
     RawPcs.Response r =
         refusedCreate(
-            admin.spec("CreateCluster", createCluster("too-new")).signedAt(Instant.now().plus(Duration.ofMinutes(16))),
+            admin
+                .spec("CreateCluster", createCluster("too-new"))
+                .signedAt(Instant.now().plus(Duration.ofMinutes(16))),
             403,
             "InvalidSignatureException");
     assertThat(r.message()).contains("not yet current");
@@ -151,7 +162,11 @@ class AuthIT {
   void clockSkewWithinFifteenMinutesIsAccepted() {
     for (Duration skew : List.of(Duration.ofMinutes(14), Duration.ofMinutes(-14))) {
       RawPcs.Response r =
-          send(admin, admin.spec("GetCluster", RawPcs.object().put("clusterIdentifier", "demo")).signedAt(Instant.now().plus(skew)));
+          send(
+              admin,
+              admin
+                  .spec("GetCluster", RawPcs.object().put("clusterIdentifier", "demo"))
+                  .signedAt(Instant.now().plus(skew)));
       assertThat(r.status()).as("skew %s: %s", skew, r).isEqualTo(200);
     }
   }
@@ -160,16 +175,21 @@ class AuthIT {
   void bodyTamperedAfterSigningIsRefused() {
     byte[] tampered = RawPcs.bytes(createCluster("tampered"));
     refusedCreate(
-        admin.spec("CreateCluster", createCluster("signed")).tamperedBody(tampered), 403, "InvalidSignatureException");
+        admin.spec("CreateCluster", createCluster("signed")).tamperedBody(tampered),
+        403,
+        "InvalidSignatureException");
   }
 
   @Test
   void targetChangedAfterSigningIsRefused() {
     // Signed as a harmless GetCluster, sent as DeleteQueue: the signature covers X-Amz-Target.
-    ObjectNode body = RawPcs.object().put("clusterIdentifier", "demo").put("queueIdentifier", "batch");
+    ObjectNode body =
+        RawPcs.object().put("clusterIdentifier", "demo").put("queueIdentifier", "batch");
     ObjectNode before = StoreSnapshot.take(admin);
     RawPcs.Response r =
-        send(admin, admin.spec("GetQueue", body).tamperedTarget("AWSParallelComputingService.DeleteQueue"));
+        send(
+            admin,
+            admin.spec("GetQueue", body).tamperedTarget("AWSParallelComputingService.DeleteQueue"));
     assertThat(r.status()).as("%s", r).isEqualTo(403);
     assertThat(r.errorType()).isEqualTo("InvalidSignatureException");
     assertThat(StoreSnapshot.take(admin)).isEqualTo(before);
@@ -178,8 +198,11 @@ class AuthIT {
   @Test
   void anIssuedKeyWorksUntilDeletedAndThenStopsWithinSeconds() {
     try (Store store = JdbcStore.open(JdbcStore.h2FileUrl(server.dataDir()), null, null)) {
-      AccessKeys keys = new AccessKeys(store, SecretSealer.open(server.dataDir().resolve("master.key")), Clock.systemUTC());
-      SigV4.Credentials second = keys.create("AuthIT second key", false);
+      AccessKeys keys =
+          new AccessKeys(
+              store, SecretSealer.open(server.dataDir().resolve("master.key")), Clock.systemUTC());
+      SigV4.Credentials second =
+          keys.create("AuthIT second key (as openpcs keys create makes it)", true);
       secrets.add(second.secretAccessKey());
       try (RawPcs client = new RawPcs(server.endpoint(), second)) {
         RawPcs.Response ok = send(client, client.spec("ListClusters", RawPcs.object()));
@@ -198,7 +221,10 @@ class AuthIT {
         assertThat(refused.status()).as("%s", refused).isEqualTo(403);
         assertThat(refused.errorType()).isEqualTo("UnrecognizedClientException");
         // And it stays refused; a write with it changes nothing.
-        refusedCreate(client.spec("CreateCluster", createCluster("deleted-key")), 403, "UnrecognizedClientException");
+        refusedCreate(
+            client.spec("CreateCluster", createCluster("deleted-key")),
+            403,
+            "UnrecognizedClientException");
       }
     }
   }
@@ -206,15 +232,18 @@ class AuthIT {
   @Test
   void theSdkWithWrongCredentialsGetsTheAwsErrorCodes() {
     try (PcsClient unknown = server.sdk(new SigV4.Credentials(UNKNOWN_KEY, WRONG_SECRET));
-        PcsClient wrongSecret = server.sdk(new SigV4.Credentials(server.admin().accessKeyId(), WRONG_SECRET));
+        PcsClient wrongSecret =
+            server.sdk(new SigV4.Credentials(server.admin().accessKeyId(), WRONG_SECRET));
         PcsClient good = server.sdk()) {
-      PcsException e1 = catchThrowableOfType(PcsException.class, () -> unknown.listClusters(b -> {}));
+      PcsException e1 =
+          catchThrowableOfType(PcsException.class, () -> unknown.listClusters(b -> {}));
       assertThat(e1).isNotNull();
       assertThat(e1.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
       assertThat(e1.statusCode()).isEqualTo(403);
       assertThat(e1.requestId()).isNotBlank();
 
-      PcsException e2 = catchThrowableOfType(PcsException.class, () -> wrongSecret.listClusters(b -> {}));
+      PcsException e2 =
+          catchThrowableOfType(PcsException.class, () -> wrongSecret.listClusters(b -> {}));
       assertThat(e2).isNotNull();
       assertThat(e2.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
       assertThat(e2.statusCode()).isEqualTo(403);
@@ -245,10 +274,26 @@ class AuthIT {
   @Test
   void noSecretInAnyResponseOrLogLineSoFar() {
     // Provoke every refusal once more, so that this test stands on its own.
-    send(admin, admin.spec("GetCluster", RawPcs.object()).signer(new SigV4.Credentials(server.admin().accessKeyId(), WRONG_SECRET)));
-    send(admin, admin.spec("GetCluster", RawPcs.object()).signer(new SigV4.Credentials(UNKNOWN_KEY, WRONG_SECRET)));
-    send(admin, admin.spec("GetCluster", RawPcs.object()).signedAt(Instant.now().minus(Duration.ofHours(1))));
-    send(admin, admin.spec("GetCluster", RawPcs.object()).tamperedBody("{\"clusterIdentifier\":\"x\"}".getBytes()));
+    send(
+        admin,
+        admin
+            .spec("GetCluster", RawPcs.object())
+            .signer(new SigV4.Credentials(server.admin().accessKeyId(), WRONG_SECRET)));
+    send(
+        admin,
+        admin
+            .spec("GetCluster", RawPcs.object())
+            .signer(new SigV4.Credentials(UNKNOWN_KEY, WRONG_SECRET)));
+    send(
+        admin,
+        admin
+            .spec("GetCluster", RawPcs.object())
+            .signedAt(Instant.now().minus(Duration.ofHours(1))));
+    send(
+        admin,
+        admin
+            .spec("GetCluster", RawPcs.object())
+            .tamperedBody("{\"clusterIdentifier\":\"x\"}".getBytes()));
     assertThat(bodies).isNotEmpty();
     assertThat(logs.list).isNotEmpty();
     assertNoSecretLeaked();
@@ -266,7 +311,9 @@ class AuthIT {
       }
     }
     for (String secret : List.copyOf(secrets)) {
-      assertThat(List.copyOf(bodies)).as("responses").noneMatch(b -> b != null && b.contains(secret));
+      assertThat(List.copyOf(bodies))
+          .as("responses")
+          .noneMatch(b -> b != null && b.contains(secret));
       assertThat(lines).as("log lines").noneMatch(l -> l.contains(secret));
     }
   }

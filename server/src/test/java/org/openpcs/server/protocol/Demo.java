@@ -14,7 +14,8 @@ record Demo(JsonNode cluster, JsonNode computeNodeGroup, JsonNode queue) {
   static final Duration ACTIVE_TIMEOUT = Duration.ofSeconds(30);
 
   static Demo create(RawPcs pcs) {
-    JsonNode cluster = pcs.ok("CreateCluster", InvalidRequests.validRequest("CreateCluster")).get("cluster");
+    JsonNode cluster =
+        pcs.ok("CreateCluster", InvalidRequests.validRequest("CreateCluster")).get("cluster");
     waitActive(pcs, "GetCluster", RawPcs.object().put("clusterIdentifier", "demo"), "cluster");
     JsonNode group =
         pcs.ok("CreateComputeNodeGroup", InvalidRequests.validRequest("CreateComputeNodeGroup"))
@@ -22,11 +23,17 @@ record Demo(JsonNode cluster, JsonNode computeNodeGroup, JsonNode queue) {
     waitActive(
         pcs,
         "GetComputeNodeGroup",
-        RawPcs.object().put("clusterIdentifier", "demo").put("computeNodeGroupIdentifier", "compute"),
+        RawPcs.object()
+            .put("clusterIdentifier", "demo")
+            .put("computeNodeGroupIdentifier", "compute"),
         "computeNodeGroup");
-    JsonNode queue = pcs.ok("CreateQueue", InvalidRequests.validRequest("CreateQueue")).get("queue");
+    JsonNode queue =
+        pcs.ok("CreateQueue", InvalidRequests.validRequest("CreateQueue")).get("queue");
     waitActive(
-        pcs, "GetQueue", RawPcs.object().put("clusterIdentifier", "demo").put("queueIdentifier", "batch"), "queue");
+        pcs,
+        "GetQueue",
+        RawPcs.object().put("clusterIdentifier", "demo").put("queueIdentifier", "batch"),
+        "queue");
     return new Demo(cluster, group, queue);
   }
 

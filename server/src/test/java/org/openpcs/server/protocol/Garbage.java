@@ -20,10 +20,32 @@ import java.util.Random;
 final class Garbage {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final String[] ODD_STRINGS = {
-    "", " ", "\u0000", "\u0000\u0001\u001f", "pcs_", "pcs_0000000000", "a\nb", "\r\n\r\n", "\"", "\\",
-    "' OR 1=1 --", "${jndi:ldap://x}", "%s%s%n", "../../../../etc/passwd", "\u202e\u200b\ufeff",
-    "日本語のクラスター", "🚀🔥💥", "\ud83d\ude00".repeat(50), "arn:aws:pcs:us-east-1:123456789012:cluster/pcs_x",
-    "null", "true", "[]", "{}", "<script>alert(1)</script>", "\u00e9\u0301", "ǅ"
+    "",
+    " ",
+    "\u0000",
+    "\u0000\u0001\u001f",
+    "pcs_",
+    "pcs_0000000000",
+    "a\nb",
+    "\r\n\r\n",
+    "\"",
+    "\\",
+    "' OR 1=1 --",
+    "${jndi:ldap://x}",
+    "%s%s%n",
+    "../../../../etc/passwd",
+    "\u202e\u200b\ufeff",
+    "日本語のクラスター",
+    "🚀🔥💥",
+    "\ud83d\ude00".repeat(50),
+    "arn:aws:pcs:us-east-1:123456789012:cluster/pcs_x",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "<script>alert(1)</script>",
+    "\u00e9\u0301",
+    "ǅ"
   };
 
   private final Random random;
@@ -134,7 +156,9 @@ final class Garbage {
         ObjectNode o = JSON.objectNode();
         int n = random.nextInt(5);
         for (int i = 0; i < n; i++) {
-          o.set(random.nextBoolean() ? string(10) : ODD_STRINGS[random.nextInt(ODD_STRINGS.length)], value(depth - 1));
+          o.set(
+              random.nextBoolean() ? string(10) : ODD_STRINGS[random.nextInt(ODD_STRINGS.length)],
+              value(depth - 1));
         }
         yield o;
       }
@@ -203,9 +227,26 @@ final class Garbage {
   /** Number literals at and beyond the limits of every Java number type. */
   private byte[] oddNumbers(ObjectNode valid) {
     String[] numbers = {
-      "1e400", "-1e400", "1e-400", "-0", "-0.0", "9223372036854775808", "-9223372036854775809",
-      "2147483648", "-2147483649", "1" + "0".repeat(5000), "0.000000000000000000000001", "1E+2147483647",
-      "NaN", "Infinity", "-Infinity", "0x10", "01", "1.", ".5", "+1"
+      "1e400",
+      "-1e400",
+      "1e-400",
+      "-0",
+      "-0.0",
+      "9223372036854775808",
+      "-9223372036854775809",
+      "2147483648",
+      "-2147483649",
+      "1" + "0".repeat(5000),
+      "0.000000000000000000000001",
+      "1E+2147483647",
+      "NaN",
+      "Infinity",
+      "-Infinity",
+      "0x10",
+      "01",
+      "1.",
+      ".5",
+      "+1"
     };
     return ("{" + member(valid) + ":" + numbers[random.nextInt(numbers.length)] + "}")
         .getBytes(StandardCharsets.UTF_8);

@@ -59,7 +59,8 @@ class InvalidRequestsIT {
       case "CreateCluster" -> r.put("clusterName", "fresh");
       case "CreateComputeNodeGroup" -> r.put("computeNodeGroupName", "fresh-group");
       case "CreateQueue" -> r.put("queueName", "fresh-queue");
-      case "TagResource", "UntagResource", "ListTagsForResource" -> r.put("resourceArn", demo.clusterArn());
+      case "TagResource", "UntagResource", "ListTagsForResource" ->
+          r.put("resourceArn", demo.clusterArn());
       default -> {}
     }
     return r;
@@ -94,7 +95,9 @@ class InvalidRequestsIT {
     assertThat(r.errorType()).as(what + " -> " + r).isEqualTo("ValidationException");
     assertThat(r.reason()).as(what + " -> " + r).isEqualTo("fieldValidationFailed");
     assertThat(r.fieldNames()).as(what + " -> " + r).containsOnly(m.expectedField());
-    assertThat(r.json().path("fieldList").findValuesAsText("message")).as(what).allSatisfy(s -> assertThat(s).isNotBlank());
+    assertThat(r.json().path("fieldList").findValuesAsText("message"))
+        .as(what)
+        .allSatisfy(s -> assertThat(s).isNotBlank());
     assertThat(r.message()).as(what).contains(m.expectedField());
     assertThat(r.requestId()).as(what).isNotBlank();
     assertThat(r.contentType()).as(what).isEqualTo(RawPcs.AMZ_JSON);
@@ -102,8 +105,8 @@ class InvalidRequestsIT {
   }
 
   /**
-   * The control experiment: without the mutation, the same requests pass validation (on a server
-   * of their own, since they really create, update and delete).
+   * The control experiment: without the mutation, the same requests pass validation (on a server of
+   * their own, since they really create, update and delete).
    */
   @Test
   void theUnmutatedRequestsPassValidation() {
@@ -122,7 +125,12 @@ class InvalidRequestsIT {
               });
       // Reads and creates of the sample requests succeed outright.
       for (String op :
-          List.of("GetCluster", "ListClusters", "CreateCluster", "GetComputeNodeGroup", "ListTagsForResource")) {
+          List.of(
+              "GetCluster",
+              "ListClusters",
+              "CreateCluster",
+              "GetComputeNodeGroup",
+              "ListTagsForResource")) {
         assertThat(answers.get(op).status()).as(op + " -> " + answers.get(op)).isEqualTo(200);
       }
     }
@@ -152,14 +160,23 @@ class InvalidRequestsIT {
         try {
           r = client.send(client.spec(op, null).body(body));
         } catch (RuntimeException e) {
-          failures.add("seed " + caseSeed + " " + op + ": no answer: " + e + " for " + preview(body));
+          failures.add(
+              "seed " + caseSeed + " " + op + ": no answer: " + e + " for " + preview(body));
           continue;
         }
         if (r.status() >= 500
             || r.requestId() == null
             || !RawPcs.AMZ_JSON.equals(r.contentType())
             || (r.status() != 200 && r.errorType() == null)) {
-          failures.add("seed " + caseSeed + " " + op + ": " + preview(r.rawBody()) + " for " + preview(body));
+          failures.add(
+              "seed "
+                  + caseSeed
+                  + " "
+                  + op
+                  + ": "
+                  + preview(r.rawBody())
+                  + " for "
+                  + preview(body));
         }
         if (r.status() == 400 && "ValidationException".equals(r.errorType())) {
           rejected++;

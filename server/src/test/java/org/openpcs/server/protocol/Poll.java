@@ -24,7 +24,8 @@ final class Poll {
       }
       if (System.nanoTime() > deadline) {
         AssertionError e =
-            new AssertionError("timed out after " + timeout + " waiting for " + what + "; last value: " + last);
+            new AssertionError(
+                "timed out after " + timeout + " waiting for " + what + "; last value: " + last);
         if (lastError != null) {
           e.initCause(lastError);
         }

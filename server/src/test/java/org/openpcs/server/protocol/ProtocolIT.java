@@ -73,14 +73,16 @@ class ProtocolIT {
 
   @Test
   void unknownOperationIsAValidationErrorWithReasonUnknownOperation() {
-    RawPcs.Response r = pcs.send(pcs.spec("GetCluster", getDemo()).target("AWSParallelComputingService.Nope"));
+    RawPcs.Response r =
+        pcs.send(pcs.spec("GetCluster", getDemo()).target("AWSParallelComputingService.Nope"));
     validationError(r, 400, "unknownOperation");
     assertThat(r.message()).contains("Nope");
   }
 
   @Test
   void missingTargetIsUnknownOperation() {
-    validationError(pcs.send(pcs.spec("GetCluster", getDemo()).target(null)), 400, "unknownOperation");
+    validationError(
+        pcs.send(pcs.spec("GetCluster", getDemo()).target(null)), 400, "unknownOperation");
   }
 
   @ParameterizedTest
@@ -96,7 +98,8 @@ class ProtocolIT {
         ""
       })
   void wrongTargetIsUnknownOperation(String target) {
-    validationError(pcs.send(pcs.spec("GetCluster", getDemo()).target(target)), 400, "unknownOperation");
+    validationError(
+        pcs.send(pcs.spec("GetCluster", getDemo()).target(target)), 400, "unknownOperation");
   }
 
   @ParameterizedTest
@@ -131,21 +134,62 @@ class ProtocolIT {
     validationError(pcs.send(pcs.spec("GetCluster", null).body(body)), 400, "cannotParse");
   }
 
+  /**
+   * JSON the parser refuses by its safety limits (nesting depth, number length, name length) is
+   * unparsable input like any other, not a server failure.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"application/json", "text/plain", "application/x-amz-json-1.1", "application/xml", ""})
+  @ValueSource(
+      strings = {
+        "nesting:1001",
+        "nesting:5000",
+        "objects:1001",
+        "number:1001",
+        "fraction:1200",
+        "name:50001"
+      })
+  void jsonBeyondTheParsersLimitsIsCannotParse(String kind) {
+    String[] k = kind.split(":");
+    int n = Integer.parseInt(k[1]);
+    String body =
+        switch (k[0]) {
+          case "nesting" -> "{\"clusterIdentifier\":" + "[".repeat(n) + "]".repeat(n) + "}";
+          case "objects" ->
+              "{\"clusterIdentifier\":" + "{\"a\":".repeat(n) + "1" + "}".repeat(n) + "}";
+          case "number" -> "{\"clusterIdentifier\":1" + "0".repeat(n - 1) + "}";
+          case "fraction" -> "{\"clusterIdentifier\":1." + "0".repeat(n) + "}";
+          default -> "{\"" + "n".repeat(n) + "\":1}";
+        };
+    validationError(pcs.send(pcs.spec("GetCluster", null).body(body)), 400, "cannotParse");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "application/json",
+        "text/plain",
+        "application/x-amz-json-1.1",
+        "application/xml",
+        ""
+      })
   void wrongContentTypeIsCannotParse(String contentType) {
-    validationError(pcs.send(pcs.spec("GetCluster", getDemo()).contentType(contentType)), 400, "cannotParse");
+    validationError(
+        pcs.send(pcs.spec("GetCluster", getDemo()).contentType(contentType)), 400, "cannotParse");
   }
 
   @Test
   void missingContentTypeIsCannotParse() {
-    validationError(pcs.send(pcs.spec("GetCluster", getDemo()).contentType(null)), 400, "cannotParse");
+    validationError(
+        pcs.send(pcs.spec("GetCluster", getDemo()).contentType(null)), 400, "cannotParse");
   }
 
   @Test
   void contentTypeParametersAreAccepted() {
     RawPcs.Response r =
-        envelope(pcs.send(pcs.spec("GetCluster", getDemo()).contentType(RawPcs.AMZ_JSON + "; charset=utf-8")));
+        envelope(
+            pcs.send(
+                pcs.spec("GetCluster", getDemo())
+                    .contentType(RawPcs.AMZ_JSON + "; charset=utf-8")));
     assertThat(r.status()).as("%s", r).isEqualTo(200);
     assertThat(r.json().at("/cluster/name").asText()).isEqualTo("demo");
   }
@@ -183,10 +227,13 @@ class ProtocolIT {
   @ParameterizedTest
   @ValueSource(strings = {"GET", "PUT", "DELETE"})
   void otherMethodsOnTheRootAreClientErrors(String method) {
-    RawPcs.Response unsigned = envelope(pcs.send(pcs.spec("ListClusters", null).method(method).body(new byte[0]).unsigned()));
+    RawPcs.Response unsigned =
+        envelope(
+            pcs.send(pcs.spec("ListClusters", null).method(method).body(new byte[0]).unsigned()));
     assertThat(unsigned.status()).as("%s", unsigned).isBetween(400, 499);
 
-    RawPcs.Response signed = envelope(pcs.send(pcs.spec("ListClusters", null).method(method).body(new byte[0])));
+    RawPcs.Response signed =
+        envelope(pcs.send(pcs.spec("ListClusters", null).method(method).body(new byte[0])));
     assertThat(signed.status()).as("%s", signed).isBetween(400, 499);
     assertThat(signed.errorType()).isEqualTo("ValidationException");
   }
@@ -199,7 +246,8 @@ class ProtocolIT {
 
   @Test
   void postToAnotherPathIsAClientError() {
-    RawPcs.Response r = envelope(pcs.send(pcs.spec("ListClusters", RawPcs.object()).path("/clusters")));
+    RawPcs.Response r =
+        envelope(pcs.send(pcs.spec("ListClusters", RawPcs.object()).path("/clusters")));
     assertThat(r.status()).as("%s", r).isBetween(400, 499);
   }
 
@@ -214,7 +262,10 @@ class ProtocolIT {
     all.add(pcs.send(pcs.spec("GetCluster", getDemo()).unsigned()));
     all.add(pcs.send(pcs.spec("GetCluster", null).body("[")));
     all.add(pcs.call("CreateCluster", InvalidRequests.validRequest("CreateCluster")));
-    all.add(pcs.call("RegisterComputeNodeGroupInstance", InvalidRequests.validRequest("RegisterComputeNodeGroupInstance")));
+    all.add(
+        pcs.call(
+            "RegisterComputeNodeGroupInstance",
+            InvalidRequests.validRequest("RegisterComputeNodeGroupInstance")));
     Set<String> ids = new HashSet<>();
     for (RawPcs.Response r : all) {
       envelope(r);
@@ -224,7 +275,10 @@ class ProtocolIT {
     assertThat(all.get(0).status()).isEqualTo(200);
   }
 
-  /** Each error is sent with the HTTP status its model shape declares, with the model's required members. */
+  /**
+   * Each error is sent with the HTTP status its model shape declares, with the model's required
+   * members.
+   */
   @Test
   void errorStatusesAndMembersMatchTheModel() {
     ObjectNode bigGroup =
@@ -232,31 +286,46 @@ class ProtocolIT {
     ((ObjectNode) bigGroup.get("scalingConfiguration")).put("maxInstanceCount", 1000);
     Map<String, RawPcs.Response> byType =
         Map.of(
-            "ValidationException", pcs.call("GetCluster", RawPcs.object().put("clusterIdentifier", "-bad-")),
+            "ValidationException",
+                pcs.call("GetCluster", RawPcs.object().put("clusterIdentifier", "-bad-")),
             "AccessDeniedException",
-                pcs.call("RegisterComputeNodeGroupInstance", InvalidRequests.validRequest("RegisterComputeNodeGroupInstance")),
-            "ResourceNotFoundException", pcs.call("GetCluster", RawPcs.object().put("clusterIdentifier", "no-such-cluster")),
-            "ConflictException", pcs.call("CreateCluster", InvalidRequests.validRequest("CreateCluster")),
+                pcs.call(
+                    "RegisterComputeNodeGroupInstance",
+                    InvalidRequests.validRequest("RegisterComputeNodeGroupInstance")),
+            "ResourceNotFoundException",
+                pcs.call("GetCluster", RawPcs.object().put("clusterIdentifier", "no-such-cluster")),
+            "ConflictException",
+                pcs.call("CreateCluster", InvalidRequests.validRequest("CreateCluster")),
             "ServiceQuotaExceededException", pcs.call("CreateComputeNodeGroup", bigGroup));
     byType.forEach(
         (type, r) -> {
           envelope(r);
           ServiceModel.Shape shape = MODEL.shape(ServiceModel.NAMESPACE + type);
           assertThat(r.errorType()).as("%s", r).isEqualTo(type);
-          assertThat(r.status()).as("%s: %s", type, r).isEqualTo(shape.traits().httpError().orElseThrow());
+          assertThat(r.status())
+              .as("%s: %s", type, r)
+              .isEqualTo(shape.traits().httpError().orElseThrow());
           shape.members().values().stream()
               .filter(m -> MODEL.effectiveTraits(m).required())
-              .forEach(m -> assertThat(r.json().hasNonNull(m.name())).as("%s has %s: %s", type, m.name(), r).isTrue());
+              .forEach(
+                  m ->
+                      assertThat(r.json().hasNonNull(m.name()))
+                          .as("%s has %s: %s", type, m.name(), r)
+                          .isTrue());
         });
     assertThat(byType.get("ValidationException").status()).isEqualTo(400);
     assertThat(byType.get("AccessDeniedException").status()).isEqualTo(403);
     assertThat(byType.get("ResourceNotFoundException").status()).isEqualTo(404);
-    assertThat(byType.get("ResourceNotFoundException").json().get("resourceId").asText()).isEqualTo("no-such-cluster");
+    assertThat(byType.get("ResourceNotFoundException").json().get("resourceId").asText())
+        .isEqualTo("no-such-cluster");
     assertThat(byType.get("ConflictException").status()).isEqualTo(409);
     assertThat(byType.get("ServiceQuotaExceededException").status()).isEqualTo(402);
     // x-amzn-ErrorType mirrors __type for clients that read the header.
     byType.forEach(
-        (type, r) -> assertThat(r.headers().firstValue("x-amzn-ErrorType")).as(type).hasValueSatisfying(v -> assertThat(v).startsWith(type)));
+        (type, r) ->
+            assertThat(r.headers().firstValue("x-amzn-ErrorType"))
+                .as(type)
+                .hasValueSatisfying(v -> assertThat(v).startsWith(type)));
   }
 
   @Test
@@ -268,7 +337,8 @@ class ProtocolIT {
     resources.add(demo.queue());
     resources.add(pcs.ok("GetCluster", getDemo()).get("cluster"));
     resources.add(
-        pcs.ok("GetComputeNodeGroup", getDemo().put("computeNodeGroupIdentifier", "compute")).get("computeNodeGroup"));
+        pcs.ok("GetComputeNodeGroup", getDemo().put("computeNodeGroupIdentifier", "compute"))
+            .get("computeNodeGroup"));
     resources.add(pcs.ok("GetQueue", getDemo().put("queueIdentifier", "batch")).get("queue"));
     pcs.ok("ListClusters", RawPcs.object()).get("clusters").forEach(resources::add);
     pcs.ok("ListComputeNodeGroups", getDemo()).get("computeNodeGroups").forEach(resources::add);
@@ -279,7 +349,8 @@ class ProtocolIT {
         JsonNode t = r.get(field);
         assertThat(t).as("%s in %s", field, r).isNotNull();
         assertThat(t.isTextual()).as("%s is a string in %s", field, r).isTrue();
-        Instant parsed = OffsetDateTime.parse(t.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        Instant parsed =
+            OffsetDateTime.parse(t.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         assertThat(parsed).isBetween(startedBefore, Instant.now().plusSeconds(5));
       }
     }

@@ -25,8 +25,8 @@ import org.openpcs.api.auth.SigV4;
 
 /**
  * A deliberately low-level PCS client for protocol tests: builds every request by hand over {@code
- * java.net.http}, so tests can leave out, break or tamper with any part of it (target, content type,
- * body, signature, clock) and see the raw answer.
+ * java.net.http}, so tests can leave out, break or tamper with any part of it (target, content
+ * type, body, signature, clock) and see the raw answer.
  */
 final class RawPcs implements AutoCloseable {
   static final String AMZ_JSON = "application/x-amz-json-1.0";
@@ -223,8 +223,7 @@ final class RawPcs implements AutoCloseable {
 
   /** A plain unsigned GET, e.g. for {@code /health}. */
   Response get(String path) {
-    return send(
-        new Spec("GET", path, null, null, new byte[0], null, null, null, null));
+    return send(new Spec("GET", path, null, null, new byte[0], null, null, null, null));
   }
 
   static ObjectNode json(String text) {

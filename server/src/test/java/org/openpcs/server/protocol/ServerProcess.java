@@ -2,28 +2,26 @@ package org.openpcs.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.openpcs.api.auth.SigV4;
 import org.openpcs.api.client.AwsProfiles;
+import org.openpcs.server.TestServer;
 import org.openpcs.server.cli.ServerMain;
 
 /**
  * {@code openpcs server} ({@link ServerMain}) as a separate JVM with the test class path, so tests
- * can SIGKILL or SIGTERM it. Collects its stderr (the log) line by line.
+ * can SIGKILL or SIGTERM it. Its stdout and stderr (the log) go to a file that outlives it.
  */
 final class ServerProcess implements AutoCloseable {
   static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -31,14 +29,13 @@ final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path dataDir;
-  private final List<String> log = new CopyOnWriteArrayList<>();
+  private final Path logFile;
 
-  private ServerProcess(Process process, int port, Path dataDir) {
+  private ServerProcess(Process process, int port, Path dataDir, Path logFile) {
     this.process = process;
     this.port = port;
     this.dataDir = dataDir;
-    pump(process.getErrorStream());
-    pump(process.getInputStream());
+    this.logFile = logFile;
   }
 
   /** Starts the server and waits until it logs that it listens. */
@@ -56,12 +53,21 @@ final class ServerProcess implements AutoCloseable {
             "--data-dir",
             dataDir.toString(),
             "--scheduler-versions",
-            "24.11"));
+            "24.11",
+            // The API server and its store are under test here, not the Slurm controllers.
+            "--infrastructure",
+            "NONE"));
     cmd.addAll(extraArgs);
+    // The launch template and node image the sample requests name.
+    TestServer.registerTestTemplates(dataDir);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("OPENPCS_HOME");
+    pb.environment().remove("OPENPCS_LOG_LEVEL");
     try {
-      ServerProcess p = new ServerProcess(pb.start(), port, dataDir);
+      // A file rather than a pipe: it keeps every line the process wrote, also after it died.
+      Path logFile = Files.createTempFile(dataDir, "server-", ".log");
+      pb.redirectErrorStream(true).redirectOutput(logFile.toFile());
+      ServerProcess p = new ServerProcess(pb.start(), port, dataDir, logFile);
       p.awaitListening();
       return p;
     } catch (IOException e) {
@@ -79,30 +85,22 @@ final class ServerProcess implements AutoCloseable {
 
   private void awaitListening() {
     String expected = "OpenPCS listening on http://127.0.0.1:" + port;
-    Poll.until(
-        START_TIMEOUT,
-        "the server to log '" + expected + "' (log so far: " + log + ")",
-        () -> {
-          if (!process.isAlive()) {
-            throw new AssertionError("the server exited with " + process.exitValue() + ": " + String.join("\n", log));
-          }
-          return log.stream().anyMatch(l -> l.contains(expected));
-        },
-        Boolean::booleanValue);
-  }
-
-  private void pump(InputStream in) {
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  log.add(line);
-                }
-              } catch (IOException e) {
-                log.add("<log stream failed: " + e + ">");
-              }
-            });
+    withLog(
+        () ->
+            Poll.until(
+                START_TIMEOUT,
+                "the server to log '" + expected + "'",
+                () -> {
+                  if (!process.isAlive()) {
+                    throw new AssertionError(
+                        "the server exited with "
+                            + process.exitValue()
+                            + ": "
+                            + String.join("\n", log()));
+                  }
+                  return log().stream().anyMatch(l -> l.contains(expected));
+                },
+                Boolean::booleanValue));
   }
 
   URI endpoint() {
@@ -112,12 +110,19 @@ final class ServerProcess implements AutoCloseable {
   /** The administrator profile the server wrote into its data dir. */
   SigV4.Credentials adminCredentials() {
     AwsProfiles.Profile p =
-        AwsProfiles.read(dataDir.resolve("aws/credentials"), dataDir.resolve("aws/config"), "openpcs").orElseThrow();
+        AwsProfiles.read(
+                dataDir.resolve("aws/credentials"), dataDir.resolve("aws/config"), "openpcs")
+            .orElseThrow();
     return new SigV4.Credentials(p.accessKeyId(), p.secretAccessKey());
   }
 
+  /** Every line the server wrote to stdout and stderr so far. */
   List<String> log() {
-    return List.copyOf(log);
+    try {
+      return Files.readAllLines(logFile, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   long pid() {
@@ -154,9 +159,25 @@ final class ServerProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** Lets the log pump catch up with what the process wrote before it exited. */
+  /** Waits until the server's log has a line containing {@code text}. */
   void awaitLogLine(String text, Duration within) {
-    Poll.until(within, "log line containing '" + text + "'; log: " + log, () -> log.stream().anyMatch(l -> l.contains(text)), Boolean::booleanValue);
+    withLog(
+        () ->
+            Poll.until(
+                within,
+                "a log line containing '" + text + "'",
+                () -> log().stream().anyMatch(l -> l.contains(text)),
+                Boolean::booleanValue));
+  }
+
+  /** Adds the server's log to a failure, which is where the reason usually is. */
+  private void withLog(Runnable check) {
+    try {
+      check.run();
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage() + "\n--- server log ---\n" + String.join("\n", log()), e);
+    }
   }
 
   @Override

@@ -26,25 +26,34 @@ final class StoreSnapshot {
       c.set("tags", tags(pcs, summary.get("arn").asText()));
       ArrayNode groups = c.putArray("computeNodeGroups");
       for (JsonNode g :
-          all(pcs, "ListComputeNodeGroups", RawPcs.object().put("clusterIdentifier", id), "computeNodeGroups")) {
+          all(
+              pcs,
+              "ListComputeNodeGroups",
+              RawPcs.object().put("clusterIdentifier", id),
+              "computeNodeGroups")) {
         ObjectNode o = groups.addObject();
         o.set("summary", g);
         o.set(
             "computeNodeGroup",
             pcs.ok(
                 "GetComputeNodeGroup",
-                RawPcs.object().put("clusterIdentifier", id).put("computeNodeGroupIdentifier", g.get("id").asText())));
+                RawPcs.object()
+                    .put("clusterIdentifier", id)
+                    .put("computeNodeGroupIdentifier", g.get("id").asText())));
         o.set("tags", tags(pcs, g.get("arn").asText()));
       }
       ArrayNode queues = c.putArray("queues");
-      for (JsonNode q : all(pcs, "ListQueues", RawPcs.object().put("clusterIdentifier", id), "queues")) {
+      for (JsonNode q :
+          all(pcs, "ListQueues", RawPcs.object().put("clusterIdentifier", id), "queues")) {
         ObjectNode o = queues.addObject();
         o.set("summary", q);
         o.set(
             "queue",
             pcs.ok(
                 "GetQueue",
-                RawPcs.object().put("clusterIdentifier", id).put("queueIdentifier", q.get("id").asText())));
+                RawPcs.object()
+                    .put("clusterIdentifier", id)
+                    .put("queueIdentifier", q.get("id").asText())));
         o.set("tags", tags(pcs, q.get("arn").asText()));
       }
     }

@@ -9,7 +9,9 @@ final class Eventually {
 
   private Eventually() {}
 
-  /** Polls {@code condition} until it holds; fails with {@code what} once {@code timeout} passed. */
+  /**
+   * Polls {@code condition} until it holds; fails with {@code what} once {@code timeout} passed.
+   */
   static void await(Duration timeout, String what, Supplier<Boolean> condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {

@@ -47,7 +47,6 @@ import software.amazon.awssdk.services.pcs.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.pcs.model.SchedulerType;
 import software.amazon.awssdk.services.pcs.model.ServiceQuotaExceededException;
 import software.amazon.awssdk.services.pcs.model.Size;
-import software.amazon.awssdk.services.pcs.model.SlurmCustomSetting;
 import software.amazon.awssdk.services.pcs.model.SlurmRestMode;
 import software.amazon.awssdk.services.pcs.model.SpotAllocationStrategy;
 import software.amazon.awssdk.services.pcs.model.ValidationException;
@@ -103,14 +102,16 @@ abstract class SdkApiContract extends SdkFixture {
                         s ->
                             s.scaleDownIdleTimeInSeconds(1800)
                                 .slurmCustomSettings(setting("MinJobAge", "30"))
-                                .accounting(a -> a.mode(AccountingMode.STANDARD).defaultPurgeTimeInDays(90))
+                                .accounting(
+                                    a -> a.mode(AccountingMode.STANDARD).defaultPurgeTimeInDays(90))
                                 .slurmRest(r -> r.mode(SlurmRestMode.STANDARD))));
 
     Cluster stored = getCluster(c.id());
     assertThat(stored.size()).isEqualTo(Size.MEDIUM);
     assertThat(stored.scheduler().version()).isEqualTo("25.05");
     assertThat(stored.slurmConfiguration().scaleDownIdleTimeInSeconds()).isEqualTo(1800);
-    assertThat(stored.slurmConfiguration().slurmCustomSettings()).containsExactly(setting("MinJobAge", "30"));
+    assertThat(stored.slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("MinJobAge", "30"));
     assertThat(stored.slurmConfiguration().accounting().mode()).isEqualTo(AccountingMode.STANDARD);
     assertThat(stored.slurmConfiguration().accounting().defaultPurgeTimeInDays()).isEqualTo(90);
     assertThat(stored.slurmConfiguration().slurmRest().mode()).isEqualTo(SlurmRestMode.STANDARD);
@@ -135,12 +136,14 @@ abstract class SdkApiContract extends SdkFixture {
 
   @Test
   void getUnknownClusterIsResourceNotFoundNamingTheIdentifier() {
-    ResourceNotFoundException byId = failure(ResourceNotFoundException.class, () -> getCluster("pcs_zzzzzzzzzz"));
+    ResourceNotFoundException byId =
+        failure(ResourceNotFoundException.class, () -> getCluster("pcs_zzzzzzzzzz"));
     assertThat(byId.resourceId()).isEqualTo("pcs_zzzzzzzzzz");
     assertThat(byId.resourceType()).isEqualTo("cluster");
     assertThat(byId.statusCode()).isEqualTo(404);
 
-    ResourceNotFoundException byName = failure(ResourceNotFoundException.class, () -> getCluster("no-such-cluster"));
+    ResourceNotFoundException byName =
+        failure(ResourceNotFoundException.class, () -> getCluster("no-such-cluster"));
     assertThat(byName.resourceId()).isEqualTo("no-such-cluster");
   }
 
@@ -148,7 +151,8 @@ abstract class SdkApiContract extends SdkFixture {
   void listClustersPaginatorVisitsEveryClusterOnceOverSeveralPages() {
     List<String> ids = IntStream.range(0, 5).mapToObj(i -> createCluster(b -> {}).id()).toList();
 
-    List<ListClustersResponse> pages = pcs.listClustersPaginator(r -> r.maxResults(2)).stream().toList();
+    List<ListClustersResponse> pages =
+        pcs.listClustersPaginator(r -> r.maxResults(2)).stream().toList();
 
     assertThat(pages).hasSize(3);
     assertThat(pages).allSatisfy(p -> assertThat(p.clusters()).hasSizeBetween(1, 2));
@@ -165,7 +169,9 @@ abstract class SdkApiContract extends SdkFixture {
               assertThat(s.modifiedAt()).isNotNull();
               assertThat(s.status()).isNotNull().isNotEqualTo(ClusterStatus.UNKNOWN_TO_SDK_VERSION);
             });
-    assertThat(pcs.listClustersPaginator(r -> r.maxResults(2)).clusters().stream().map(ClusterSummary::id))
+    assertThat(
+            pcs.listClustersPaginator(r -> r.maxResults(2)).clusters().stream()
+                .map(ClusterSummary::id))
         .containsExactlyInAnyOrderElementsOf(ids);
     assertThat(pcs.listClusters(r -> {}).clusters()).hasSize(5);
   }
@@ -178,16 +184,20 @@ abstract class SdkApiContract extends SdkFixture {
     assertThat(token).isNotBlank();
     String tampered = (token.charAt(0) == 'A' ? 'B' : 'A') + token.substring(1);
 
-    ValidationException e = failure(ValidationException.class, () -> pcs.listClusters(r -> r.nextToken(tampered)));
+    ValidationException e =
+        failure(ValidationException.class, () -> pcs.listClusters(r -> r.nextToken(tampered)));
     assertThat(e.fieldList()).extracting(ValidationExceptionField::name).contains("nextToken");
 
     // A token from one cluster's queue list is not valid for another list.
     activeGroup(one.id(), "compute", 1);
     activeQueue(one.id(), "first", "compute");
     activeQueue(one.id(), "second", "compute");
-    String queuesToken = pcs.listQueues(r -> r.clusterIdentifier(one.id()).maxResults(1)).nextToken();
+    String queuesToken =
+        pcs.listQueues(r -> r.clusterIdentifier(one.id()).maxResults(1)).nextToken();
     assertThat(queuesToken).isNotBlank();
-    failure(ValidationException.class, () -> pcs.listQueues(r -> r.clusterIdentifier(two.id()).nextToken(queuesToken)));
+    failure(
+        ValidationException.class,
+        () -> pcs.listQueues(r -> r.clusterIdentifier(two.id()).nextToken(queuesToken)));
     failure(ValidationException.class, () -> pcs.listClusters(r -> r.nextToken(queuesToken)));
   }
 
@@ -200,14 +210,19 @@ abstract class SdkApiContract extends SdkFixture {
                     s ->
                         s.scaleDownIdleTimeInSeconds(900)
                             .slurmCustomSettings(setting("MinJobAge", "30"))
-                            .accounting(a -> a.mode(AccountingMode.STANDARD).defaultPurgeTimeInDays(30))));
+                            .accounting(
+                                a -> a.mode(AccountingMode.STANDARD).defaultPurgeTimeInDays(30))));
     Cluster active = awaitCluster(created.id(), "ACTIVE");
 
     Cluster updated =
         pcs.updateCluster(
                 r ->
                     r.clusterIdentifier(created.name())
-                        .slurmConfiguration(s -> s.slurmCustomSettings(setting("MinJobAge", "60"), setting("PriorityWeightAge", "100"))))
+                        .slurmConfiguration(
+                            s ->
+                                s.slurmCustomSettings(
+                                    setting("MinJobAge", "60"),
+                                    setting("PriorityWeightAge", "100"))))
             .cluster();
 
     assertThat(updated.status()).isEqualTo(ClusterStatus.UPDATING);
@@ -231,7 +246,11 @@ abstract class SdkApiContract extends SdkFixture {
 
     // Updating another member leaves the custom settings as they are.
     Cluster again =
-        pcs.updateCluster(r -> r.clusterIdentifier(created.id()).slurmConfiguration(s -> s.scaleDownIdleTimeInSeconds(1200))).cluster();
+        pcs.updateCluster(
+                r ->
+                    r.clusterIdentifier(created.id())
+                        .slurmConfiguration(s -> s.scaleDownIdleTimeInSeconds(1200)))
+            .cluster();
     assertThat(again.slurmConfiguration().scaleDownIdleTimeInSeconds()).isEqualTo(1200);
     assertThat(again.slurmConfiguration().slurmCustomSettings())
         .containsExactly(setting("MinJobAge", "60"), setting("PriorityWeightAge", "100"));
@@ -252,14 +271,20 @@ abstract class SdkApiContract extends SdkFixture {
     }
     awaitGone("cluster " + c.name(), () -> getCluster(c.id()));
 
-    ResourceNotFoundException e = failure(ResourceNotFoundException.class, () -> getCluster(c.id()));
+    ResourceNotFoundException e =
+        failure(ResourceNotFoundException.class, () -> getCluster(c.id()));
     assertThat(e.resourceId()).isEqualTo(c.id());
     assertThat(e.resourceType()).isEqualTo("cluster");
-    ResourceNotFoundException byName = failure(ResourceNotFoundException.class, () -> getCluster(c.name()));
+    ResourceNotFoundException byName =
+        failure(ResourceNotFoundException.class, () -> getCluster(c.name()));
     assertThat(byName.resourceId()).isEqualTo(c.name());
-    assertThat(pcs.listClusters(r -> {}).clusters()).extracting(ClusterSummary::id).doesNotContain(c.id());
+    assertThat(pcs.listClusters(r -> {}).clusters())
+        .extracting(ClusterSummary::id)
+        .doesNotContain(c.id());
     ResourceNotFoundException deleteAgain =
-        failure(ResourceNotFoundException.class, () -> pcs.deleteCluster(r -> r.clusterIdentifier(c.id())));
+        failure(
+            ResourceNotFoundException.class,
+            () -> pcs.deleteCluster(r -> r.clusterIdentifier(c.id())));
     assertThat(deleteAgain.resourceType()).isEqualTo("cluster");
   }
 
@@ -267,12 +292,17 @@ abstract class SdkApiContract extends SdkFixture {
   void clusterNamesAreUniqueOnTheServer() {
     Cluster first = createCluster(b -> {});
 
-    ConflictException e = failure(ConflictException.class, () -> pcs.createCluster(clusterRequest(first.name()).size(Size.LARGE).build()));
+    ConflictException e =
+        failure(
+            ConflictException.class,
+            () -> pcs.createCluster(clusterRequest(first.name()).size(Size.LARGE).build()));
 
     assertThat(e.resourceId()).isEqualTo(first.name());
     assertThat(e.resourceType()).isEqualTo("cluster");
     assertThat(e.statusCode()).isEqualTo(409);
-    assertThat(pcs.listClusters(r -> {}).clusters()).extracting(ClusterSummary::id).containsExactly(first.id());
+    assertThat(pcs.listClusters(r -> {}).clusters())
+        .extracting(ClusterSummary::id)
+        .containsExactly(first.id());
     assertThat(getCluster(first.name()).size()).isEqualTo(Size.SMALL);
   }
 
@@ -284,7 +314,9 @@ abstract class SdkApiContract extends SdkFixture {
     String sixth = name("cl");
 
     ServiceQuotaExceededException e =
-        failure(ServiceQuotaExceededException.class, () -> pcs.createCluster(clusterRequest(sixth).build()));
+        failure(
+            ServiceQuotaExceededException.class,
+            () -> pcs.createCluster(clusterRequest(sixth).build()));
 
     assertThat(e.serviceCode()).isEqualTo("pcs");
     assertThat(e.quotaCode()).isNotBlank();
@@ -303,7 +335,10 @@ abstract class SdkApiContract extends SdkFixture {
     Instant before = Instant.now().minusSeconds(2);
 
     ComputeNodeGroup g =
-        pcs.createComputeNodeGroup(groupRequest(cluster.name(), name, 1, 4).slurmConfiguration(s -> s.slurmCustomSettings(setting("Weight", "10"))).build())
+        pcs.createComputeNodeGroup(
+                groupRequest(cluster.name(), name, 1, 4)
+                    .slurmConfiguration(s -> s.slurmCustomSettings(setting("Weight", "10")))
+                    .build())
             .computeNodeGroup();
 
     assertThat(g.name()).isEqualTo(name);
@@ -321,8 +356,11 @@ abstract class SdkApiContract extends SdkFixture {
     assertThat(g.iamInstanceProfileArn()).isEqualTo(INSTANCE_PROFILE);
     assertThat(g.scalingConfiguration().minInstanceCount()).isEqualTo(1);
     assertThat(g.scalingConfiguration().maxInstanceCount()).isEqualTo(4);
-    assertThat(g.instanceConfigs()).extracting(InstanceConfig::instanceType).containsExactly("t3.medium");
-    assertThat(g.slurmConfiguration().slurmCustomSettings()).containsExactly(setting("Weight", "10"));
+    assertThat(g.instanceConfigs())
+        .extracting(InstanceConfig::instanceType)
+        .containsExactly("t3.medium");
+    assertThat(g.slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("Weight", "10"));
   }
 
   @Test
@@ -330,16 +368,23 @@ abstract class SdkApiContract extends SdkFixture {
     Cluster cluster = activeCluster();
 
     ComputeNodeGroup g =
-        pcs.createComputeNodeGroup(groupRequest(cluster.id(), "spot", 0, 2).purchaseOption(PurchaseOption.SPOT).build()).computeNodeGroup();
+        pcs.createComputeNodeGroup(
+                groupRequest(cluster.id(), "spot", 0, 2)
+                    .purchaseOption(PurchaseOption.SPOT)
+                    .build())
+            .computeNodeGroup();
 
     assertThat(g.purchaseOption()).isEqualTo(PurchaseOption.SPOT);
-    assertThat(g.spotOptions().allocationStrategy()).isEqualTo(SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED);
+    assertThat(g.spotOptions().allocationStrategy())
+        .isEqualTo(SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED);
   }
 
   @Test
   void getNodeGroupFindsItByNameAndByIdAndItBecomesActive() {
     Cluster cluster = activeCluster();
-    ComputeNodeGroup created = pcs.createComputeNodeGroup(groupRequest(cluster.id(), "compute", 0, 2).build()).computeNodeGroup();
+    ComputeNodeGroup created =
+        pcs.createComputeNodeGroup(groupRequest(cluster.id(), "compute", 0, 2).build())
+            .computeNodeGroup();
 
     assertThat(getGroup(cluster.name(), "compute").id()).isEqualTo(created.id());
     assertThat(getGroup(cluster.id(), created.id()).name()).isEqualTo("compute");
@@ -348,7 +393,8 @@ abstract class SdkApiContract extends SdkFixture {
     assertThat(active.scalingConfiguration()).isEqualTo(created.scalingConfiguration());
     assertThat(active.arn()).isEqualTo(created.arn());
 
-    ResourceNotFoundException e = failure(ResourceNotFoundException.class, () -> getGroup(cluster.id(), "missing"));
+    ResourceNotFoundException e =
+        failure(ResourceNotFoundException.class, () -> getGroup(cluster.id(), "missing"));
     assertThat(e.resourceId()).isEqualTo("missing");
     assertThat(e.resourceType()).isEqualTo("computenodegroup");
   }
@@ -358,16 +404,27 @@ abstract class SdkApiContract extends SdkFixture {
     Cluster cluster = activeCluster();
     List<String> ids =
         IntStream.range(0, 5)
-            .mapToObj(i -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "group" + i, 0, 2).build()).computeNodeGroup().id())
+            .mapToObj(
+                i ->
+                    pcs.createComputeNodeGroup(
+                            groupRequest(cluster.id(), "group" + i, 0, 2).build())
+                        .computeNodeGroup()
+                        .id())
             .toList();
 
     List<ListComputeNodeGroupsResponse> pages =
-        pcs.listComputeNodeGroupsPaginator(r -> r.clusterIdentifier(cluster.name()).maxResults(2)).stream().toList();
+        pcs
+            .listComputeNodeGroupsPaginator(r -> r.clusterIdentifier(cluster.name()).maxResults(2))
+            .stream()
+            .toList();
 
     assertThat(pages).hasSize(3);
     assertThat(pages).allSatisfy(p -> assertThat(p.computeNodeGroups()).hasSizeBetween(1, 2));
-    List<ComputeNodeGroupSummary> all = pages.stream().flatMap(p -> p.computeNodeGroups().stream()).toList();
-    assertThat(all).extracting(ComputeNodeGroupSummary::id).containsExactlyInAnyOrderElementsOf(ids);
+    List<ComputeNodeGroupSummary> all =
+        pages.stream().flatMap(p -> p.computeNodeGroups().stream()).toList();
+    assertThat(all)
+        .extracting(ComputeNodeGroupSummary::id)
+        .containsExactlyInAnyOrderElementsOf(ids);
     assertThat(all)
         .allSatisfy(
             s -> {
@@ -375,7 +432,9 @@ abstract class SdkApiContract extends SdkFixture {
               assertThat(s.arn()).isEqualTo(cluster.arn() + "/computenodegroup/" + s.id());
               assertThat(s.name()).startsWith("group");
               assertThat(s.createdAt()).isNotNull();
-              assertThat(s.status()).isNotNull().isNotEqualTo(ComputeNodeGroupStatus.UNKNOWN_TO_SDK_VERSION);
+              assertThat(s.status())
+                  .isNotNull()
+                  .isNotEqualTo(ComputeNodeGroupStatus.UNKNOWN_TO_SDK_VERSION);
             });
   }
 
@@ -383,11 +442,17 @@ abstract class SdkApiContract extends SdkFixture {
   void updateNodeGroupChangesScalingThroughUpdatingAndKeepsUnchangedMembers() {
     Cluster cluster = activeCluster();
     ComputeNodeGroup before =
-        activeGroup(groupRequest(cluster.id(), "compute", 0, 4).slurmConfiguration(s -> s.slurmCustomSettings(setting("Weight", "10"))).build());
+        activeGroup(
+            groupRequest(cluster.id(), "compute", 0, 4)
+                .slurmConfiguration(s -> s.slurmCustomSettings(setting("Weight", "10")))
+                .build());
 
     ComputeNodeGroup updated =
         pcs.updateComputeNodeGroup(
-                r -> r.clusterIdentifier(cluster.name()).computeNodeGroupIdentifier("compute").scalingConfiguration(s -> s.minInstanceCount(2).maxInstanceCount(8)))
+                r ->
+                    r.clusterIdentifier(cluster.name())
+                        .computeNodeGroupIdentifier("compute")
+                        .scalingConfiguration(s -> s.minInstanceCount(2).maxInstanceCount(8)))
             .computeNodeGroup();
 
     assertThat(updated.status()).isEqualTo(ComputeNodeGroupStatus.UPDATING);
@@ -401,7 +466,8 @@ abstract class SdkApiContract extends SdkFixture {
     assertThat(updated.iamInstanceProfileArn()).isEqualTo(before.iamInstanceProfileArn());
     assertThat(updated.instanceConfigs()).isEqualTo(before.instanceConfigs());
     assertThat(updated.purchaseOption()).isEqualTo(before.purchaseOption());
-    assertThat(updated.slurmConfiguration().slurmCustomSettings()).containsExactly(setting("Weight", "10"));
+    assertThat(updated.slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("Weight", "10"));
 
     ComputeNodeGroup settled = awaitGroup(cluster.id(), before.id(), "ACTIVE");
     assertThat(settled.scalingConfiguration()).isEqualTo(updated.scalingConfiguration());
@@ -412,10 +478,14 @@ abstract class SdkApiContract extends SdkFixture {
                     r.clusterIdentifier(cluster.id())
                         .computeNodeGroupIdentifier(before.id())
                         .customLaunchTemplate(t -> t.id(LAUNCH_TEMPLATE).version("2"))
-                        .slurmConfiguration(s -> s.slurmCustomSettings(setting("Weight", "20"), setting("Features", "big"))))
+                        .slurmConfiguration(
+                            s ->
+                                s.slurmCustomSettings(
+                                    setting("Weight", "20"), setting("Features", "big"))))
             .computeNodeGroup();
     assertThat(second.customLaunchTemplate().version()).isEqualTo("2");
-    assertThat(second.slurmConfiguration().slurmCustomSettings()).containsExactly(setting("Weight", "20"), setting("Features", "big"));
+    assertThat(second.slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("Weight", "20"), setting("Features", "big"));
     assertThat(second.scalingConfiguration().maxInstanceCount()).isEqualTo(8);
     awaitGroup(cluster.id(), before.id(), "ACTIVE");
   }
@@ -425,33 +495,45 @@ abstract class SdkApiContract extends SdkFixture {
     Cluster cluster = activeCluster();
     ComputeNodeGroup g = activeGroup(cluster.id(), "compute", 2);
 
-    pcs.deleteComputeNodeGroup(r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("compute"));
+    pcs.deleteComputeNodeGroup(
+        r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("compute"));
     try {
-      assertThat(getGroup(cluster.id(), g.id()).status()).isIn(ComputeNodeGroupStatus.DELETING, ComputeNodeGroupStatus.DELETED);
+      assertThat(getGroup(cluster.id(), g.id()).status())
+          .isIn(ComputeNodeGroupStatus.DELETING, ComputeNodeGroupStatus.DELETED);
     } catch (ResourceNotFoundException alreadyGone) {
       assertThat(alreadyGone.resourceType()).isEqualTo("computenodegroup");
     }
     awaitGone("node group", () -> getGroup(cluster.id(), g.id()));
 
-    ResourceNotFoundException e = failure(ResourceNotFoundException.class, () -> getGroup(cluster.id(), g.id()));
+    ResourceNotFoundException e =
+        failure(ResourceNotFoundException.class, () -> getGroup(cluster.id(), g.id()));
     assertThat(e.resourceId()).isEqualTo(g.id());
     assertThat(e.resourceType()).isEqualTo("computenodegroup");
-    assertThat(pcs.listComputeNodeGroups(r -> r.clusterIdentifier(cluster.id())).computeNodeGroups()).isEmpty();
+    assertThat(
+            pcs.listComputeNodeGroups(r -> r.clusterIdentifier(cluster.id())).computeNodeGroups())
+        .isEmpty();
   }
 
   @Test
   void nodeGroupNamesAreUniquePerClusterOnly() {
     Cluster one = activeCluster();
     Cluster two = activeCluster();
-    ComputeNodeGroup first = pcs.createComputeNodeGroup(groupRequest(one.id(), "compute", 0, 2).build()).computeNodeGroup();
+    ComputeNodeGroup first =
+        pcs.createComputeNodeGroup(groupRequest(one.id(), "compute", 0, 2).build())
+            .computeNodeGroup();
 
     ConflictException e =
-        failure(ConflictException.class, () -> pcs.createComputeNodeGroup(groupRequest(one.id(), "compute", 0, 3).build()));
+        failure(
+            ConflictException.class,
+            () -> pcs.createComputeNodeGroup(groupRequest(one.id(), "compute", 0, 3).build()));
     assertThat(e.resourceId()).isEqualTo("compute");
     assertThat(e.resourceType()).isEqualTo("computenodegroup");
-    assertThat(getGroup(one.id(), "compute").scalingConfiguration().maxInstanceCount()).isEqualTo(2);
+    assertThat(getGroup(one.id(), "compute").scalingConfiguration().maxInstanceCount())
+        .isEqualTo(2);
 
-    ComputeNodeGroup other = pcs.createComputeNodeGroup(groupRequest(two.id(), "compute", 0, 3).build()).computeNodeGroup();
+    ComputeNodeGroup other =
+        pcs.createComputeNodeGroup(groupRequest(two.id(), "compute", 0, 3).build())
+            .computeNodeGroup();
     assertThat(other.id()).isNotEqualTo(first.id());
     assertThat(other.clusterId()).isEqualTo(two.id());
   }
@@ -465,10 +547,14 @@ abstract class SdkApiContract extends SdkFixture {
 
     failure(ResourceNotFoundException.class, () -> getGroup(two.id(), g.id()));
     failure(ResourceNotFoundException.class, () -> getQueue(two.id(), q.id()));
-    failure(ResourceNotFoundException.class, () -> pcs.deleteQueue(r -> r.clusterIdentifier(two.id()).queueIdentifier(q.id())));
+    failure(
+        ResourceNotFoundException.class,
+        () -> pcs.deleteQueue(r -> r.clusterIdentifier(two.id()).queueIdentifier(q.id())));
     assertThat(getQueue(one.id(), q.id()).status()).isEqualTo(QueueStatus.ACTIVE);
     ResourceNotFoundException noCluster =
-        failure(ResourceNotFoundException.class, () -> pcs.listQueues(r -> r.clusterIdentifier("pcs_zzzzzzzzzz")));
+        failure(
+            ResourceNotFoundException.class,
+            () -> pcs.listQueues(r -> r.clusterIdentifier("pcs_zzzzzzzzzz")));
     assertThat(noCluster.resourceType()).isEqualTo("cluster");
   }
 
@@ -483,7 +569,10 @@ abstract class SdkApiContract extends SdkFixture {
     Instant before = Instant.now().minusSeconds(2);
 
     Queue q =
-        pcs.createQueue(queueRequest(cluster.name(), name, a.id(), "beta").slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "60"))).build())
+        pcs.createQueue(
+                queueRequest(cluster.name(), name, a.id(), "beta")
+                    .slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "60")))
+                    .build())
             .queue();
 
     assertThat(q.name()).isEqualTo(name);
@@ -496,7 +585,8 @@ abstract class SdkApiContract extends SdkFixture {
     assertThat(q.computeNodeGroupConfigurations())
         .extracting(ComputeNodeGroupConfiguration::computeNodeGroupId)
         .containsExactly(a.id(), b.id());
-    assertThat(q.slurmConfiguration().slurmCustomSettings()).containsExactly(setting("MaxTime", "60"));
+    assertThat(q.slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("MaxTime", "60"));
   }
 
   @Test
@@ -509,9 +599,11 @@ abstract class SdkApiContract extends SdkFixture {
     assertThat(getQueue(cluster.id(), created.id()).name()).isEqualTo("work");
     Queue active = awaitQueue(cluster.id(), created.id(), "ACTIVE");
     assertThat(active.status()).isEqualTo(QueueStatus.ACTIVE);
-    assertThat(active.computeNodeGroupConfigurations()).isEqualTo(created.computeNodeGroupConfigurations());
+    assertThat(active.computeNodeGroupConfigurations())
+        .isEqualTo(created.computeNodeGroupConfigurations());
 
-    ResourceNotFoundException e = failure(ResourceNotFoundException.class, () -> getQueue(cluster.id(), "pcs_zzzzzzzzzz"));
+    ResourceNotFoundException e =
+        failure(ResourceNotFoundException.class, () -> getQueue(cluster.id(), "pcs_zzzzzzzzzz"));
     assertThat(e.resourceId()).isEqualTo("pcs_zzzzzzzzzz");
     assertThat(e.resourceType()).isEqualTo("queue");
   }
@@ -521,9 +613,17 @@ abstract class SdkApiContract extends SdkFixture {
     Cluster cluster = activeCluster();
     ComputeNodeGroup g = activeGroup(cluster.id(), "compute", 1);
     List<String> ids =
-        IntStream.range(0, 5).mapToObj(i -> pcs.createQueue(queueRequest(cluster.id(), "queue" + i, g.id()).build()).queue().id()).toList();
+        IntStream.range(0, 5)
+            .mapToObj(
+                i ->
+                    pcs.createQueue(queueRequest(cluster.id(), "queue" + i, g.id()).build())
+                        .queue()
+                        .id())
+            .toList();
 
-    List<ListQueuesResponse> pages = pcs.listQueuesPaginator(r -> r.clusterIdentifier(cluster.name()).maxResults(2)).stream().toList();
+    List<ListQueuesResponse> pages =
+        pcs.listQueuesPaginator(r -> r.clusterIdentifier(cluster.name()).maxResults(2)).stream()
+            .toList();
 
     assertThat(pages).hasSize(3);
     assertThat(pages).allSatisfy(p -> assertThat(p.queues()).hasSizeBetween(1, 2));
@@ -541,28 +641,82 @@ abstract class SdkApiContract extends SdkFixture {
   }
 
   @Test
+  void queuePagesNeitherSkipNorRepeatWhileQueuesComeAndGoBetweenPages() {
+    Cluster cluster = activeCluster();
+    activeGroup(cluster.id(), "compute", 1);
+    List<String> ids =
+        IntStream.range(0, 6)
+            .mapToObj(
+                i ->
+                    pcs.createQueue(queueRequest(cluster.id(), "queue" + i, "compute").build())
+                        .queue()
+                        .id())
+            .toList();
+
+    ListQueuesResponse first = pcs.listQueues(r -> r.clusterIdentifier(cluster.id()).maxResults(2));
+    List<String> seen = new ArrayList<>(first.queues().stream().map(QueueSummary::id).toList());
+    // Between pages: one already-seen queue goes away and a new one arrives.
+    pcs.deleteQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(seen.get(0)));
+    awaitGone("queue", () -> getQueue(cluster.id(), seen.get(0)));
+    String added =
+        pcs.createQueue(queueRequest(cluster.id(), "latecomer", "compute").build()).queue().id();
+    String token = first.nextToken();
+    while (token != null) {
+      String current = token;
+      ListQueuesResponse page =
+          pcs.listQueues(r -> r.clusterIdentifier(cluster.id()).maxResults(2).nextToken(current));
+      page.queues().forEach(q -> seen.add(q.id()));
+      token = page.nextToken();
+    }
+
+    assertThat(seen).doesNotHaveDuplicates().containsAll(ids).contains(added);
+  }
+
+  @Test
   void updateQueueChangesNodeGroupsThroughUpdatingAndKeepsUnchangedMembers() {
     Cluster cluster = activeCluster();
     ComputeNodeGroup a = activeGroup(cluster.id(), "alpha", 1);
     ComputeNodeGroup b = activeGroup(cluster.id(), "beta", 1);
-    Queue created = pcs.createQueue(queueRequest(cluster.id(), "work", "alpha").slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "60"))).build()).queue();
+    Queue created =
+        pcs.createQueue(
+                queueRequest(cluster.id(), "work", "alpha")
+                    .slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "60")))
+                    .build())
+            .queue();
     awaitQueue(cluster.id(), created.id(), "ACTIVE");
 
     Queue updated =
-        pcs.updateQueue(r -> r.clusterIdentifier(cluster.name()).queueIdentifier("work").computeNodeGroupConfigurations(groupRefs("beta", a.id()))).queue();
+        pcs.updateQueue(
+                r ->
+                    r.clusterIdentifier(cluster.name())
+                        .queueIdentifier("work")
+                        .computeNodeGroupConfigurations(groupRefs("beta", a.id())))
+            .queue();
 
     assertThat(updated.status()).isEqualTo(QueueStatus.UPDATING);
-    assertThat(updated.computeNodeGroupConfigurations()).extracting(ComputeNodeGroupConfiguration::computeNodeGroupId).containsExactly(b.id(), a.id());
-    assertThat(updated.slurmConfiguration().slurmCustomSettings()).containsExactly(setting("MaxTime", "60"));
+    assertThat(updated.computeNodeGroupConfigurations())
+        .extracting(ComputeNodeGroupConfiguration::computeNodeGroupId)
+        .containsExactly(b.id(), a.id());
+    assertThat(updated.slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("MaxTime", "60"));
     assertThat(updated.id()).isEqualTo(created.id());
     assertThat(updated.createdAt()).isEqualTo(created.createdAt());
     awaitQueue(cluster.id(), created.id(), "ACTIVE");
 
     Queue second =
-        pcs.updateQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(created.id()).slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "120")))).queue();
-    assertThat(second.slurmConfiguration().slurmCustomSettings()).containsExactly(setting("MaxTime", "120"));
-    assertThat(second.computeNodeGroupConfigurations()).extracting(ComputeNodeGroupConfiguration::computeNodeGroupId).containsExactly(b.id(), a.id());
-    assertThat(awaitQueue(cluster.id(), created.id(), "ACTIVE").slurmConfiguration()).isEqualTo(second.slurmConfiguration());
+        pcs.updateQueue(
+                r ->
+                    r.clusterIdentifier(cluster.id())
+                        .queueIdentifier(created.id())
+                        .slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "120"))))
+            .queue();
+    assertThat(second.slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("MaxTime", "120"));
+    assertThat(second.computeNodeGroupConfigurations())
+        .extracting(ComputeNodeGroupConfiguration::computeNodeGroupId)
+        .containsExactly(b.id(), a.id());
+    assertThat(awaitQueue(cluster.id(), created.id(), "ACTIVE").slurmConfiguration())
+        .isEqualTo(second.slurmConfiguration());
   }
 
   @Test
@@ -579,7 +733,8 @@ abstract class SdkApiContract extends SdkFixture {
     }
     awaitGone("queue", () -> getQueue(cluster.id(), q.id()));
 
-    ResourceNotFoundException e = failure(ResourceNotFoundException.class, () -> getQueue(cluster.id(), "work"));
+    ResourceNotFoundException e =
+        failure(ResourceNotFoundException.class, () -> getQueue(cluster.id(), "work"));
     assertThat(e.resourceId()).isEqualTo("work");
     assertThat(e.resourceType()).isEqualTo("queue");
     assertThat(pcs.listQueues(r -> r.clusterIdentifier(cluster.id())).queues()).isEmpty();
@@ -593,10 +748,15 @@ abstract class SdkApiContract extends SdkFixture {
     activeGroup(two.id(), "compute", 1);
     Queue first = pcs.createQueue(queueRequest(one.id(), "work", "compute").build()).queue();
 
-    ConflictException e = failure(ConflictException.class, () -> pcs.createQueue(queueRequest(one.id(), "work", "compute").build()));
+    ConflictException e =
+        failure(
+            ConflictException.class,
+            () -> pcs.createQueue(queueRequest(one.id(), "work", "compute").build()));
     assertThat(e.resourceId()).isEqualTo("work");
     assertThat(e.resourceType()).isEqualTo("queue");
-    assertThat(pcs.listQueues(r -> r.clusterIdentifier(one.id())).queues()).extracting(QueueSummary::id).containsExactly(first.id());
+    assertThat(pcs.listQueues(r -> r.clusterIdentifier(one.id())).queues())
+        .extracting(QueueSummary::id)
+        .containsExactly(first.id());
 
     Queue other = pcs.createQueue(queueRequest(two.id(), "work", "compute").build()).queue();
     assertThat(other.clusterId()).isEqualTo(two.id());
@@ -609,10 +769,28 @@ abstract class SdkApiContract extends SdkFixture {
     activeGroup(cluster.id(), "compute", 1);
 
     ValidationException e =
-        failure(ValidationException.class, () -> pcs.createQueue(queueRequest(cluster.id(), "work", "compute", "nonexistent").build()));
+        failure(
+            ValidationException.class,
+            () ->
+                pcs.createQueue(
+                    queueRequest(cluster.id(), "work", "compute", "nonexistent").build()));
 
     assertThat(e.reason()).isEqualTo(ValidationExceptionReason.FIELD_VALIDATION_FAILED);
-    assertThat(e.fieldList()).extracting(ValidationExceptionField::name).containsExactly("computeNodeGroupConfigurations[1].computeNodeGroupId");
+    assertThat(e.fieldList())
+        .extracting(ValidationExceptionField::name)
+        .containsExactly("computeNodeGroupConfigurations[1].computeNodeGroupId");
+    assertThat(pcs.listQueues(r -> r.clusterIdentifier(cluster.id())).queues()).isEmpty();
+
+    // A node group of another cluster is unknown here, even by its id.
+    Cluster other = activeCluster();
+    ComputeNodeGroup foreign = activeGroup(other.id(), "compute", 1);
+    ValidationException cross =
+        failure(
+            ValidationException.class,
+            () -> pcs.createQueue(queueRequest(cluster.id(), "work", foreign.id()).build()));
+    assertThat(cross.fieldList())
+        .extracting(ValidationExceptionField::name)
+        .containsExactly("computeNodeGroupConfigurations[0].computeNodeGroupId");
     assertThat(pcs.listQueues(r -> r.clusterIdentifier(cluster.id())).queues()).isEmpty();
   }
 
@@ -626,16 +804,25 @@ abstract class SdkApiContract extends SdkFixture {
     Queue q = activeQueue(cluster.id(), "work", "used");
 
     ConflictException e =
-        failure(ConflictException.class, () -> pcs.deleteComputeNodeGroup(r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("used")));
+        failure(
+            ConflictException.class,
+            () ->
+                pcs.deleteComputeNodeGroup(
+                    r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("used")));
 
     assertThat(e.resourceId()).isEqualTo(used.id());
     assertThat(e.resourceType()).isEqualTo("computenodegroup");
     assertThat(e.getMessage()).contains("work");
     assertThat(getGroup(cluster.id(), used.id()).status()).isEqualTo(ComputeNodeGroupStatus.ACTIVE);
 
-    pcs.updateQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()).computeNodeGroupConfigurations(groupRefs("spare")));
+    pcs.updateQueue(
+        r ->
+            r.clusterIdentifier(cluster.id())
+                .queueIdentifier(q.id())
+                .computeNodeGroupConfigurations(groupRefs("spare")));
     awaitQueue(cluster.id(), q.id(), "ACTIVE");
-    pcs.deleteComputeNodeGroup(r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("used"));
+    pcs.deleteComputeNodeGroup(
+        r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("used"));
     awaitGone("node group used", () -> getGroup(cluster.id(), used.id()));
   }
 
@@ -645,17 +832,24 @@ abstract class SdkApiContract extends SdkFixture {
     ComputeNodeGroup g = activeGroup(cluster.id(), "compute", 1);
     Queue q = activeQueue(cluster.id(), "work", "compute");
 
-    ConflictException withBoth = failure(ConflictException.class, () -> pcs.deleteCluster(r -> r.clusterIdentifier(cluster.name())));
+    ConflictException withBoth =
+        failure(
+            ConflictException.class,
+            () -> pcs.deleteCluster(r -> r.clusterIdentifier(cluster.name())));
     assertThat(withBoth.resourceId()).isEqualTo(cluster.id());
     assertThat(withBoth.resourceType()).isEqualTo("cluster");
 
     pcs.deleteQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()));
     awaitGone("queue", () -> getQueue(cluster.id(), q.id()));
-    ConflictException withGroup = failure(ConflictException.class, () -> pcs.deleteCluster(r -> r.clusterIdentifier(cluster.id())));
+    ConflictException withGroup =
+        failure(
+            ConflictException.class,
+            () -> pcs.deleteCluster(r -> r.clusterIdentifier(cluster.id())));
     assertThat(withGroup.resourceId()).isEqualTo(cluster.id());
     assertThat(getCluster(cluster.id()).status()).isEqualTo(ClusterStatus.ACTIVE);
 
-    pcs.deleteComputeNodeGroup(r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier(g.id()));
+    pcs.deleteComputeNodeGroup(
+        r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier(g.id()));
     awaitGone("node group", () -> getGroup(cluster.id(), g.id()));
     pcs.deleteCluster(r -> r.clusterIdentifier(cluster.id()));
     awaitGone("cluster", () -> getCluster(cluster.id()));
@@ -667,14 +861,22 @@ abstract class SdkApiContract extends SdkFixture {
     backdoor.forceClusterStatus(cluster.id(), "CREATE_FAILED");
     assertThat(getCluster(cluster.id()).status()).isEqualTo(ClusterStatus.CREATE_FAILED);
 
-    ConflictException group = failure(ConflictException.class, () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "compute", 0, 1).build()));
+    ConflictException group =
+        failure(
+            ConflictException.class,
+            () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "compute", 0, 1).build()));
     assertThat(group.resourceId()).isEqualTo(cluster.id());
     assertThat(group.resourceType()).isEqualTo("cluster");
-    ConflictException queue = failure(ConflictException.class, () -> pcs.createQueue(queueRequest(cluster.id(), "work").build()));
+    ConflictException queue =
+        failure(
+            ConflictException.class,
+            () -> pcs.createQueue(queueRequest(cluster.id(), "work").build()));
     assertThat(queue.resourceId()).isEqualTo(cluster.id());
     assertThat(queue.resourceType()).isEqualTo("cluster");
 
-    assertThat(pcs.listComputeNodeGroups(r -> r.clusterIdentifier(cluster.id())).computeNodeGroups()).isEmpty();
+    assertThat(
+            pcs.listComputeNodeGroups(r -> r.clusterIdentifier(cluster.id())).computeNodeGroups())
+        .isEmpty();
     assertThat(pcs.listQueues(r -> r.clusterIdentifier(cluster.id())).queues()).isEmpty();
   }
 
@@ -707,7 +909,11 @@ abstract class SdkApiContract extends SdkFixture {
     ConflictException e =
         failure(
             ConflictException.class,
-            () -> pcs.updateCluster(r -> r.clusterIdentifier(cluster.id()).slurmConfiguration(s -> s.scaleDownIdleTimeInSeconds(30))));
+            () ->
+                pcs.updateCluster(
+                    r ->
+                        r.clusterIdentifier(cluster.id())
+                            .slurmConfiguration(s -> s.scaleDownIdleTimeInSeconds(30))));
     assertThat(e.resourceId()).isEqualTo(cluster.id());
     assertThat(e.resourceType()).isEqualTo("cluster");
     Cluster unchanged = getCluster(cluster.id());
@@ -715,9 +921,16 @@ abstract class SdkApiContract extends SdkFixture {
     assertThat(unchanged.slurmConfiguration().scaleDownIdleTimeInSeconds()).isEqualTo(600);
 
     backdoor.forceClusterStatus(cluster.id(), "UPDATE_FAILED");
-    Cluster retried = pcs.updateCluster(r -> r.clusterIdentifier(cluster.id()).slurmConfiguration(s -> s.scaleDownIdleTimeInSeconds(30))).cluster();
+    Cluster retried =
+        pcs.updateCluster(
+                r ->
+                    r.clusterIdentifier(cluster.id())
+                        .slurmConfiguration(s -> s.scaleDownIdleTimeInSeconds(30)))
+            .cluster();
     assertThat(retried.status()).isEqualTo(ClusterStatus.UPDATING);
-    assertThat(awaitCluster(cluster.id(), "ACTIVE").slurmConfiguration().scaleDownIdleTimeInSeconds()).isEqualTo(30);
+    assertThat(
+            awaitCluster(cluster.id(), "ACTIVE").slurmConfiguration().scaleDownIdleTimeInSeconds())
+        .isEqualTo(30);
   }
 
   @Test
@@ -729,12 +942,17 @@ abstract class SdkApiContract extends SdkFixture {
     ConflictException e =
         failure(
             ConflictException.class,
-            () -> pcs.updateCluster(r -> r.clusterIdentifier(cluster.id()).slurmConfiguration(s -> s.scaleDownIdleTimeInSeconds(30))));
+            () ->
+                pcs.updateCluster(
+                    r ->
+                        r.clusterIdentifier(cluster.id())
+                            .slurmConfiguration(s -> s.scaleDownIdleTimeInSeconds(30))));
 
     assertThat(e.resourceId()).isEqualTo(cluster.id());
     assertThat(e.getMessage()).contains("compute");
     assertThat(getCluster(cluster.id()).status()).isEqualTo(ClusterStatus.ACTIVE);
-    assertThat(getCluster(cluster.id()).slurmConfiguration().scaleDownIdleTimeInSeconds()).isEqualTo(600);
+    assertThat(getCluster(cluster.id()).slurmConfiguration().scaleDownIdleTimeInSeconds())
+        .isEqualTo(600);
   }
 
   @Test
@@ -748,15 +966,23 @@ abstract class SdkApiContract extends SdkFixture {
             ConflictException.class,
             () ->
                 pcs.updateComputeNodeGroup(
-                    r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier(g.id()).scalingConfiguration(s -> s.minInstanceCount(0).maxInstanceCount(5))));
+                    r ->
+                        r.clusterIdentifier(cluster.id())
+                            .computeNodeGroupIdentifier(g.id())
+                            .scalingConfiguration(s -> s.minInstanceCount(0).maxInstanceCount(5))));
     assertThat(e.resourceId()).isEqualTo(g.id());
     assertThat(e.resourceType()).isEqualTo("computenodegroup");
-    assertThat(getGroup(cluster.id(), g.id()).scalingConfiguration().maxInstanceCount()).isEqualTo(2);
+    assertThat(getGroup(cluster.id(), g.id()).scalingConfiguration().maxInstanceCount())
+        .isEqualTo(2);
 
     backdoor.forceNodeGroupStatus(g.id(), "UPDATE_FAILED");
     pcs.updateComputeNodeGroup(
-        r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier(g.id()).scalingConfiguration(s -> s.minInstanceCount(0).maxInstanceCount(5)));
-    assertThat(awaitGroup(cluster.id(), g.id(), "ACTIVE").scalingConfiguration().maxInstanceCount()).isEqualTo(5);
+        r ->
+            r.clusterIdentifier(cluster.id())
+                .computeNodeGroupIdentifier(g.id())
+                .scalingConfiguration(s -> s.minInstanceCount(0).maxInstanceCount(5)));
+    assertThat(awaitGroup(cluster.id(), g.id(), "ACTIVE").scalingConfiguration().maxInstanceCount())
+        .isEqualTo(5);
   }
 
   @Test
@@ -769,7 +995,13 @@ abstract class SdkApiContract extends SdkFixture {
     ConflictException e =
         failure(
             ConflictException.class,
-            () -> pcs.updateQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()).slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "5")))));
+            () ->
+                pcs.updateQueue(
+                    r ->
+                        r.clusterIdentifier(cluster.id())
+                            .queueIdentifier(q.id())
+                            .slurmConfiguration(
+                                s -> s.slurmCustomSettings(setting("MaxTime", "5")))));
     assertThat(e.resourceId()).isEqualTo(q.id());
     assertThat(e.resourceType()).isEqualTo("queue");
     assertThat(getQueue(cluster.id(), q.id()).slurmConfiguration().slurmCustomSettings()).isEmpty();
@@ -780,7 +1012,13 @@ abstract class SdkApiContract extends SdkFixture {
     ConflictException parent =
         failure(
             ConflictException.class,
-            () -> pcs.updateQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()).slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "5")))));
+            () ->
+                pcs.updateQueue(
+                    r ->
+                        r.clusterIdentifier(cluster.id())
+                            .queueIdentifier(q.id())
+                            .slurmConfiguration(
+                                s -> s.slurmCustomSettings(setting("MaxTime", "5")))));
     assertThat(parent.resourceId()).isEqualTo(cluster.id());
     assertThat(parent.resourceType()).isEqualTo("cluster");
   }
@@ -795,12 +1033,19 @@ abstract class SdkApiContract extends SdkFixture {
     }
 
     ServiceQuotaExceededException e =
-        failure(ServiceQuotaExceededException.class, () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "group10", 0, 1).build()));
+        failure(
+            ServiceQuotaExceededException.class,
+            () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "group10", 0, 1).build()));
 
     assertThat(e.serviceCode()).isEqualTo("pcs");
     assertThat(e.quotaCode()).isNotBlank();
     assertThat(e.resourceId()).isEqualTo(cluster.id());
-    assertThat(pcs.listComputeNodeGroupsPaginator(r -> r.clusterIdentifier(cluster.id())).computeNodeGroups().stream()).hasSize(10);
+    assertThat(
+            pcs
+                .listComputeNodeGroupsPaginator(r -> r.clusterIdentifier(cluster.id()))
+                .computeNodeGroups()
+                .stream())
+        .hasSize(10);
   }
 
   @Test
@@ -812,11 +1057,14 @@ abstract class SdkApiContract extends SdkFixture {
     }
 
     ServiceQuotaExceededException e =
-        failure(ServiceQuotaExceededException.class, () -> pcs.createQueue(queueRequest(cluster.id(), "queue10", "compute").build()));
+        failure(
+            ServiceQuotaExceededException.class,
+            () -> pcs.createQueue(queueRequest(cluster.id(), "queue10", "compute").build()));
 
     assertThat(e.serviceCode()).isEqualTo("pcs");
     assertThat(e.quotaCode()).isNotBlank();
-    assertThat(pcs.listQueuesPaginator(r -> r.clusterIdentifier(cluster.id())).queues().stream()).hasSize(10);
+    assertThat(pcs.listQueuesPaginator(r -> r.clusterIdentifier(cluster.id())).queues().stream())
+        .hasSize(10);
   }
 
   @Test
@@ -825,13 +1073,17 @@ abstract class SdkApiContract extends SdkFixture {
     pcs.createComputeNodeGroup(groupRequest(cluster.id(), "big", 0, 20).build());
 
     ServiceQuotaExceededException e =
-        failure(ServiceQuotaExceededException.class, () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "extra", 0, 13).build()));
+        failure(
+            ServiceQuotaExceededException.class,
+            () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "extra", 0, 13).build()));
 
     assertThat(e.serviceCode()).isEqualTo("pcs");
     assertThat(e.quotaCode()).isNotBlank();
     assertThat(e.resourceId()).isEqualTo(cluster.id());
     failure(ResourceNotFoundException.class, () -> getGroup(cluster.id(), "extra"));
-    ComputeNodeGroup fits = pcs.createComputeNodeGroup(groupRequest(cluster.id(), "extra", 0, 12).build()).computeNodeGroup();
+    ComputeNodeGroup fits =
+        pcs.createComputeNodeGroup(groupRequest(cluster.id(), "extra", 0, 12).build())
+            .computeNodeGroup();
     assertThat(fits.scalingConfiguration().maxInstanceCount()).isEqualTo(12);
   }
 
@@ -846,7 +1098,11 @@ abstract class SdkApiContract extends SdkFixture {
             ServiceQuotaExceededException.class,
             () ->
                 pcs.updateComputeNodeGroup(
-                    r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("right").scalingConfiguration(s -> s.minInstanceCount(0).maxInstanceCount(17))));
+                    r ->
+                        r.clusterIdentifier(cluster.id())
+                            .computeNodeGroupIdentifier("right")
+                            .scalingConfiguration(
+                                s -> s.minInstanceCount(0).maxInstanceCount(17))));
 
     assertThat(e.serviceCode()).isEqualTo("pcs");
     assertThat(e.quotaCode()).isNotBlank();
@@ -857,17 +1113,28 @@ abstract class SdkApiContract extends SdkFixture {
 
     // Replacing its own maximum does not count the old value twice.
     pcs.updateComputeNodeGroup(
-        r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("right").scalingConfiguration(s -> s.minInstanceCount(1).maxInstanceCount(16)));
-    assertThat(awaitGroup(cluster.id(), right.id(), "ACTIVE").scalingConfiguration().minInstanceCount()).isEqualTo(1);
+        r ->
+            r.clusterIdentifier(cluster.id())
+                .computeNodeGroupIdentifier("right")
+                .scalingConfiguration(s -> s.minInstanceCount(1).maxInstanceCount(16)));
+    assertThat(
+            awaitGroup(cluster.id(), right.id(), "ACTIVE")
+                .scalingConfiguration()
+                .minInstanceCount())
+        .isEqualTo(1);
   }
 
   @Test
   void mediumClusterAllowsMoreInstancesThanASmallOne() {
     Cluster medium = awaitCluster(createCluster(b -> b.size(Size.MEDIUM)).id(), "ACTIVE");
 
-    ComputeNodeGroup g = pcs.createComputeNodeGroup(groupRequest(medium.id(), "wide", 0, 512).build()).computeNodeGroup();
+    ComputeNodeGroup g =
+        pcs.createComputeNodeGroup(groupRequest(medium.id(), "wide", 0, 512).build())
+            .computeNodeGroup();
     assertThat(g.scalingConfiguration().maxInstanceCount()).isEqualTo(512);
-    failure(ServiceQuotaExceededException.class, () -> pcs.createComputeNodeGroup(groupRequest(medium.id(), "more", 0, 1).build()));
+    failure(
+        ServiceQuotaExceededException.class,
+        () -> pcs.createComputeNodeGroup(groupRequest(medium.id(), "more", 0, 1).build()));
   }
 
   // ---------------------------------------------------------------- idempotency
@@ -882,63 +1149,101 @@ abstract class SdkApiContract extends SdkFixture {
     Cluster again = pcs.createCluster(clusterRequest(name).clientToken(token).build()).cluster();
 
     assertThat(again).isEqualTo(first);
-    assertThat(pcs.listClusters(r -> {}).clusters()).extracting(ClusterSummary::id).containsExactly(first.id());
+    assertThat(pcs.listClusters(r -> {}).clusters())
+        .extracting(ClusterSummary::id)
+        .containsExactly(first.id());
 
     String groupToken = token();
-    ComputeNodeGroup g1 = pcs.createComputeNodeGroup(groupRequest(first.id(), "compute", 0, 2).clientToken(groupToken).build()).computeNodeGroup();
-    ComputeNodeGroup g2 = pcs.createComputeNodeGroup(groupRequest(first.id(), "compute", 0, 2).clientToken(groupToken).build()).computeNodeGroup();
+    ComputeNodeGroup g1 =
+        pcs.createComputeNodeGroup(
+                groupRequest(first.id(), "compute", 0, 2).clientToken(groupToken).build())
+            .computeNodeGroup();
+    ComputeNodeGroup g2 =
+        pcs.createComputeNodeGroup(
+                groupRequest(first.id(), "compute", 0, 2).clientToken(groupToken).build())
+            .computeNodeGroup();
     assertThat(g2.id()).isEqualTo(g1.id());
     awaitGroup(first.id(), g1.id(), "ACTIVE");
 
     String queueToken = token();
-    Queue q1 = pcs.createQueue(queueRequest(first.id(), "work", "compute").clientToken(queueToken).build()).queue();
-    Queue q2 = pcs.createQueue(queueRequest(first.id(), "work", "compute").clientToken(queueToken).build()).queue();
+    Queue q1 =
+        pcs.createQueue(queueRequest(first.id(), "work", "compute").clientToken(queueToken).build())
+            .queue();
+    Queue q2 =
+        pcs.createQueue(queueRequest(first.id(), "work", "compute").clientToken(queueToken).build())
+            .queue();
     assertThat(q2.id()).isEqualTo(q1.id());
-    assertThat(pcs.listComputeNodeGroups(r -> r.clusterIdentifier(first.id())).computeNodeGroups()).hasSize(1);
+    assertThat(pcs.listComputeNodeGroups(r -> r.clusterIdentifier(first.id())).computeNodeGroups())
+        .hasSize(1);
     assertThat(pcs.listQueues(r -> r.clusterIdentifier(first.id())).queues()).hasSize(1);
   }
 
   @Test
   void sameTokenWithADifferentRequestIsAConflictNamingTheToken() {
     String token = token();
-    Cluster first = pcs.createCluster(clusterRequest(name("cl")).clientToken(token).build()).cluster();
+    Cluster first =
+        pcs.createCluster(clusterRequest(name("cl")).clientToken(token).build()).cluster();
     String otherName = name("cl");
 
-    ConflictException e = failure(ConflictException.class, () -> pcs.createCluster(clusterRequest(otherName).clientToken(token).build()));
+    ConflictException e =
+        failure(
+            ConflictException.class,
+            () -> pcs.createCluster(clusterRequest(otherName).clientToken(token).build()));
 
     assertThat(e.getMessage()).contains(token);
     assertThat(e.resourceId()).isNotNull();
     assertThat(e.resourceType()).isNotNull();
     failure(ResourceNotFoundException.class, () -> getCluster(otherName));
-    assertThat(pcs.listClusters(r -> {}).clusters()).extracting(ClusterSummary::id).containsExactly(first.id());
+    assertThat(pcs.listClusters(r -> {}).clusters())
+        .extracting(ClusterSummary::id)
+        .containsExactly(first.id());
 
     // A changed nested member is a different request too.
     ConflictException nested =
-        failure(ConflictException.class, () -> pcs.createCluster(clusterRequest(first.name()).size(Size.MEDIUM).clientToken(token).build()));
+        failure(
+            ConflictException.class,
+            () ->
+                pcs.createCluster(
+                    clusterRequest(first.name()).size(Size.MEDIUM).clientToken(token).build()));
     assertThat(nested.getMessage()).contains(token);
   }
 
   @Test
   void tokenReusedForAnotherOperationIsAConflict() {
     String token = token();
-    Cluster cluster = pcs.createCluster(clusterRequest(name("cl")).clientToken(token).build()).cluster();
+    Cluster cluster =
+        pcs.createCluster(clusterRequest(name("cl")).clientToken(token).build()).cluster();
     awaitCluster(cluster.id(), "ACTIVE");
 
-    ConflictException delete = failure(ConflictException.class, () -> pcs.deleteCluster(r -> r.clusterIdentifier(cluster.id()).clientToken(token)));
+    ConflictException delete =
+        failure(
+            ConflictException.class,
+            () -> pcs.deleteCluster(r -> r.clusterIdentifier(cluster.id()).clientToken(token)));
     assertThat(delete.getMessage()).contains(token);
     ConflictException update =
         failure(
             ConflictException.class,
-            () -> pcs.updateCluster(r -> r.clusterIdentifier(cluster.id()).clientToken(token).slurmConfiguration(s -> s.scaleDownIdleTimeInSeconds(60))));
+            () ->
+                pcs.updateCluster(
+                    r ->
+                        r.clusterIdentifier(cluster.id())
+                            .clientToken(token)
+                            .slurmConfiguration(s -> s.scaleDownIdleTimeInSeconds(60))));
     assertThat(update.getMessage()).contains(token);
     ConflictException group =
-        failure(ConflictException.class, () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "compute", 0, 1).clientToken(token).build()));
+        failure(
+            ConflictException.class,
+            () ->
+                pcs.createComputeNodeGroup(
+                    groupRequest(cluster.id(), "compute", 0, 1).clientToken(token).build()));
     assertThat(group.getMessage()).contains(token);
 
     Cluster still = getCluster(cluster.id());
     assertThat(still.status()).isEqualTo(ClusterStatus.ACTIVE);
     assertThat(still.slurmConfiguration().scaleDownIdleTimeInSeconds()).isEqualTo(600);
-    assertThat(pcs.listComputeNodeGroups(r -> r.clusterIdentifier(cluster.id())).computeNodeGroups()).isEmpty();
+    assertThat(
+            pcs.listComputeNodeGroups(r -> r.clusterIdentifier(cluster.id())).computeNodeGroups())
+        .isEmpty();
   }
 
   @Test
@@ -948,16 +1253,24 @@ abstract class SdkApiContract extends SdkFixture {
     Queue existing = activeQueue(cluster.id(), "work", "compute");
     String token = token();
 
-    failure(ConflictException.class, () -> pcs.createQueue(queueRequest(cluster.id(), "work", "compute").clientToken(token).build()));
+    failure(
+        ConflictException.class,
+        () ->
+            pcs.createQueue(
+                queueRequest(cluster.id(), "work", "compute").clientToken(token).build()));
     pcs.deleteQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(existing.id()));
     awaitGone("queue work", () -> getQueue(cluster.id(), existing.id()));
 
-    Queue created = pcs.createQueue(queueRequest(cluster.id(), "work", "compute").clientToken(token).build()).queue();
+    Queue created =
+        pcs.createQueue(queueRequest(cluster.id(), "work", "compute").clientToken(token).build())
+            .queue();
     assertThat(created.id()).isNotEqualTo(existing.id());
     assertThat(created.name()).isEqualTo("work");
 
     // From now on the token is bound to that success.
-    Queue replay = pcs.createQueue(queueRequest(cluster.id(), "work", "compute").clientToken(token).build()).queue();
+    Queue replay =
+        pcs.createQueue(queueRequest(cluster.id(), "work", "compute").clientToken(token).build())
+            .queue();
     assertThat(replay.id()).isEqualTo(created.id());
     assertThat(pcs.listQueues(r -> r.clusterIdentifier(cluster.id())).queues()).hasSize(1);
   }
@@ -969,12 +1282,22 @@ abstract class SdkApiContract extends SdkFixture {
     Queue q = activeQueue(cluster.id(), "work", "compute");
     String token = token();
 
-    pcs.deleteQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()).clientToken(token));
+    pcs.deleteQueue(
+        r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()).clientToken(token));
     awaitGone("queue", () -> getQueue(cluster.id(), q.id()));
 
-    var replay = pcs.deleteQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()).clientToken(token));
+    var replay =
+        pcs.deleteQueue(
+            r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()).clientToken(token));
     assertThat(replay.responseMetadata().requestId()).isNotBlank();
-    failure(ResourceNotFoundException.class, () -> pcs.deleteQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()).clientToken(token())));
+    failure(
+        ResourceNotFoundException.class,
+        () ->
+            pcs.deleteQueue(
+                r ->
+                    r.clusterIdentifier(cluster.id())
+                        .queueIdentifier(q.id())
+                        .clientToken(token())));
   }
 
   @Test
@@ -985,19 +1308,35 @@ abstract class SdkApiContract extends SdkFixture {
     String first = token();
 
     Queue sixty =
-        pcs.updateQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()).clientToken(first).slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "60"))))
+        pcs.updateQueue(
+                r ->
+                    r.clusterIdentifier(cluster.id())
+                        .queueIdentifier(q.id())
+                        .clientToken(first)
+                        .slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "60"))))
             .queue();
     awaitQueue(cluster.id(), q.id(), "ACTIVE");
-    pcs.updateQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()).clientToken(token()).slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "120"))));
+    pcs.updateQueue(
+        r ->
+            r.clusterIdentifier(cluster.id())
+                .queueIdentifier(q.id())
+                .clientToken(token())
+                .slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "120"))));
     awaitQueue(cluster.id(), q.id(), "ACTIVE");
 
     Queue replay =
-        pcs.updateQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()).clientToken(first).slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "60"))))
+        pcs.updateQueue(
+                r ->
+                    r.clusterIdentifier(cluster.id())
+                        .queueIdentifier(q.id())
+                        .clientToken(first)
+                        .slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "60"))))
             .queue();
 
     assertThat(replay).isEqualTo(sixty);
     Queue stored = getQueue(cluster.id(), q.id());
-    assertThat(stored.slurmConfiguration().slurmCustomSettings()).containsExactly(setting("MaxTime", "120"));
+    assertThat(stored.slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("MaxTime", "120"));
     assertThat(stored.status()).isEqualTo(QueueStatus.ACTIVE);
   }
 
@@ -1005,9 +1344,18 @@ abstract class SdkApiContract extends SdkFixture {
 
   @Test
   void createTimeTagsAreListedForAllThreeKinds() {
-    Cluster cluster = awaitCluster(createCluster(b -> b.tags(Map.of("team", "hpc", "env", "test"))).id(), "ACTIVE");
-    ComputeNodeGroup g = activeGroup(groupRequest(cluster.id(), "compute", 0, 1).tags(Map.of("role", "compute")).build());
-    Queue q = pcs.createQueue(queueRequest(cluster.id(), "work", "compute").tags(Map.of("billing", "proj-1", "empty", "")).build()).queue();
+    Cluster cluster =
+        awaitCluster(
+            createCluster(b -> b.tags(Map.of("team", "hpc", "env", "test"))).id(), "ACTIVE");
+    ComputeNodeGroup g =
+        activeGroup(
+            groupRequest(cluster.id(), "compute", 0, 1).tags(Map.of("role", "compute")).build());
+    Queue q =
+        pcs.createQueue(
+                queueRequest(cluster.id(), "work", "compute")
+                    .tags(Map.of("billing", "proj-1", "empty", ""))
+                    .build())
+            .queue();
 
     assertThat(tagsOf(cluster.arn())).isEqualTo(Map.of("team", "hpc", "env", "test"));
     assertThat(tagsOf(g.arn())).isEqualTo(Map.of("role", "compute"));
@@ -1018,7 +1366,10 @@ abstract class SdkApiContract extends SdkFixture {
   void tagResourceAddsAndOverwritesAndUntagResourceRemovesByArn() {
     Cluster cluster = activeCluster();
     activeGroup(cluster.id(), "compute", 1);
-    Queue q = pcs.createQueue(queueRequest(cluster.id(), "work", "compute").tags(Map.of("a", "1")).build()).queue();
+    Queue q =
+        pcs.createQueue(
+                queueRequest(cluster.id(), "work", "compute").tags(Map.of("a", "1")).build())
+            .queue();
 
     var tagged = pcs.tagResource(r -> r.resourceArn(q.arn()).tags(Map.of("a", "2", "b", "3")));
     assertThat(tagged.responseMetadata().requestId()).isNotBlank();
@@ -1037,27 +1388,38 @@ abstract class SdkApiContract extends SdkFixture {
 
   @Test
   void tagKeysWithTheReservedAwsPrefixAreRefused() {
-    Cluster cluster = pcs.createCluster(clusterRequest(name("cl")).tags(Map.of("keep", "me")).build()).cluster();
+    Cluster cluster =
+        pcs.createCluster(clusterRequest(name("cl")).tags(Map.of("keep", "me")).build()).cluster();
 
     ValidationException tag =
-        failure(ValidationException.class, () -> pcs.tagResource(r -> r.resourceArn(cluster.arn()).tags(Map.of("aws:owner", "x", "fine", "y"))));
+        failure(
+            ValidationException.class,
+            () ->
+                pcs.tagResource(
+                    r -> r.resourceArn(cluster.arn()).tags(Map.of("aws:owner", "x", "fine", "y"))));
     assertThat(tag.fieldList()).extracting(ValidationExceptionField::name).contains("tags");
     assertThat(tag.getMessage()).contains("aws:owner");
     assertThat(tagsOf(cluster.arn())).isEqualTo(Map.of("keep", "me"));
 
     String refused = name("cl");
     ValidationException create =
-        failure(ValidationException.class, () -> pcs.createCluster(clusterRequest(refused).tags(Map.of("AWS:Name", "x")).build()));
+        failure(
+            ValidationException.class,
+            () -> pcs.createCluster(clusterRequest(refused).tags(Map.of("AWS:Name", "x")).build()));
     assertThat(create.fieldList()).extracting(ValidationExceptionField::name).contains("tags");
     failure(ResourceNotFoundException.class, () -> getCluster(refused));
   }
 
   @Test
   void moreThanTwoHundredTagsOnOneResourceExceedTheTagQuota() {
-    Cluster cluster = pcs.createCluster(clusterRequest(name("cl")).tags(numberedTags("k", 150)).build()).cluster();
+    Cluster cluster =
+        pcs.createCluster(clusterRequest(name("cl")).tags(numberedTags("k", 150)).build())
+            .cluster();
 
     ServiceQuotaExceededException e =
-        failure(ServiceQuotaExceededException.class, () -> pcs.tagResource(r -> r.resourceArn(cluster.arn()).tags(numberedTags("n", 51))));
+        failure(
+            ServiceQuotaExceededException.class,
+            () -> pcs.tagResource(r -> r.resourceArn(cluster.arn()).tags(numberedTags("n", 51))));
     assertThat(e.serviceCode()).isEqualTo("pcs");
     assertThat(e.quotaCode()).isNotBlank();
     assertThat(e.resourceId()).isEqualTo(cluster.id());
@@ -1068,11 +1430,16 @@ abstract class SdkApiContract extends SdkFixture {
     // Overwriting existing keys does not grow the count.
     pcs.tagResource(r -> r.resourceArn(cluster.arn()).tags(Map.of("k0", "new")));
     assertThat(tagsOf(cluster.arn())).hasSize(200).containsEntry("k0", "new");
-    failure(ServiceQuotaExceededException.class, () -> pcs.tagResource(r -> r.resourceArn(cluster.arn()).tags(Map.of("one-more", "x"))));
+    failure(
+        ServiceQuotaExceededException.class,
+        () -> pcs.tagResource(r -> r.resourceArn(cluster.arn()).tags(Map.of("one-more", "x"))));
 
     // More than 200 in one request breaks the model's own limit.
     ValidationException tooMany =
-        failure(ValidationException.class, () -> pcs.createCluster(clusterRequest(name("cl")).tags(numberedTags("t", 201)).build()));
+        failure(
+            ValidationException.class,
+            () ->
+                pcs.createCluster(clusterRequest(name("cl")).tags(numberedTags("t", 201)).build()));
     assertThat(tooMany.fieldList()).extracting(ValidationExceptionField::name).contains("tags");
   }
 
@@ -1082,37 +1449,66 @@ abstract class SdkApiContract extends SdkFixture {
     String account = cluster.arn().split(":")[4];
     String unknownCluster = "arn:aws:pcs:us-east-1:" + account + ":cluster/pcs_zzzzzzzzzz";
     String unknownQueue = cluster.arn() + "/queue/pcs_zzzzzzzzzz";
-    String otherAccount = cluster.arn().replace(":" + account + ":", ":" + (account.equals("111111111111") ? "222222222222" : "111111111111") + ":");
+    String otherAccount =
+        cluster
+            .arn()
+            .replace(
+                ":" + account + ":",
+                ":" + (account.equals("111111111111") ? "222222222222" : "111111111111") + ":");
+    // A real node group, addressed under a cluster it does not belong to.
+    Cluster owner = activeCluster();
+    ComputeNodeGroup g = activeGroup(owner.id(), "compute", 1);
+    String wrongParent = cluster.arn() + "/computenodegroup/" + g.id();
 
-    for (String arn : List.of(unknownCluster, unknownQueue, otherAccount)) {
-      ResourceNotFoundException list = failure(ResourceNotFoundException.class, () -> pcs.listTagsForResource(r -> r.resourceArn(arn)));
+    for (String arn : List.of(unknownCluster, unknownQueue, otherAccount, wrongParent)) {
+      ResourceNotFoundException list =
+          failure(
+              ResourceNotFoundException.class,
+              () -> pcs.listTagsForResource(r -> r.resourceArn(arn)));
       assertThat(list.resourceId()).isEqualTo(arn);
       assertThat(list.resourceType()).isNotBlank();
-      failure(ResourceNotFoundException.class, () -> pcs.tagResource(r -> r.resourceArn(arn).tags(Map.of("a", "b"))));
-      failure(ResourceNotFoundException.class, () -> pcs.untagResource(r -> r.resourceArn(arn).tagKeys("a")));
+      failure(
+          ResourceNotFoundException.class,
+          () -> pcs.tagResource(r -> r.resourceArn(arn).tags(Map.of("a", "b"))));
+      failure(
+          ResourceNotFoundException.class,
+          () -> pcs.untagResource(r -> r.resourceArn(arn).tagKeys("a")));
     }
+    assertThat(tagsOf(g.arn())).isEmpty();
   }
 
   @Test
   void tagsDisappearWithTheirResource() {
     Cluster cluster = activeCluster();
     activeGroup(cluster.id(), "compute", 1);
-    Queue q = awaitQueue(cluster.id(), pcs.createQueue(queueRequest(cluster.id(), "work", "compute").tags(Map.of("a", "1")).build()).queue().id(), "ACTIVE");
+    Queue q =
+        awaitQueue(
+            cluster.id(),
+            pcs.createQueue(
+                    queueRequest(cluster.id(), "work", "compute").tags(Map.of("a", "1")).build())
+                .queue()
+                .id(),
+            "ACTIVE");
 
     pcs.deleteQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()));
     awaitGone("queue", () -> getQueue(cluster.id(), q.id()));
 
-    failure(ResourceNotFoundException.class, () -> pcs.listTagsForResource(r -> r.resourceArn(q.arn())));
+    failure(
+        ResourceNotFoundException.class,
+        () -> pcs.listTagsForResource(r -> r.resourceArn(q.arn())));
     Queue again = pcs.createQueue(queueRequest(cluster.id(), "work", "compute").build()).queue();
     assertThat(again.arn()).isNotEqualTo(q.arn());
     assertThat(tagsOf(again.arn())).isEmpty();
 
     // The same for a cluster.
-    Cluster tagged = pcs.createCluster(clusterRequest(name("cl")).tags(Map.of("x", "y")).build()).cluster();
+    Cluster tagged =
+        pcs.createCluster(clusterRequest(name("cl")).tags(Map.of("x", "y")).build()).cluster();
     awaitCluster(tagged.id(), "ACTIVE");
     pcs.deleteCluster(r -> r.clusterIdentifier(tagged.id()));
     awaitGone("cluster", () -> getCluster(tagged.id()));
-    failure(ResourceNotFoundException.class, () -> pcs.listTagsForResource(r -> r.resourceArn(tagged.arn())));
+    failure(
+        ResourceNotFoundException.class,
+        () -> pcs.listTagsForResource(r -> r.resourceArn(tagged.arn())));
   }
 
   // ---------------------------------------------------------------- validation
@@ -1134,7 +1530,11 @@ abstract class SdkApiContract extends SdkFixture {
     assertThat(e.statusCode()).isEqualTo(400);
     assertThat(e.fieldList())
         .extracting(ValidationExceptionField::name)
-        .containsExactlyInAnyOrder("clusterName", "size", "networking.subnetIds[0]", "slurmConfiguration.scaleDownIdleTimeInSeconds");
+        .containsExactlyInAnyOrder(
+            "clusterName",
+            "size",
+            "networking.subnetIds[0]",
+            "slurmConfiguration.scaleDownIdleTimeInSeconds");
     assertThat(e.fieldList()).allSatisfy(f -> assertThat(f.message()).isNotBlank());
     assertThat(pcs.listClusters(r -> {}).clusters()).isEmpty();
   }
@@ -1146,7 +1546,9 @@ abstract class SdkApiContract extends SdkFixture {
     ValidationException e =
         failure(
             ValidationException.class,
-            () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "compute", 5, 2).amiId("not-an-ami").build()));
+            () ->
+                pcs.createComputeNodeGroup(
+                    groupRequest(cluster.id(), "compute", 5, 2).amiId("not-an-ami").build()));
 
     assertThat(e.fieldList())
         .extracting(ValidationExceptionField::name)
@@ -1154,14 +1556,61 @@ abstract class SdkApiContract extends SdkFixture {
   }
 
   @Test
+  void semanticClusterChecksNameTheirFields() {
+    String name = name("cl");
+    ValidationException create =
+        failure(
+            ValidationException.class,
+            () ->
+                pcs.createCluster(
+                    clusterRequest(name)
+                        .networking(n -> n.subnetIds(SUBNET, "subnet-0123456789abcdef1"))
+                        .slurmConfiguration(
+                            s ->
+                                s.accounting(
+                                    a -> a.mode(AccountingMode.STANDARD).defaultPurgeTimeInDays(0)))
+                        .build()));
+    assertThat(create.fieldList())
+        .extracting(ValidationExceptionField::name)
+        .containsExactlyInAnyOrder(
+            "networking.subnetIds", "slurmConfiguration.accounting.defaultPurgeTimeInDays");
+    failure(ResourceNotFoundException.class, () -> getCluster(name));
+
+    Cluster cluster = activeCluster();
+    ValidationException update =
+        failure(
+            ValidationException.class,
+            () ->
+                pcs.updateCluster(
+                    r ->
+                        r.clusterIdentifier(cluster.id())
+                            .slurmConfiguration(
+                                s -> s.accounting(a -> a.defaultPurgeTimeInDays(0)))));
+    assertThat(update.fieldList())
+        .extracting(ValidationExceptionField::name)
+        .containsExactly("slurmConfiguration.accounting.defaultPurgeTimeInDays");
+    Cluster unchanged = getCluster(cluster.id());
+    assertThat(unchanged.status()).isEqualTo(ClusterStatus.ACTIVE);
+    assertThat(unchanged.slurmConfiguration().accounting().defaultPurgeTimeInDays()).isEqualTo(-1);
+  }
+
+  @Test
   void unavailableSchedulerVersionIsRefusedNamingTheAvailableVersions() {
     String name = name("cl");
 
     ValidationException e =
-        failure(ValidationException.class, () -> pcs.createCluster(clusterRequest(name).scheduler(s -> s.type(SchedulerType.SLURM).version("23.11")).build()));
+        failure(
+            ValidationException.class,
+            () ->
+                pcs.createCluster(
+                    clusterRequest(name)
+                        .scheduler(s -> s.type(SchedulerType.SLURM).version("23.11"))
+                        .build()));
 
     assertThat(e.reason()).isEqualTo(ValidationExceptionReason.FIELD_VALIDATION_FAILED);
-    assertThat(e.fieldList()).extracting(ValidationExceptionField::name).containsExactly("scheduler.version");
+    assertThat(e.fieldList())
+        .extracting(ValidationExceptionField::name)
+        .containsExactly("scheduler.version");
     assertThat(e.fieldList().get(0).message()).contains("23.11", "24.11", "25.05");
     failure(ResourceNotFoundException.class, () -> getCluster(name));
   }
@@ -1171,9 +1620,15 @@ abstract class SdkApiContract extends SdkFixture {
     Cluster cluster = activeCluster();
 
     ValidationException create =
-        failure(ValidationException.class, () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "compute", 3, 2).build()));
-    assertThat(create.fieldList()).extracting(ValidationExceptionField::name).containsExactly("scalingConfiguration.minInstanceCount");
-    assertThat(pcs.listComputeNodeGroups(r -> r.clusterIdentifier(cluster.id())).computeNodeGroups()).isEmpty();
+        failure(
+            ValidationException.class,
+            () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "compute", 3, 2).build()));
+    assertThat(create.fieldList())
+        .extracting(ValidationExceptionField::name)
+        .containsExactly("scalingConfiguration.minInstanceCount");
+    assertThat(
+            pcs.listComputeNodeGroups(r -> r.clusterIdentifier(cluster.id())).computeNodeGroups())
+        .isEmpty();
 
     ComputeNodeGroup g = activeGroup(cluster.id(), "compute", 2);
     ValidationException update =
@@ -1181,8 +1636,13 @@ abstract class SdkApiContract extends SdkFixture {
             ValidationException.class,
             () ->
                 pcs.updateComputeNodeGroup(
-                    r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier(g.id()).scalingConfiguration(s -> s.minInstanceCount(5).maxInstanceCount(1))));
-    assertThat(update.fieldList()).extracting(ValidationExceptionField::name).containsExactly("scalingConfiguration.minInstanceCount");
+                    r ->
+                        r.clusterIdentifier(cluster.id())
+                            .computeNodeGroupIdentifier(g.id())
+                            .scalingConfiguration(s -> s.minInstanceCount(5).maxInstanceCount(1))));
+    assertThat(update.fieldList())
+        .extracting(ValidationExceptionField::name)
+        .containsExactly("scalingConfiguration.minInstanceCount");
     ComputeNodeGroup unchanged = getGroup(cluster.id(), g.id());
     assertThat(unchanged.scalingConfiguration()).isEqualTo(g.scalingConfiguration());
     assertThat(unchanged.status()).isEqualTo(ComputeNodeGroupStatus.ACTIVE);
@@ -1192,31 +1652,66 @@ abstract class SdkApiContract extends SdkFixture {
     return Stream.of(
         Arguments.of("unknown parameter", "SlurmUser", "root", "parameterName"),
         Arguments.of("value with a newline", "MinJobAge", "30\nSlurmUser=root", "parameterValue"),
-        Arguments.of("value with a comment marker", "SchedulerParameters", "bf_interval=30#x", "parameterValue"),
-        Arguments.of("value with a blank and another Key=", "Licenses", "foo SlurmUser=root", "parameterValue"));
+        Arguments.of(
+            "value with a comment marker",
+            "SchedulerParameters",
+            "bf_interval=30#x",
+            "parameterValue"),
+        Arguments.of(
+            "value with a blank and another Key=",
+            "Licenses",
+            "foo SlurmUser=root",
+            "parameterValue"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("clusterSettingsThatCouldAlterTheConfig")
-  void clusterCustomSettingThatCouldAlterTheConfigIsRefusedAndTheClusterIsUnchanged(String what, String name, String value, String member) {
-    Cluster cluster = awaitCluster(createCluster(b -> b.slurmConfiguration(s -> s.slurmCustomSettings(setting("MinJobAge", "30")))).id(), "ACTIVE");
+  void clusterCustomSettingThatCouldAlterTheConfigIsRefusedAndTheClusterIsUnchanged(
+      String what, String name, String value, String member) {
+    Cluster cluster =
+        awaitCluster(
+            createCluster(
+                    b ->
+                        b.slurmConfiguration(
+                            s -> s.slurmCustomSettings(setting("MinJobAge", "30"))))
+                .id(),
+            "ACTIVE");
 
     ValidationException update =
         failure(
             ValidationException.class,
-            () -> pcs.updateCluster(r -> r.clusterIdentifier(cluster.id()).slurmConfiguration(s -> s.slurmCustomSettings(setting("PriorityWeightAge", "10"), setting(name, value)))));
+            () ->
+                pcs.updateCluster(
+                    r ->
+                        r.clusterIdentifier(cluster.id())
+                            .slurmConfiguration(
+                                s ->
+                                    s.slurmCustomSettings(
+                                        setting("PriorityWeightAge", "10"),
+                                        setting(name, value)))));
     assertThat(update.reason()).isEqualTo(ValidationExceptionReason.FIELD_VALIDATION_FAILED);
-    assertThat(update.fieldList()).extracting(ValidationExceptionField::name).containsExactly(SETTINGS + "[1]." + member);
+    assertThat(update.fieldList())
+        .extracting(ValidationExceptionField::name)
+        .containsExactly(SETTINGS + "[1]." + member);
 
     Cluster unchanged = getCluster(cluster.id());
     assertThat(unchanged.status()).isEqualTo(ClusterStatus.ACTIVE);
     assertThat(unchanged.modifiedAt()).isEqualTo(cluster.modifiedAt());
-    assertThat(unchanged.slurmConfiguration().slurmCustomSettings()).containsExactly(setting("MinJobAge", "30"));
+    assertThat(unchanged.slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("MinJobAge", "30"));
 
     String refused = name("cl");
     ValidationException create =
-        failure(ValidationException.class, () -> pcs.createCluster(clusterRequest(refused).slurmConfiguration(s -> s.slurmCustomSettings(setting(name, value))).build()));
-    assertThat(create.fieldList()).extracting(ValidationExceptionField::name).containsExactly(SETTINGS + "[0]." + member);
+        failure(
+            ValidationException.class,
+            () ->
+                pcs.createCluster(
+                    clusterRequest(refused)
+                        .slurmConfiguration(s -> s.slurmCustomSettings(setting(name, value)))
+                        .build()));
+    assertThat(create.fieldList())
+        .extracting(ValidationExceptionField::name)
+        .containsExactly(SETTINGS + "[0]." + member);
     failure(ResourceNotFoundException.class, () -> getCluster(refused));
   }
 
@@ -1242,7 +1737,11 @@ abstract class SdkApiContract extends SdkFixture {
 
     assertThat(e.fieldList())
         .extracting(ValidationExceptionField::name)
-        .containsExactlyInAnyOrder(SETTINGS + "[0].parameterName", SETTINGS + "[1].parameterValue", SETTINGS + "[3].parameterValue", SETTINGS + "[4].parameterValue");
+        .containsExactlyInAnyOrder(
+            SETTINGS + "[0].parameterName",
+            SETTINGS + "[1].parameterValue",
+            SETTINGS + "[3].parameterValue",
+            SETTINGS + "[4].parameterValue");
     assertThat(getCluster(cluster.id()).slurmConfiguration().slurmCustomSettings()).isEmpty();
   }
 
@@ -1253,7 +1752,12 @@ abstract class SdkApiContract extends SdkFixture {
     Queue q =
         awaitQueue(
             cluster.id(),
-            pcs.createQueue(queueRequest(cluster.id(), "work", "compute").slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "60"))).build()).queue().id(),
+            pcs.createQueue(
+                    queueRequest(cluster.id(), "work", "compute")
+                        .slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "60")))
+                        .build())
+                .queue()
+                .id(),
             "ACTIVE");
 
     ValidationException update =
@@ -1261,24 +1765,44 @@ abstract class SdkApiContract extends SdkFixture {
             ValidationException.class,
             () ->
                 pcs.updateQueue(
-                    r -> r.clusterIdentifier(cluster.id()).queueIdentifier(q.id()).slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "30"), setting("AllowAccounts", "a=b")))));
-    assertThat(update.fieldList()).extracting(ValidationExceptionField::name).containsExactly(SETTINGS + "[1].parameterValue");
+                    r ->
+                        r.clusterIdentifier(cluster.id())
+                            .queueIdentifier(q.id())
+                            .slurmConfiguration(
+                                s ->
+                                    s.slurmCustomSettings(
+                                        setting("MaxTime", "30"),
+                                        setting("AllowAccounts", "a=b")))));
+    assertThat(update.fieldList())
+        .extracting(ValidationExceptionField::name)
+        .containsExactly(SETTINGS + "[1].parameterValue");
     Queue unchanged = getQueue(cluster.id(), q.id());
-    assertThat(unchanged.slurmConfiguration().slurmCustomSettings()).containsExactly(setting("MaxTime", "60"));
+    assertThat(unchanged.slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("MaxTime", "60"));
     assertThat(unchanged.modifiedAt()).isEqualTo(q.modifiedAt());
 
     ValidationException create =
         failure(
             ValidationException.class,
-            () -> pcs.createQueue(queueRequest(cluster.id(), "other", "compute").slurmConfiguration(s -> s.slurmCustomSettings(setting("Nodes", "evil"))).build()));
-    assertThat(create.fieldList()).extracting(ValidationExceptionField::name).containsExactly(SETTINGS + "[0].parameterName");
+            () ->
+                pcs.createQueue(
+                    queueRequest(cluster.id(), "other", "compute")
+                        .slurmConfiguration(s -> s.slurmCustomSettings(setting("Nodes", "evil")))
+                        .build()));
+    assertThat(create.fieldList())
+        .extracting(ValidationExceptionField::name)
+        .containsExactly(SETTINGS + "[0].parameterName");
     failure(ResourceNotFoundException.class, () -> getQueue(cluster.id(), "other"));
   }
 
   @Test
   void nodeSettingsThatCouldAlterTheNodeLineAreRefusedAndTheGroupIsUnchanged() {
     Cluster cluster = activeCluster();
-    ComputeNodeGroup g = activeGroup(groupRequest(cluster.id(), "compute", 0, 2).slurmConfiguration(s -> s.slurmCustomSettings(setting("Weight", "10"))).build());
+    ComputeNodeGroup g =
+        activeGroup(
+            groupRequest(cluster.id(), "compute", 0, 2)
+                .slurmConfiguration(s -> s.slurmCustomSettings(setting("Weight", "10")))
+                .build());
 
     ValidationException update =
         failure(
@@ -1288,24 +1812,49 @@ abstract class SdkApiContract extends SdkFixture {
                     r ->
                         r.clusterIdentifier(cluster.id())
                             .computeNodeGroupIdentifier(g.id())
-                            .slurmConfiguration(s -> s.slurmCustomSettings(setting("Features", "gpu=1"), setting("Weight", "10\nNodeName=evil"), setting("State", "IDLE")))));
+                            .slurmConfiguration(
+                                s ->
+                                    s.slurmCustomSettings(
+                                        setting("Features", "gpu=1"),
+                                        setting("Weight", "10\nNodeName=evil"),
+                                        setting("State", "IDLE")))));
     assertThat(update.fieldList())
         .extracting(ValidationExceptionField::name)
-        .containsExactlyInAnyOrder(SETTINGS + "[0].parameterValue", SETTINGS + "[1].parameterValue", SETTINGS + "[2].parameterName");
+        .containsExactlyInAnyOrder(
+            SETTINGS + "[0].parameterValue",
+            SETTINGS + "[1].parameterValue",
+            SETTINGS + "[2].parameterName");
     ComputeNodeGroup unchanged = getGroup(cluster.id(), g.id());
-    assertThat(unchanged.slurmConfiguration().slurmCustomSettings()).containsExactly(setting("Weight", "10"));
+    assertThat(unchanged.slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("Weight", "10"));
     assertThat(unchanged.status()).isEqualTo(ComputeNodeGroupStatus.ACTIVE);
   }
 
   @Test
   void allowedCustomSettingsRoundTripOnAllThreeKinds() {
-    Cluster cluster = awaitCluster(createCluster(b -> b.slurmConfiguration(s -> s.slurmCustomSettings(setting("MinJobAge", "30")))).id(), "ACTIVE");
-    activeGroup(groupRequest(cluster.id(), "compute", 0, 2).slurmConfiguration(s -> s.slurmCustomSettings(setting("Weight", "10"))).build());
-    pcs.createQueue(queueRequest(cluster.id(), "work", "compute").slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "60"))).build());
+    Cluster cluster =
+        awaitCluster(
+            createCluster(
+                    b ->
+                        b.slurmConfiguration(
+                            s -> s.slurmCustomSettings(setting("MinJobAge", "30"))))
+                .id(),
+            "ACTIVE");
+    activeGroup(
+        groupRequest(cluster.id(), "compute", 0, 2)
+            .slurmConfiguration(s -> s.slurmCustomSettings(setting("Weight", "10")))
+            .build());
+    pcs.createQueue(
+        queueRequest(cluster.id(), "work", "compute")
+            .slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "60")))
+            .build());
 
-    assertThat(getCluster(cluster.name()).slurmConfiguration().slurmCustomSettings()).containsExactly(setting("MinJobAge", "30"));
-    assertThat(getGroup(cluster.id(), "compute").slurmConfiguration().slurmCustomSettings()).containsExactly(setting("Weight", "10"));
-    assertThat(getQueue(cluster.id(), "work").slurmConfiguration().slurmCustomSettings()).containsExactly(setting("MaxTime", "60"));
+    assertThat(getCluster(cluster.name()).slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("MinJobAge", "30"));
+    assertThat(getGroup(cluster.id(), "compute").slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("Weight", "10"));
+    assertThat(getQueue(cluster.id(), "work").slurmConfiguration().slurmCustomSettings())
+        .containsExactly(setting("MaxTime", "60"));
   }
 
   // ---------------------------------------------------------------- registration
@@ -1315,7 +1864,13 @@ abstract class SdkApiContract extends SdkFixture {
     Cluster cluster = activeCluster();
 
     AccessDeniedException e =
-        failure(AccessDeniedException.class, () -> pcs.registerComputeNodeGroupInstance(r -> r.clusterIdentifier(cluster.id()).bootstrapId("i-0123456789abcdef0-unknown")));
+        failure(
+            AccessDeniedException.class,
+            () ->
+                pcs.registerComputeNodeGroupInstance(
+                    r ->
+                        r.clusterIdentifier(cluster.id())
+                            .bootstrapId("i-0123456789abcdef0-unknown")));
 
     assertThat(e.statusCode()).isEqualTo(403);
     assertThat(e.getMessage()).doesNotContainIgnoringCase("secret");
@@ -1326,7 +1881,11 @@ abstract class SdkApiContract extends SdkFixture {
     // The model lists only AccessDenied (and InternalServer) for this operation; PCS answers
     // AccessDenied when the cluster does not exist, so an agent cannot probe for cluster ids.
     AccessDeniedException e =
-        failure(AccessDeniedException.class, () -> pcs.registerComputeNodeGroupInstance(r -> r.clusterIdentifier("pcs_zzzzzzzzzz").bootstrapId("b-1")));
+        failure(
+            AccessDeniedException.class,
+            () ->
+                pcs.registerComputeNodeGroupInstance(
+                    r -> r.clusterIdentifier("pcs_zzzzzzzzzz").bootstrapId("b-1")));
 
     assertThat(e.statusCode()).isEqualTo(403);
   }
@@ -1338,26 +1897,35 @@ abstract class SdkApiContract extends SdkFixture {
     Cluster cluster = activeCluster();
     List<PcsException> errors = new ArrayList<>();
 
-    ValidationException validation = failure(ValidationException.class, () -> pcs.listClusters(r -> r.maxResults(101)));
+    ValidationException validation =
+        failure(ValidationException.class, () -> pcs.listClusters(r -> r.maxResults(101)));
     assertThat(validation.reason()).isEqualTo(ValidationExceptionReason.FIELD_VALIDATION_FAILED);
-    assertThat(validation.fieldList()).extracting(ValidationExceptionField::name).containsExactly("maxResults");
+    assertThat(validation.fieldList())
+        .extracting(ValidationExceptionField::name)
+        .containsExactly("maxResults");
     assertThat(validation.statusCode()).isEqualTo(400);
     errors.add(validation);
 
-    ResourceNotFoundException notFound = failure(ResourceNotFoundException.class, () -> getQueue(cluster.id(), "missing"));
+    ResourceNotFoundException notFound =
+        failure(ResourceNotFoundException.class, () -> getQueue(cluster.id(), "missing"));
     assertThat(notFound.resourceId()).isEqualTo("missing");
     assertThat(notFound.resourceType()).isEqualTo("queue");
     assertThat(notFound.statusCode()).isEqualTo(404);
     errors.add(notFound);
 
-    ConflictException conflict = failure(ConflictException.class, () -> pcs.createCluster(clusterRequest(cluster.name()).build()));
+    ConflictException conflict =
+        failure(
+            ConflictException.class,
+            () -> pcs.createCluster(clusterRequest(cluster.name()).build()));
     assertThat(conflict.resourceId()).isEqualTo(cluster.name());
     assertThat(conflict.resourceType()).isEqualTo("cluster");
     assertThat(conflict.statusCode()).isEqualTo(409);
     errors.add(conflict);
 
     ServiceQuotaExceededException quota =
-        failure(ServiceQuotaExceededException.class, () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "huge", 0, 33).build()));
+        failure(
+            ServiceQuotaExceededException.class,
+            () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), "huge", 0, 33).build()));
     assertThat(quota.serviceCode()).isEqualTo("pcs");
     assertThat(quota.quotaCode()).isNotBlank();
     assertThat(quota.resourceId()).isEqualTo(cluster.id());
@@ -1366,11 +1934,18 @@ abstract class SdkApiContract extends SdkFixture {
     errors.add(quota);
 
     AccessDeniedException denied =
-        failure(AccessDeniedException.class, () -> pcs.registerComputeNodeGroupInstance(r -> r.clusterIdentifier(cluster.id()).bootstrapId("unknown")));
+        failure(
+            AccessDeniedException.class,
+            () ->
+                pcs.registerComputeNodeGroupInstance(
+                    r -> r.clusterIdentifier(cluster.id()).bootstrapId("unknown")));
     assertThat(denied.statusCode()).isEqualTo(403);
     errors.add(denied);
 
-    assertThat(errors).extracting(PcsException::requestId).doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).isNotBlank());
+    assertThat(errors)
+        .extracting(PcsException::requestId)
+        .doesNotHaveDuplicates()
+        .allSatisfy(id -> assertThat(id).isNotBlank());
     assertThat(errors).allSatisfy(e -> assertThat(e.retryable()).isFalse());
   }
 
@@ -1382,30 +1957,65 @@ abstract class SdkApiContract extends SdkFixture {
     awaitCluster(cluster.id(), "ACTIVE");
     responses.put("GetCluster", pcs.getCluster(r -> r.clusterIdentifier(cluster.id())));
     responses.put("ListClusters", pcs.listClusters(r -> {}));
-    responses.put("UpdateCluster", pcs.updateCluster(r -> r.clusterIdentifier(cluster.id()).slurmConfiguration(s -> s.scaleDownIdleTimeInSeconds(60))));
+    responses.put(
+        "UpdateCluster",
+        pcs.updateCluster(
+            r ->
+                r.clusterIdentifier(cluster.id())
+                    .slurmConfiguration(s -> s.scaleDownIdleTimeInSeconds(60))));
     awaitCluster(cluster.id(), "ACTIVE");
-    responses.put("CreateComputeNodeGroup", pcs.createComputeNodeGroup(groupRequest(cluster.id(), "compute", 0, 1).build()));
+    responses.put(
+        "CreateComputeNodeGroup",
+        pcs.createComputeNodeGroup(groupRequest(cluster.id(), "compute", 0, 1).build()));
     awaitGroup(cluster.id(), "compute", "ACTIVE");
-    responses.put("GetComputeNodeGroup", pcs.getComputeNodeGroup(r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("compute")));
-    responses.put("ListComputeNodeGroups", pcs.listComputeNodeGroups(r -> r.clusterIdentifier(cluster.id())));
+    responses.put(
+        "GetComputeNodeGroup",
+        pcs.getComputeNodeGroup(
+            r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("compute")));
+    responses.put(
+        "ListComputeNodeGroups", pcs.listComputeNodeGroups(r -> r.clusterIdentifier(cluster.id())));
     responses.put(
         "UpdateComputeNodeGroup",
-        pcs.updateComputeNodeGroup(r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("compute").scalingConfiguration(s -> s.minInstanceCount(0).maxInstanceCount(2))));
+        pcs.updateComputeNodeGroup(
+            r ->
+                r.clusterIdentifier(cluster.id())
+                    .computeNodeGroupIdentifier("compute")
+                    .scalingConfiguration(s -> s.minInstanceCount(0).maxInstanceCount(2))));
     awaitGroup(cluster.id(), "compute", "ACTIVE");
-    responses.put("CreateQueue", pcs.createQueue(queueRequest(cluster.id(), "work", "compute").build()));
+    responses.put(
+        "CreateQueue", pcs.createQueue(queueRequest(cluster.id(), "work", "compute").build()));
     awaitQueue(cluster.id(), "work", "ACTIVE");
-    responses.put("GetQueue", pcs.getQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier("work")));
+    responses.put(
+        "GetQueue", pcs.getQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier("work")));
     responses.put("ListQueues", pcs.listQueues(r -> r.clusterIdentifier(cluster.id())));
-    responses.put("UpdateQueue", pcs.updateQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier("work").slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "10")))));
+    responses.put(
+        "UpdateQueue",
+        pcs.updateQueue(
+            r ->
+                r.clusterIdentifier(cluster.id())
+                    .queueIdentifier("work")
+                    .slurmConfiguration(s -> s.slurmCustomSettings(setting("MaxTime", "10")))));
     awaitQueue(cluster.id(), "work", "ACTIVE");
-    responses.put("TagResource", pcs.tagResource(r -> r.resourceArn(cluster.arn()).tags(Map.of("a", "b"))));
-    responses.put("ListTagsForResource", pcs.listTagsForResource(r -> r.resourceArn(cluster.arn())));
-    responses.put("UntagResource", pcs.untagResource(r -> r.resourceArn(cluster.arn()).tagKeys("a")));
+    responses.put(
+        "TagResource", pcs.tagResource(r -> r.resourceArn(cluster.arn()).tags(Map.of("a", "b"))));
+    responses.put(
+        "ListTagsForResource", pcs.listTagsForResource(r -> r.resourceArn(cluster.arn())));
+    responses.put(
+        "UntagResource", pcs.untagResource(r -> r.resourceArn(cluster.arn()).tagKeys("a")));
     AccessDeniedException register =
-        failure(AccessDeniedException.class, () -> pcs.registerComputeNodeGroupInstance(r -> r.clusterIdentifier(cluster.id()).bootstrapId("b-1")));
-    responses.put("DeleteQueue", pcs.deleteQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier("work")));
+        failure(
+            AccessDeniedException.class,
+            () ->
+                pcs.registerComputeNodeGroupInstance(
+                    r -> r.clusterIdentifier(cluster.id()).bootstrapId("b-1")));
+    responses.put(
+        "DeleteQueue",
+        pcs.deleteQueue(r -> r.clusterIdentifier(cluster.id()).queueIdentifier("work")));
     awaitGone("queue", () -> getQueue(cluster.id(), "work"));
-    responses.put("DeleteComputeNodeGroup", pcs.deleteComputeNodeGroup(r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("compute")));
+    responses.put(
+        "DeleteComputeNodeGroup",
+        pcs.deleteComputeNodeGroup(
+            r -> r.clusterIdentifier(cluster.id()).computeNodeGroupIdentifier("compute")));
     awaitGone("node group", () -> getGroup(cluster.id(), "compute"));
     responses.put("DeleteCluster", pcs.deleteCluster(r -> r.clusterIdentifier(cluster.id())));
 
@@ -1414,7 +2024,9 @@ abstract class SdkApiContract extends SdkFixture {
     responses.forEach((op, response) -> ids.put(op, response.responseMetadata().requestId()));
     ids.put("RegisterComputeNodeGroupInstance", register.requestId());
     assertThat(ids).hasSize(19);
-    assertThat(ids.values()).allSatisfy(id -> assertThat(id).isNotBlank().isNotEqualTo("UNKNOWN")).doesNotHaveDuplicates();
+    assertThat(ids.values())
+        .allSatisfy(id -> assertThat(id).isNotBlank().isNotEqualTo("UNKNOWN"))
+        .doesNotHaveDuplicates();
   }
 
   // ---------------------------------------------------------------- concurrency
@@ -1423,9 +2035,11 @@ abstract class SdkApiContract extends SdkFixture {
   void concurrentCreatesOfOneClusterNameLeaveExactlyOneCluster() throws Exception {
     String name = name("race");
 
-    List<Outcome> outcomes = race(8, () -> pcs.createCluster(clusterRequest(name).build()).cluster().id());
+    List<Outcome> outcomes =
+        race(8, () -> pcs.createCluster(clusterRequest(name).build()).cluster().id());
 
-    List<String> created = outcomes.stream().filter(o -> o.value != null).map(o -> o.value).toList();
+    List<String> created =
+        outcomes.stream().filter(o -> o.value != null).map(o -> o.value).toList();
     assertThat(created).hasSize(1);
     assertThat(outcomes.stream().filter(o -> o.error != null))
         .hasSize(7)
@@ -1434,7 +2048,48 @@ abstract class SdkApiContract extends SdkFixture {
               assertThat(o.error).isInstanceOf(ConflictException.class);
               assertThat(((ConflictException) o.error).resourceType()).isEqualTo("cluster");
             });
-    assertThat(pcs.listClusters(r -> {}).clusters()).extracting(ClusterSummary::id).containsExactly(created.get(0));
+    assertThat(pcs.listClusters(r -> {}).clusters())
+        .extracting(ClusterSummary::id)
+        .containsExactly(created.get(0));
+  }
+
+  @Test
+  void concurrentCreatesOfDistinctClustersNeverExceedTheServerQuota() throws Exception {
+    var next = new java.util.concurrent.atomic.AtomicInteger();
+    String prefix = name("many");
+
+    List<Outcome> outcomes =
+        race(
+            8,
+            () ->
+                pcs.createCluster(clusterRequest(prefix + "-" + next.getAndIncrement()).build())
+                    .cluster()
+                    .id());
+
+    assertThat(outcomes.stream().filter(o -> o.value != null)).hasSize(5);
+    assertThat(outcomes.stream().filter(o -> o.error != null))
+        .hasSize(3)
+        .allSatisfy(o -> assertThat(o.error).isInstanceOf(ServiceQuotaExceededException.class));
+    assertThat(pcs.listClusters(r -> {}).clusters()).hasSize(5);
+  }
+
+  @Test
+  void concurrentRetriesWithOneClientTokenAllGetTheSameCluster() throws Exception {
+    String name = name("twin");
+    String token = token();
+
+    List<Outcome> outcomes =
+        race(
+            8,
+            () ->
+                pcs.createCluster(clusterRequest(name).clientToken(token).build()).cluster().id());
+
+    assertThat(outcomes)
+        .allSatisfy(o -> assertThat(o.error).as("error of a twin request").isNull());
+    assertThat(outcomes.stream().map(Outcome::value).distinct()).hasSize(1);
+    assertThat(pcs.listClusters(r -> {}).clusters())
+        .extracting(ClusterSummary::id)
+        .containsExactly(outcomes.get(0).value);
   }
 
   @Test
@@ -1444,14 +2099,24 @@ abstract class SdkApiContract extends SdkFixture {
     var next = new java.util.concurrent.atomic.AtomicInteger();
 
     List<Outcome> outcomes =
-        race(8, () -> pcs.createComputeNodeGroup(groupRequest(cluster.id(), names.get(next.getAndIncrement()), 0, 10).build()).computeNodeGroup().id());
+        race(
+            8,
+            () ->
+                pcs.createComputeNodeGroup(
+                        groupRequest(cluster.id(), names.get(next.getAndIncrement()), 0, 10)
+                            .build())
+                    .computeNodeGroup()
+                    .id());
 
     assertThat(outcomes.stream().filter(o -> o.value != null)).hasSize(3);
     assertThat(outcomes.stream().filter(o -> o.error != null))
         .hasSize(5)
         .allSatisfy(o -> assertThat(o.error).isInstanceOf(ServiceQuotaExceededException.class));
     int total =
-        pcs.listComputeNodeGroupsPaginator(r -> r.clusterIdentifier(cluster.id())).computeNodeGroups().stream()
+        pcs
+            .listComputeNodeGroupsPaginator(r -> r.clusterIdentifier(cluster.id()))
+            .computeNodeGroups()
+            .stream()
             .mapToInt(s -> getGroup(cluster.id(), s.id()).scalingConfiguration().maxInstanceCount())
             .sum();
     assertThat(total).isEqualTo(30).isLessThanOrEqualTo(32);
@@ -1475,7 +2140,8 @@ abstract class SdkApiContract extends SdkFixture {
   private record Outcome(String value, Throwable error) {}
 
   /** Runs {@code call} on {@code threads} threads released at the same instant. */
-  private static List<Outcome> race(int threads, Callable<String> call) throws InterruptedException {
+  private static List<Outcome> race(int threads, Callable<String> call)
+      throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       CountDownLatch ready = new CountDownLatch(threads);

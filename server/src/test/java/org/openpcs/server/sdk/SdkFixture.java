@@ -36,8 +36,8 @@ import software.amazon.awssdk.services.pcs.model.SlurmCustomSetting;
 /**
  * One real server per test class (H2 or a fresh PostgreSQL database), the official SDK client, and
  * the builders, waits and clean-up the SDK contract tests share. After every test all clusters are
- * deleted through the API (queues, then node groups, then the cluster), so each test starts from
- * an empty server and quota tests can count from zero.
+ * deleted through the API (queues, then node groups, then the cluster), so each test starts from an
+ * empty server and quota tests can count from zero.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SdkFixture {
@@ -91,18 +91,45 @@ abstract class SdkFixture {
   @AfterEach
   void deleteEverything() {
     for (ClusterSummary c : pcs.listClustersPaginator(r -> {}).clusters()) {
-      List<QueueSummary> queues = pcs.listQueuesPaginator(r -> r.clusterIdentifier(c.id())).queues().stream().toList();
-      queues.forEach(q -> ignoreNotFound(() -> pcs.deleteQueue(r -> r.clusterIdentifier(c.id()).queueIdentifier(q.id()))));
-      Eventually.await(WAIT, "queues of " + c.name() + " gone", () -> pcs.listQueues(r -> r.clusterIdentifier(c.id())).queues().isEmpty());
-      List<ComputeNodeGroupSummary> groups =
-          pcs.listComputeNodeGroupsPaginator(r -> r.clusterIdentifier(c.id())).computeNodeGroups().stream().toList();
-      groups.forEach(
-          g -> ignoreNotFound(() -> pcs.deleteComputeNodeGroup(r -> r.clusterIdentifier(c.id()).computeNodeGroupIdentifier(g.id()))));
-      Eventually.await(
-          WAIT, "node groups of " + c.name() + " gone", () -> pcs.listComputeNodeGroups(r -> r.clusterIdentifier(c.id())).computeNodeGroups().isEmpty());
-      ignoreNotFound(() -> pcs.deleteCluster(r -> r.clusterIdentifier(c.id())));
+      // A cluster a test already deleted may vanish while we look at it.
+      ignoreNotFound(() -> deleteClusterAndChildren(c));
     }
-    Eventually.await(WAIT, "all clusters gone", () -> pcs.listClusters(r -> {}).clusters().isEmpty());
+    Eventually.await(
+        WAIT, "all clusters gone", () -> pcs.listClusters(r -> {}).clusters().isEmpty());
+  }
+
+  /** Queues first, then node groups, then the cluster: the order PCS requires. */
+  private void deleteClusterAndChildren(ClusterSummary c) {
+    List<QueueSummary> queues =
+        pcs.listQueuesPaginator(r -> r.clusterIdentifier(c.id())).queues().stream().toList();
+    queues.forEach(
+        q ->
+            ignoreNotFound(
+                () -> pcs.deleteQueue(r -> r.clusterIdentifier(c.id()).queueIdentifier(q.id()))));
+    Eventually.await(
+        WAIT,
+        "queues of " + c.name() + " gone",
+        () -> pcs.listQueues(r -> r.clusterIdentifier(c.id())).queues().isEmpty());
+    List<ComputeNodeGroupSummary> groups =
+        pcs
+            .listComputeNodeGroupsPaginator(r -> r.clusterIdentifier(c.id()))
+            .computeNodeGroups()
+            .stream()
+            .toList();
+    groups.forEach(
+        g ->
+            ignoreNotFound(
+                () ->
+                    pcs.deleteComputeNodeGroup(
+                        r -> r.clusterIdentifier(c.id()).computeNodeGroupIdentifier(g.id()))));
+    Eventually.await(
+        WAIT,
+        "node groups of " + c.name() + " gone",
+        () ->
+            pcs.listComputeNodeGroups(r -> r.clusterIdentifier(c.id()))
+                .computeNodeGroups()
+                .isEmpty());
+    pcs.deleteCluster(r -> r.clusterIdentifier(c.id()));
   }
 
   // --- names and tokens
@@ -125,7 +152,9 @@ abstract class SdkFixture {
   }
 
   static List<ComputeNodeGroupConfiguration> groupRefs(String... refs) {
-    return Arrays.stream(refs).map(ref -> ComputeNodeGroupConfiguration.builder().computeNodeGroupId(ref).build()).toList();
+    return Arrays.stream(refs)
+        .map(ref -> ComputeNodeGroupConfiguration.builder().computeNodeGroupId(ref).build())
+        .toList();
   }
 
   // --- request builders with valid defaults
@@ -138,7 +167,8 @@ abstract class SdkFixture {
         .networking(n -> n.subnetIds(SUBNET).securityGroupIds(SECURITY_GROUP));
   }
 
-  static CreateComputeNodeGroupRequest.Builder groupRequest(String cluster, String name, int min, int max) {
+  static CreateComputeNodeGroupRequest.Builder groupRequest(
+      String cluster, String name, int min, int max) {
     return CreateComputeNodeGroupRequest.builder()
         .clusterIdentifier(cluster)
         .computeNodeGroupName(name)
@@ -151,7 +181,10 @@ abstract class SdkFixture {
   }
 
   static CreateQueueRequest.Builder queueRequest(String cluster, String name, String... groupRefs) {
-    return CreateQueueRequest.builder().clusterIdentifier(cluster).queueName(name).computeNodeGroupConfigurations(groupRefs(groupRefs));
+    return CreateQueueRequest.builder()
+        .clusterIdentifier(cluster)
+        .queueName(name)
+        .computeNodeGroupConfigurations(groupRefs(groupRefs));
   }
 
   // --- resources in a known state
@@ -187,7 +220,9 @@ abstract class SdkFixture {
   }
 
   ComputeNodeGroup getGroup(String cluster, String group) {
-    return pcs.getComputeNodeGroup(r -> r.clusterIdentifier(cluster).computeNodeGroupIdentifier(group)).computeNodeGroup();
+    return pcs.getComputeNodeGroup(
+            r -> r.clusterIdentifier(cluster).computeNodeGroupIdentifier(group))
+        .computeNodeGroup();
   }
 
   Queue getQueue(String cluster, String queue) {
@@ -195,17 +230,24 @@ abstract class SdkFixture {
   }
 
   Cluster awaitCluster(String id, String status) {
-    Eventually.await(WAIT, "cluster " + id + " " + status, () -> getCluster(id).statusAsString().equals(status));
+    Eventually.await(
+        WAIT, "cluster " + id + " " + status, () -> getCluster(id).statusAsString().equals(status));
     return getCluster(id);
   }
 
   ComputeNodeGroup awaitGroup(String clusterId, String id, String status) {
-    Eventually.await(WAIT, "node group " + id + " " + status, () -> getGroup(clusterId, id).statusAsString().equals(status));
+    Eventually.await(
+        WAIT,
+        "node group " + id + " " + status,
+        () -> getGroup(clusterId, id).statusAsString().equals(status));
     return getGroup(clusterId, id);
   }
 
   Queue awaitQueue(String clusterId, String id, String status) {
-    Eventually.await(WAIT, "queue " + id + " " + status, () -> getQueue(clusterId, id).statusAsString().equals(status));
+    Eventually.await(
+        WAIT,
+        "queue " + id + " " + status,
+        () -> getQueue(clusterId, id).statusAsString().equals(status));
     return getQueue(clusterId, id);
   }
 

@@ -269,4 +269,9 @@ final class JdbcStoreTx implements StoreTx {
   public String settingIfAbsent(String key, String value) {
     return settings.putIfAbsent(key, value);
   }
+
+  @Override
+  public void putSetting(String key, String value) {
+    settings.put(key, value);
+  }
 }

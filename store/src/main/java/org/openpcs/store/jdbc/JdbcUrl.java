@@ -30,7 +30,16 @@ record JdbcUrl(String url, String driverClass, String description) {
     H2_SETTINGS.put("DATABASE_TO_LOWER", "TRUE");
     H2_SETTINGS.put("DEFAULT_NULL_ORDERING", "HIGH");
     H2_SETTINGS.put("LOCK_TIMEOUT", "30000");
+    // Write every commit to the file at once: by default H2 delays file writes by up to a second,
+    // so a kill -9 lost writes the API had already acknowledged.
+    H2_SETTINGS.put("WRITE_DELAY", "0");
   }
+
+  /**
+   * File databases may be opened by a second process (e.g. {@code openpcs keys} while the server
+   * runs): H2 then serves the file over a local TCP port to both.
+   */
+  private static final String AUTO_SERVER = "AUTO_SERVER";
 
   static JdbcUrl parse(String url) {
     Objects.requireNonNull(url, "jdbcUrl");
@@ -66,6 +75,9 @@ record JdbcUrl(String url, String driverClass, String description) {
             result.append(';').append(key).append('=').append(value);
           }
         });
+    if (!upper.contains(":MEM:") && !upper.contains(";" + AUTO_SERVER + "=")) {
+      result.append(';').append(AUTO_SERVER).append("=TRUE");
+    }
     return result.toString();
   }
 

@@ -43,4 +43,12 @@ final class SettingRows {
               () -> new IllegalStateException("setting " + key + " was taken but is not visible"));
     }
   }
+
+  /** Sets a value, replacing any earlier one. */
+  void put(String key, String value) {
+    Objects.requireNonNull(value, "value");
+    if (sql.update("UPDATE settings SET setting_value = ? WHERE setting_key = ?", value, key) == 0) {
+      putIfAbsent(key, value);
+    }
+  }
 }

@@ -1,0 +1,171 @@
+package org.openpcs.agent;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A daemon the agent runs ({@code munged}, {@code slurmd}), identified by pid <em>and</em> its
+ * start time in clock ticks since boot ({@code /proc/<pid>/stat} field 22), so a reused pid is
+ * never mistaken for it. {@link #process} is set when this JVM started it (then the JVM reaps it);
+ * it is {@code null} for an adopted daemon (then PID 1 reaps it, and a zombie counts as dead).
+ */
+record Daemon(String name, long pid, long startTicks, Process process) {
+
+  /**
+   * Perl (always present where Slurm is, as perl-base) turns the child into a session leader,
+   * unblocks every signal, resets every disposition to the default and execs the command: the
+   * daemon gets no signal mask or ignored signals from whoever started it, and no controlling
+   * terminal or process group it could lose with the JVM. It does not fork, so the pid we get is
+   * the daemon's.
+   */
+  static final String DETACH =
+      "use POSIX; POSIX::setsid() or die \"setsid: $!\\n\";"
+          + " sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die \"sigprocmask: $!\\n\";"
+          + " for my $s (1..64) { POSIX::sigaction($s, POSIX::SigAction->new('SIG_DFL')) }"
+          + " exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";";
+
+  /** A PATH that finds the usual tools, without the JVM's environment. */
+  static final String SAFE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  /**
+   * Starts {@code command} detached: new session, clean signal state, stdin {@code /dev/null},
+   * stdout and stderr appended to {@code output}, only {@code env} in its environment.
+   */
+  static Daemon spawn(String name, List<String> command, Path output, Map<String, String> env)
+      throws IOException {
+    List<String> argv = new ArrayList<>();
+    argv.add(Tools.perl().toString());
+    argv.add("-e");
+    argv.add(DETACH);
+    argv.add("--");
+    argv.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    pb.directory(new File("/"));
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    long ticks = -1;
+    // Read the start time at once; if the process is already gone, it stays -1 (never alive).
+    for (int i = 0; i < 3 && ticks < 0; i++) {
+      ticks = startTicks(p.pid()).orElse(-1L);
+    }
+    return new Daemon(name, p.pid(), ticks, p);
+  }
+
+  /** A daemon recorded earlier (not our child). */
+  static Daemon adopt(String name, long pid, long startTicks) {
+    return new Daemon(name, pid, startTicks, null);
+  }
+
+  /** Running (not a zombie) and still the same process. */
+  boolean alive() {
+    if (pid <= 0 || startTicks < 0) {
+      return false;
+    }
+    if (process != null && !process.isAlive()) {
+      return false;
+    }
+    Optional<String[]> stat = stat(pid);
+    if (stat.isEmpty()) {
+      return false;
+    }
+    String[] f = stat.get();
+    char state = f[0].isEmpty() ? '?' : f[0].charAt(0);
+    return state != 'Z' && state != 'X' && Long.parseLong(f[19]) == startTicks;
+  }
+
+  /** The exit code, if this JVM started it and it has exited. */
+  Optional<Integer> exitCode() {
+    if (process != null && !process.isAlive()) {
+      return Optional.of(process.exitValue());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * SIGTERM, then SIGKILL if it is still there after {@code grace}. Returns true if it had been
+   * running.
+   */
+  boolean stop(Duration grace) throws InterruptedException {
+    if (!alive()) {
+      reap();
+      return false;
+    }
+    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    if (h.isEmpty()) {
+      return false;
+    }
+    h.get().destroy();
+    if (!waitDead(grace)) {
+      if (alive()) {
+        h.get().destroyForcibly();
+      }
+      waitDead(Duration.ofSeconds(5));
+    }
+    reap();
+    return true;
+  }
+
+  private boolean waitDead(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (alive()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      if (process != null) {
+        process.waitFor(50, TimeUnit.MILLISECONDS);
+      } else {
+        Thread.sleep(50);
+      }
+    }
+    return true;
+  }
+
+  private void reap() throws InterruptedException {
+    if (process != null) {
+      process.waitFor(2, TimeUnit.SECONDS);
+    }
+  }
+
+  /** {@code /proc/<pid>/stat} fields from the third (state) on, or empty if there is no process. */
+  static Optional<String[]> stat(long pid) {
+    try {
+      String s =
+          Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+      int close = s.lastIndexOf(')');
+      if (close < 0) {
+        return Optional.empty();
+      }
+      String[] f = s.substring(close + 1).strip().split(" +");
+      return f.length > 19 ? Optional.of(f) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  static Optional<Long> startTicks(long pid) {
+    return stat(pid).map(f -> Long.parseLong(f[19]));
+  }
+
+  /** The session id of a process ({@code /proc/<pid>/stat} field 6). */
+  static Optional<Long> sessionId(long pid) {
+    return stat(pid).map(f -> Long.parseLong(f[3]));
+  }
+
+  @Override
+  public String toString() {
+    return name + "(pid " + pid + ")";
+  }
+}

@@ -1,0 +1,180 @@
+package org.openpcs.control.slurm;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.openpcs.domain.ComputeNodeGroup;
+import org.openpcs.domain.ErrorInfo;
+import org.openpcs.domain.NodeInstance;
+import org.openpcs.provider.Bootstrap;
+import org.openpcs.provider.ComputeProvider;
+import org.openpcs.provider.Instance;
+import org.openpcs.provider.LaunchException;
+import org.openpcs.provider.LaunchRequest;
+import org.openpcs.store.StaleVersionException;
+import org.openpcs.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a node group's static nodes ({@code <group>-1 … <group>-min}) backed by running instances:
+ * launches what is missing (reason MAINTAIN_MIN_CAPACITY), replaces instances that failed to
+ * bootstrap or vanished, and terminates instances it owns that no node wants any more. Every
+ * launch is recorded before the provider is called and carries an idempotency token and ownership
+ * tags, so a launch interrupted by a crash is found again instead of duplicated.
+ */
+public final class StaticCapacity {
+  private static final Logger log = LoggerFactory.getLogger(StaticCapacity.class);
+  private final Store store;
+  private final ComputeProvider provider;
+  private final NodeBootstrap bootstrap;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+
+  public StaticCapacity(Store store, ComputeProvider provider, NodeBootstrap bootstrap, Clock clock) {
+    this.store = store;
+    this.provider = provider;
+    this.bootstrap = bootstrap;
+    this.clock = clock;
+  }
+
+  /** Converges the group's static instances; returns problems to show as errorInfo. */
+  public List<ErrorInfo> ensure(ComputeNodeGroup g, boolean login) {
+    List<ErrorInfo> problems = new ArrayList<>();
+    Map<String, Instance> seen = describe(g);
+    List<NodeInstance> live = liveInstances(g);
+    for (NodeInstance ni : live) {
+      Instance actual = seen.get(ni.bootstrapId());
+      int index = NodeNames.indexOf(g, ni.nodeName());
+      if (ni.instanceId() == null && actual == null) {
+        // A launch that may or may not have happened (e.g. the server died mid-call): the token
+        // makes launching again safe.
+        relaunch(g, ni, login, problems);
+      } else if (actual == null || actual.terminated()) {
+        mark(ni, "TERMINATED", "instance " + ni.instanceId() + " is gone");
+      } else if ("BOOTSTRAP_FAILED".equals(ni.state())) {
+        problems.add(new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": " + ni.message()));
+        terminate(ni, "bootstrap failed; replacing");
+      } else if (!OwnershipTags.role(login).equals(actual.tags().get(OwnershipTags.ROLE))) {
+        terminate(ni, "node " + ni.nodeName() + " becomes a " + OwnershipTags.role(login) + " node (queues changed); replacing");
+      } else if (index < 0 || !NodeNames.isStatic(g, index)) {
+        terminate(ni, "node " + ni.nodeName() + " is no longer a static node of " + g.name());
+      } else if (ni.instanceId() == null) {
+        store.inTransaction(tx -> tx.updateNodeInstance(ni.withInstanceId(actual.instanceId())));
+      }
+    }
+    Set<String> backed = liveInstances(g).stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
+    for (int i = 1; i <= g.spec().minInstanceCount(); i++) {
+      String name = NodeNames.name(g, i);
+      if (!backed.contains(name)) {
+        launch(g, name, login, problems);
+      }
+    }
+    sweepOrphans(g, describe(g));
+    return problems;
+  }
+
+  /** Terminates every instance of the group; returns how many are still not terminated. */
+  public int terminateAll(ComputeNodeGroup g) {
+    for (NodeInstance ni : liveInstances(g)) {
+      terminate(ni, "compute node group " + g.name() + " is being deleted");
+    }
+    sweepOrphans(g, describe(g));
+    return (int) provider.describe(Map.of(OwnershipTags.GROUP, g.id())).stream().filter(i -> !i.terminated()).count();
+  }
+
+  /** The provider's view of the group's instances, by bootstrap id. */
+  private Map<String, Instance> describe(ComputeNodeGroup g) {
+    return provider.describe(Map.of(OwnershipTags.GROUP, g.id())).stream()
+        .collect(Collectors.toMap(i -> i.tags().getOrDefault(OwnershipTags.BOOTSTRAP, i.instanceId()), i -> i, (a, b) -> a));
+  }
+
+  private List<NodeInstance> liveInstances(ComputeNodeGroup g) {
+    return store.inTransaction(tx -> tx.nodeInstancesOf(g.clusterId())).stream()
+        .filter(i -> i.nodeGroupId().equals(g.id()) && i.live())
+        .toList();
+  }
+
+  private void launch(ComputeNodeGroup g, String nodeName, boolean login, List<ErrorInfo> problems) {
+    String bootstrapId = "bs-" + HexFormat.of().formatHex(randomBytes(16));
+    NodeInstance ni =
+        new NodeInstance(
+            bootstrapId, g.clusterId(), g.id(), nodeName, null, g.spec().instanceTypes().get(0), bootstrapId, "LAUNCHING", "MAINTAIN_MIN_CAPACITY",
+            clock.instant().truncatedTo(ChronoUnit.MICROS), null, null, 0);
+    store.inTransaction(
+        tx -> {
+          tx.insertNodeInstance(ni);
+          return null;
+        });
+    relaunch(g, ni, login, problems);
+  }
+
+  private void relaunch(ComputeNodeGroup g, NodeInstance ni, boolean login, List<ErrorInfo> problems) {
+    var s = g.spec();
+    LaunchRequest request =
+        new LaunchRequest(
+            ni.launchToken(),
+            ni.instanceType(),
+            s.purchaseOption(),
+            s.customLaunchTemplate().id(),
+            s.customLaunchTemplate().version(),
+            s.amiId(),
+            OwnershipTags.of(g, ni.nodeName(), ni.bootstrapId(), login),
+            new Bootstrap(bootstrap.endpoint().get(), bootstrap.region(), bootstrap.accessKeyId(), bootstrap.secretAccessKey(), g.clusterId(), ni.bootstrapId(), login));
+    try {
+      Instance launched = provider.launch(request);
+      log.info("launched {} ({}) for node {} of {}", launched.instanceId(), ni.instanceType(), ni.nodeName(), g.name());
+      store.inTransaction(tx -> tx.updateNodeInstance(current(ni).withInstanceId(launched.instanceId())));
+    } catch (LaunchException e) {
+      log.warn("launch for node {} of {} failed: {} {}", ni.nodeName(), g.name(), e.reason(), e.getMessage());
+      problems.add(new ErrorInfo(e.reason(), ni.nodeName() + ": " + e.getMessage()));
+      mark(ni, "TERMINATED", "LAUNCH_FAILED " + e.reason() + ": " + e.getMessage());
+    }
+  }
+
+  private void terminate(NodeInstance ni, String why) {
+    if (ni.instanceId() != null) {
+      provider.terminate(List.of(ni.instanceId()));
+    }
+    mark(ni, "TERMINATED", why);
+    log.info("terminated {} (node {}): {}", ni.instanceId(), ni.nodeName(), why);
+  }
+
+  /** Instances tagged as this group's that no live record accounts for. */
+  private void sweepOrphans(ComputeNodeGroup g, Map<String, Instance> seen) {
+    Set<String> known = liveInstances(g).stream().map(NodeInstance::bootstrapId).collect(Collectors.toSet());
+    List<String> orphans =
+        seen.entrySet().stream().filter(e -> !e.getValue().terminated() && !known.contains(e.getKey())).map(e -> e.getValue().instanceId()).toList();
+    if (!orphans.isEmpty()) {
+      log.warn("terminating orphaned instances of {}: {}", g.name(), orphans);
+      provider.terminate(orphans);
+    }
+  }
+
+  private void mark(NodeInstance ni, String state, String message) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        store.inTransaction(tx -> tx.updateNodeInstance(current(ni).with(state, message)));
+        return;
+      } catch (StaleVersionException e) {
+        // a heartbeat raced us; re-read and apply again
+      }
+    }
+  }
+
+  private NodeInstance current(NodeInstance ni) {
+    return store.inTransaction(tx -> tx.findNodeInstance(ni.bootstrapId())).orElse(ni);
+  }
+
+  private byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+}

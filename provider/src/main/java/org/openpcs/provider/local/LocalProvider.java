@@ -1,0 +1,612 @@
+package org.openpcs.provider.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.openpcs.agent.Agent;
+import org.openpcs.agent.AgentConfig;
+import org.openpcs.agent.AgentState;
+import org.openpcs.provider.Bootstrap;
+import org.openpcs.provider.ComputeProvider;
+import org.openpcs.provider.FaultInjection;
+import org.openpcs.provider.Instance;
+import org.openpcs.provider.InstanceType;
+import org.openpcs.provider.InstanceTypeCatalog;
+import org.openpcs.provider.LaunchException;
+import org.openpcs.provider.LaunchRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded provider: every instance is a directory {@code <stateDir>/<instanceId>/} on this
+ * machine plus an agent (by default in-process, see {@link AgentRunner}) that registers, runs the
+ * launch template's bootstrap script and starts the node's munged and slurmd.
+ *
+ * <ul>
+ *   <li>An instance is RUNNING from the moment {@link #launch} returns (as an EC2 instance is
+ *       running while its user data still boots it); how its agent is doing is the agent's
+ *       heartbeat to the server, and {@link Instance#stateReason()} repeats the agent's failure
+ *       (e.g. {@code agent: BOOTSTRAP_FAILED: ...}) from {@code agent-state.json}.
+ *   <li>Launches are idempotent by token: the token is persisted in {@code instance.json} with the
+ *       instance (id, type, tags, template, image, bootstrap minus the secret access key, state,
+ *       launch time) <em>before</em> the agent starts, so a crash leaves a record, never an orphan.
+ *   <li>{@link #terminate} stops the agent and its daemons, marks the record TERMINATED and keeps
+ *       it (and the logs) for {@link Options#terminatedRetention()}; then the directory is removed.
+ *   <li>{@link #close()} (server shutdown) detaches the agents and leaves the nodes running; after
+ *       a restart {@link #adoptAll} resumes their heartbeats.
+ * </ul>
+ *
+ * Thread-safe.
+ */
+public final class LocalProvider implements ComputeProvider, FaultInjection, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalProvider.class);
+  public static final String NAME = "local";
+  public static final Pattern INSTANCE_ID = Pattern.compile("i-[0-9a-f]{17}");
+  static final String RUNNING = "RUNNING";
+  static final String TERMINATED = "TERMINATED";
+  static final String PRIVATE_IP = "127.0.0.1";
+
+  /**
+   * Tunables.
+   *
+   * @param heartbeatInterval of the agents
+   * @param terminatedRetention how long terminated instances stay visible (and their directory)
+   * @param maxInstances running instances at most; more is LIMIT_EXCEEDED
+   * @param registrationTimeout bootstrapTimeout startTimeout for the agents ({@code null} = the
+   *     agent's defaults)
+   */
+  public record Options(
+      Duration heartbeatInterval,
+      Duration terminatedRetention,
+      int maxInstances,
+      Duration registrationTimeout,
+      Duration bootstrapTimeout,
+      Duration startTimeout) {
+    public static Options defaults() {
+      return new Options(Duration.ofSeconds(10), Duration.ofHours(1), 1024, null, null, null);
+    }
+
+    public Options withTerminatedRetention(Duration d) {
+      return new Options(
+          heartbeatInterval, d, maxInstances, registrationTimeout, bootstrapTimeout, startTimeout);
+    }
+
+    public Options withMaxInstances(int n) {
+      return new Options(
+          heartbeatInterval,
+          terminatedRetention,
+          n,
+          registrationTimeout,
+          bootstrapTimeout,
+          startTimeout);
+    }
+  }
+
+  private final Path stateDir;
+  private final InstanceTypeCatalog catalog;
+  private final LaunchTemplates templates;
+  private final NodeImages images;
+  private final Clock clock;
+  private final AgentRunner runner;
+  private final Options options;
+
+  // guarded by this
+  private final Map<String, InstanceRecord> records = new LinkedHashMap<>();
+  private final Map<String, String> tokens = new HashMap<>();
+  private final Map<String, AgentRunner.Handle> handles = new HashMap<>();
+  private final Set<String> terminating = new HashSet<>();
+  private int failuresLeft;
+  private String failureReason;
+  private boolean closed;
+
+  public LocalProvider(
+      Path stateDir,
+      InstanceTypeCatalog catalog,
+      LaunchTemplates templates,
+      NodeImages images,
+      Clock clock,
+      AgentRunner runner) {
+    this(stateDir, catalog, templates, images, clock, runner, Options.defaults());
+  }
+
+  /**
+   * Loads the persisted instances from {@code stateDir} (created if missing; it should be {@code
+   * <dataDir>/instances}). Their agents are not resumed until {@link #adoptAll}.
+   */
+  public LocalProvider(
+      Path stateDir,
+      InstanceTypeCatalog catalog,
+      LaunchTemplates templates,
+      NodeImages images,
+      Clock clock,
+      AgentRunner runner,
+      Options options) {
+    this.stateDir = stateDir.toAbsolutePath().normalize();
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.templates = Objects.requireNonNull(templates, "templates");
+    this.images = Objects.requireNonNull(images, "images");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.runner = Objects.requireNonNull(runner, "runner");
+    this.options = Objects.requireNonNull(options, "options");
+    load();
+  }
+
+  /** The usual wiring under a data directory, with the in-process agent. */
+  public static LocalProvider forDataDir(
+      Path dataDir, InstanceTypeCatalog catalog, Clock clock, Options options) {
+    return new LocalProvider(
+        dataDir.resolve("instances"),
+        catalog,
+        new LaunchTemplates(dataDir.resolve("launch-templates")),
+        new NodeImages(dataDir.resolve("node-images")),
+        clock,
+        AgentRunner.inProcess(),
+        options);
+  }
+
+  private void load() {
+    try {
+      Files.createDirectories(stateDir);
+      List<InstanceRecord> loaded = new ArrayList<>();
+      try (DirectoryStream<Path> dirs = Files.newDirectoryStream(stateDir)) {
+        for (Path d : dirs) {
+          String name = d.getFileName().toString();
+          if (!INSTANCE_ID.matcher(name).matches() || !Files.isDirectory(d)) {
+            continue;
+          }
+          try {
+            loaded.add(JsonFiles.read(d.resolve(InstanceRecord.FILE), InstanceRecord.class));
+          } catch (NoSuchFileException e) {
+            // a launch that died before its record was written: nothing was started
+            JsonFiles.deleteTree(d);
+          }
+        }
+      }
+      loaded.sort(
+          Comparator.comparing(InstanceRecord::launchedAt)
+              .thenComparing(InstanceRecord::instanceId));
+      for (InstanceRecord r : loaded) {
+        records.put(r.instanceId(), r);
+        if (r.token() != null) {
+          tokens.put(r.token(), r.instanceId());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load instances from " + stateDir, e);
+    }
+  }
+
+  // -------------------------------------------------------------------------------- the port
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public synchronized Instance launch(LaunchRequest request) {
+    Objects.requireNonNull(request, "request");
+    if (closed) {
+      throw new IllegalStateException("the provider is closed");
+    }
+    purgeExpired();
+    if (request.token() != null && tokens.containsKey(request.token())) {
+      return toInstance(records.get(tokens.get(request.token())));
+    }
+    if (failuresLeft > 0) {
+      failuresLeft--;
+      throw new LaunchException(failureReason, "injected launch failure (failNextLaunches)");
+    }
+    InstanceType type =
+        catalog
+            .find(request.instanceType())
+            .orElseThrow(
+                () ->
+                    new LaunchException(
+                        "LAUNCH_ERROR", "unknown instance type " + request.instanceType()));
+    String templateId =
+        request.launchTemplateId() == null ? templates.defaultId() : request.launchTemplateId();
+    LaunchTemplates.Version version =
+        templates
+            .resolve(templateId, request.launchTemplateVersion())
+            .orElseThrow(
+                () ->
+                    new LaunchException(
+                        "LAUNCH_ERROR",
+                        "unknown launch template "
+                            + templateId
+                            + " version "
+                            + request.launchTemplateVersion()
+                            + "; known: "
+                            + templates.describeKnown()));
+    String imageId = request.imageId() == null ? images.defaultId() : request.imageId();
+    NodeImages.NodeImage image =
+        images
+            .find(imageId)
+            .orElseThrow(
+                () ->
+                    new LaunchException(
+                        "LAUNCH_ERROR",
+                        "unknown node image " + imageId + "; known: " + images.describeKnown()));
+    Bootstrap b = request.bootstrap();
+    if (b == null || b.endpoint() == null || b.clusterId() == null || b.bootstrapId() == null) {
+      throw new LaunchException("LAUNCH_ERROR", "the launch request has no complete bootstrap");
+    }
+    long running = records.values().stream().filter(r -> !TERMINATED.equals(r.state())).count();
+    if (running >= options.maxInstances()) {
+      throw new LaunchException(
+          "LIMIT_EXCEEDED",
+          "the local provider runs at most " + options.maxInstances() + " instances");
+    }
+
+    String id;
+    do {
+      id = JsonFiles.hexId("i-", 17);
+    } while (records.containsKey(id) || Files.exists(stateDir.resolve(id)));
+    Path dir = stateDir.resolve(id);
+    try {
+      Files.createDirectory(dir);
+      // 0755: munged wants o+x on every directory above its socket
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (IOException e) {
+      throw new LaunchException("LAUNCH_ERROR", "cannot create " + dir + ": " + e.getMessage());
+    }
+    InstanceRecord rec =
+        new InstanceRecord(
+            id,
+            type.name(),
+            request.purchaseOption(),
+            templateId,
+            version.version(),
+            image.id(),
+            request.tags() == null ? Map.of() : Map.copyOf(request.tags()),
+            request.token(),
+            new InstanceRecord.BootstrapInfo(
+                b.endpoint().toString(),
+                b.region(),
+                b.accessKeyId(),
+                b.clusterId(),
+                b.bootstrapId(),
+                b.login()),
+            RUNNING,
+            null,
+            PRIVATE_IP,
+            clock.instant().toString(),
+            null);
+    save(rec);
+    if (request.token() != null) {
+      tokens.put(request.token(), id);
+    }
+    AgentConfig config = agentConfig(rec, b, version.script(), version.environment(), image);
+    try {
+      handles.put(id, runner.run(config));
+    } catch (RuntimeException e) {
+      save(
+          rec.withState(
+              TERMINATED,
+              "LAUNCH_ERROR: the agent did not start: " + e.getMessage(),
+              clock.instant().toString()));
+      throw new LaunchException(
+          "LAUNCH_ERROR", "the agent of " + id + " did not start: " + e.getMessage());
+    }
+    log.info(
+        "launched {} ({}, template {}:{}, image {}) for cluster {}",
+        id,
+        type.name(),
+        templateId,
+        version.version(),
+        image.id(),
+        b.clusterId());
+    return toInstance(records.get(id));
+  }
+
+  /**
+   * Stops each instance's agent and daemons (in parallel; slurmd gets SIGTERM, SIGKILL after 10 s),
+   * then marks it TERMINATED. Returns when they are stopped. Unknown, terminated and
+   * already-terminating ids are ignored.
+   */
+  @Override
+  public void terminate(Collection<String> instanceIds) {
+    Map<String, AgentRunner.Handle> stopping = new LinkedHashMap<>();
+    synchronized (this) {
+      purgeExpired();
+      for (String id : new LinkedHashSetOf(instanceIds)) {
+        InstanceRecord r = records.get(id);
+        if (r == null || TERMINATED.equals(r.state()) || terminating.contains(id)) {
+          continue;
+        }
+        terminating.add(id);
+        stopping.put(id, handles.remove(id));
+      }
+    }
+    if (stopping.isEmpty()) {
+      return;
+    }
+    try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+      stopping.forEach((id, handle) -> ex.submit(() -> stop(id, handle)));
+    }
+    synchronized (this) {
+      String now = clock.instant().toString();
+      for (String id : stopping.keySet()) {
+        InstanceRecord r = records.get(id);
+        if (r != null) {
+          save(r.withState(TERMINATED, "terminated by request", now));
+        }
+        terminating.remove(id);
+      }
+    }
+    log.info("terminated {}", stopping.keySet());
+  }
+
+  private void stop(String id, AgentRunner.Handle handle) {
+    try {
+      if (handle != null) {
+        handle.close();
+      } else {
+        // no agent in this process (not adopted, or started by an earlier process)
+        Agent.stopRecorded(stateDir.resolve(id));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("stopping {} failed: {}", id, e.toString());
+    }
+  }
+
+  @Override
+  public synchronized List<Instance> describe(Map<String, String> tags) {
+    purgeExpired();
+    List<Instance> out = new ArrayList<>();
+    for (InstanceRecord r : records.values()) {
+      if (tags == null || r.tags().entrySet().containsAll(tags.entrySet())) {
+        out.add(toInstance(r));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public InstanceTypeCatalog catalog() {
+    return catalog;
+  }
+
+  @Override
+  public Map<String, List<String>> launchTemplates() {
+    return templates.versionsById();
+  }
+
+  @Override
+  public List<String> images() {
+    return images.ids();
+  }
+
+  @Override
+  public synchronized void failNextLaunches(int n, String reason) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must be >= 0");
+    }
+    failuresLeft = n;
+    failureReason = reason == null ? "LAUNCH_ERROR" : reason;
+  }
+
+  // -------------------------------------------------------------------------------- restart
+
+  /**
+   * After a restart: resumes the agent of every persisted RUNNING instance that has none in this
+   * process. The agent heartbeats again without registering (registration is single-use); if the
+   * node's slurmd died meanwhile it is not restarted — the instance stays RUNNING and the agent's
+   * heartbeats (and {@link Instance#stateReason()}) say {@code slurmd is not running}, so the
+   * server replaces the node. An instance whose agent never registered is started afresh with its
+   * bootstrap id (which the server then accepts or refuses).
+   *
+   * @param bootstrapFor the endpoint and node credentials each agent should use now (they are not
+   *     persisted, and the endpoint may have changed); {@code bootstrapId} and {@code login} are
+   *     taken from the record unless the server supplies a bootstrap id. Return {@code null} to
+   *     leave an instance alone (for example one the server does not know; terminate it).
+   * @return the instances whose agents now run
+   */
+  public List<Instance> adoptAll(Function<Instance, Bootstrap> bootstrapFor) {
+    List<InstanceRecord> candidates = new ArrayList<>();
+    synchronized (this) {
+      for (InstanceRecord r : records.values()) {
+        if (RUNNING.equals(r.state())
+            && !handles.containsKey(r.instanceId())
+            && !terminating.contains(r.instanceId())) {
+          candidates.add(r);
+        }
+      }
+    }
+    List<Instance> adopted = new ArrayList<>();
+    for (InstanceRecord r : candidates) {
+      Instance inst = toInstance(r);
+      Bootstrap given = bootstrapFor.apply(inst);
+      if (given == null) {
+        log.info("not adopting {}: no credentials for it", r.instanceId());
+        continue;
+      }
+      Bootstrap b =
+          new Bootstrap(
+              given.endpoint(),
+              given.region(),
+              given.accessKeyId(),
+              given.secretAccessKey(),
+              r.bootstrap().clusterId(),
+              given.bootstrapId() == null ? r.bootstrap().bootstrapId() : given.bootstrapId(),
+              r.bootstrap().login());
+      Path dir = stateDir.resolve(r.instanceId());
+      Optional<LaunchTemplates.Version> version =
+          templates.resolve(r.launchTemplateId(), r.launchTemplateVersion());
+      NodeImages.NodeImage image = images.find(r.imageId()).orElse(images.find(null).orElseThrow());
+      AgentConfig config =
+          agentConfig(
+              r,
+              b,
+              version.map(LaunchTemplates.Version::script).orElse(null),
+              version.map(LaunchTemplates.Version::environment).orElse(Map.of()),
+              image);
+      try {
+        boolean registered = Agent.recorded(dir).map(x -> x.state() != null).orElse(false);
+        AgentRunner.Handle h = registered ? runner.adopt(config) : runner.run(config);
+        synchronized (this) {
+          if (closed || terminating.contains(r.instanceId())) {
+            h.detach();
+            continue;
+          }
+          handles.put(r.instanceId(), h);
+        }
+        adopted.add(inst);
+        log.info("adopted {} ({})", r.instanceId(), registered ? "resumed" : "started afresh");
+      } catch (RuntimeException e) {
+        log.warn("cannot adopt {}: {}", r.instanceId(), e.toString());
+      }
+    }
+    return adopted;
+  }
+
+  /** Lets go of every agent; the nodes keep running for a later {@link #adoptAll}. */
+  @Override
+  public void close() {
+    List<AgentRunner.Handle> all;
+    synchronized (this) {
+      closed = true;
+      all = new ArrayList<>(handles.values());
+      handles.clear();
+    }
+    for (AgentRunner.Handle h : all) {
+      try {
+        h.detach();
+      } catch (RuntimeException e) {
+        log.warn("detaching an agent failed: {}", e.toString());
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------- helpers
+
+  /** An instance's directory (logs, agent state). */
+  public Path instanceDir(String instanceId) {
+    return stateDir.resolve(instanceId);
+  }
+
+  public LaunchTemplates templates() {
+    return templates;
+  }
+
+  public NodeImages nodeImages() {
+    return images;
+  }
+
+  private AgentConfig agentConfig(
+      InstanceRecord r,
+      Bootstrap b,
+      String script,
+      Map<String, String> env,
+      NodeImages.NodeImage image) {
+    return new AgentConfig(
+        b.endpoint(),
+        b.region(),
+        b.accessKeyId(),
+        b.secretAccessKey(),
+        b.clusterId(),
+        b.bootstrapId(),
+        r.instanceId(),
+        stateDir.resolve(r.instanceId()),
+        script == null || script.isBlank() ? null : script,
+        env,
+        b.login(),
+        options.heartbeatInterval(),
+        image.slurmSbinDir(),
+        image.mungeSbinDir(),
+        options.registrationTimeout(),
+        options.bootstrapTimeout(),
+        options.startTimeout());
+  }
+
+  private void save(InstanceRecord r) {
+    JsonFiles.write(stateDir.resolve(r.instanceId()).resolve(InstanceRecord.FILE), r, "rw-------");
+    records.put(r.instanceId(), r);
+  }
+
+  /** Forgets terminated instances older than the retention and removes their directories. */
+  private void purgeExpired() {
+    Instant cutoff = clock.instant().minus(options.terminatedRetention());
+    List<String> expired = new ArrayList<>();
+    for (InstanceRecord r : records.values()) {
+      if (TERMINATED.equals(r.state())
+          && r.terminatedAt() != null
+          && Instant.parse(r.terminatedAt()).isBefore(cutoff)) {
+        expired.add(r.instanceId());
+      }
+    }
+    for (String id : expired) {
+      InstanceRecord r = records.remove(id);
+      if (r.token() != null) {
+        tokens.remove(r.token(), id);
+      }
+      try {
+        JsonFiles.deleteTree(stateDir.resolve(id));
+      } catch (IOException e) {
+        log.warn("cannot remove {}: {}", stateDir.resolve(id), e.toString());
+      }
+    }
+  }
+
+  private Instance toInstance(InstanceRecord r) {
+    String reason = r.stateReason();
+    if (!TERMINATED.equals(r.state())) {
+      reason =
+          Agent.recorded(stateDir.resolve(r.instanceId()))
+              .map(LocalProvider::agentReason)
+              .orElse(reason);
+    }
+    return new Instance(
+        r.instanceId(),
+        r.instanceType(),
+        r.state(),
+        r.privateIp(),
+        r.tags(),
+        Instant.parse(r.launchedAt()),
+        reason);
+  }
+
+  private static String agentReason(Agent.Recorded a) {
+    if (a.state() == AgentState.BOOTSTRAP_FAILED) {
+      return "agent: BOOTSTRAP_FAILED: " + a.message();
+    }
+    if (a.state() == AgentState.STOPPED) {
+      return "agent: STOPPED";
+    }
+    return a.message() == null ? null : "agent: " + a.message();
+  }
+
+  /** Distinct ids in order, ignoring nulls. */
+  private static final class LinkedHashSetOf extends java.util.LinkedHashSet<String> {
+    LinkedHashSetOf(Collection<String> ids) {
+      if (ids != null) {
+        ids.stream().filter(Objects::nonNull).forEach(this::add);
+      }
+    }
+  }
+}

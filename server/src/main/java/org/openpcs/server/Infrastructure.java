@@ -1,0 +1,155 @@
+package org.openpcs.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.openpcs.api.auth.SigV4;
+import org.openpcs.control.ClusterAccess;
+import org.openpcs.control.LifecycleReconciler;
+import org.openpcs.control.NoInfrastructureBackend;
+import org.openpcs.control.NodeGroupAccess;
+import org.openpcs.control.QueueAccess;
+import org.openpcs.control.Reconciler;
+import org.openpcs.control.slurm.ClusterRuntime;
+import org.openpcs.control.slurm.NodeBootstrap;
+import org.openpcs.control.slurm.PortAllocator;
+import org.openpcs.control.slurm.PortRange;
+import org.openpcs.control.slurm.SlurmBackends;
+import org.openpcs.control.slurm.StaticCapacity;
+import org.openpcs.domain.Cluster;
+import org.openpcs.domain.ComputeNodeGroup;
+import org.openpcs.domain.Queue;
+import org.openpcs.domain.ResourceKind;
+import org.openpcs.domain.SecretBox;
+import org.openpcs.provider.Bootstrap;
+import org.openpcs.provider.InstanceType;
+import org.openpcs.provider.local.LocalProvider;
+import org.openpcs.server.ops.ProviderFacts;
+import org.openpcs.slurm.SlurmInstallation;
+import org.openpcs.store.Store;
+
+/**
+ * Chooses and builds what resources become: with {@code SLURM}, real controllers (ClusterRuntime)
+ * and instances of the local provider; with {@code NONE}, the explicit NoInfrastructureBackend.
+ * The provider's catalog, launch templates and images validate requests in both modes.
+ */
+final class Infrastructure {
+  final LocalProvider provider;
+  final Map<ResourceKind, Reconciler> reconcilers;
+  final Optional<ClusterRuntime> runtime;
+  private final AtomicReference<URI> endpoint;
+  private final String region;
+  private final SigV4.Credentials nodeKey;
+
+  private Infrastructure(
+      LocalProvider provider,
+      Map<ResourceKind, Reconciler> reconcilers,
+      Optional<ClusterRuntime> runtime,
+      AtomicReference<URI> endpoint,
+      String region,
+      SigV4.Credentials nodeKey) {
+    this.provider = provider;
+    this.reconcilers = reconcilers;
+    this.runtime = runtime;
+    this.endpoint = endpoint;
+    this.region = region;
+    this.nodeKey = nodeKey;
+  }
+
+  static Infrastructure build(ServerConfig config, Store store, SecretBox box, SigV4.Credentials nodeKey, String region, Clock clock) {
+    var catalog = org.openpcs.provider.BundledCatalog.forDataDir(config.dataDir());
+    LocalProvider provider = LocalProvider.forDataDir(config.dataDir(), catalog, clock, LocalProvider.Options.defaults());
+    AtomicReference<URI> endpoint = new AtomicReference<>();
+    if (config.infrastructure() == ServerConfig.Infrastructure.NONE) {
+      return new Infrastructure(
+          provider,
+          Map.of(
+              ResourceKind.CLUSTER, new LifecycleReconciler<>(store, new ClusterAccess(), new NoInfrastructureBackend<Cluster>(), clock),
+              ResourceKind.COMPUTE_NODE_GROUP, new LifecycleReconciler<>(store, new NodeGroupAccess(), new NoInfrastructureBackend<ComputeNodeGroup>(), clock),
+              ResourceKind.QUEUE, new LifecycleReconciler<>(store, new QueueAccess(), new NoInfrastructureBackend<Queue>(), clock)),
+          Optional.empty(),
+          endpoint,
+          region,
+          nodeKey);
+    }
+    ClusterRuntime runtime =
+        new ClusterRuntime(
+            store,
+            SlurmInstallation.detect(),
+            catalog,
+            box,
+            config.dataDir().resolve("clusters"),
+            new PortAllocator(PortRange.parse(config.slurmPorts()), Infrastructure::portFree),
+            config.controlAddress(),
+            clock);
+    NodeBootstrap bootstrap = new NodeBootstrap(endpoint::get, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey());
+    SlurmBackends backends = new SlurmBackends(runtime, new StaticCapacity(store, provider, bootstrap, clock), store);
+    return new Infrastructure(
+        provider,
+        Map.of(
+            ResourceKind.CLUSTER, new LifecycleReconciler<>(store, new ClusterAccess(), backends.clusters(), clock),
+            ResourceKind.COMPUTE_NODE_GROUP, new LifecycleReconciler<>(store, new NodeGroupAccess(), backends.nodeGroups(), clock),
+            ResourceKind.QUEUE, new LifecycleReconciler<>(store, new QueueAccess(), backends.queues(), clock)),
+        Optional.of(runtime),
+        endpoint,
+        region,
+        nodeKey);
+  }
+
+  /** Called once the HTTP listener is up: agents learn the endpoint, running instances are adopted. */
+  void started(URI apiEndpoint) {
+    endpoint.set(apiEndpoint);
+    if (runtime.isPresent()) {
+      provider.adoptAll(i -> new Bootstrap(apiEndpoint, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey(), null, null, false));
+    }
+  }
+
+  ProviderFacts facts() {
+    return new ProviderFacts() {
+      @Override
+      public Optional<Integer> vcpus(String instanceType) {
+        return provider.catalog().find(instanceType).map(InstanceType::vcpus);
+      }
+
+      @Override
+      public Set<String> instanceTypes() {
+        return provider.catalog().all().stream().map(InstanceType::name).collect(Collectors.toSet());
+      }
+
+      @Override
+      public Map<String, List<String>> launchTemplates() {
+        return provider.launchTemplates();
+      }
+
+      @Override
+      public List<String> images() {
+        return provider.images();
+      }
+    };
+  }
+
+  /** True when nothing on this host listens on the port (slurmd/slurmctld bind all addresses). */
+  static boolean portFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(false);
+      s.bind(new InetSocketAddress(port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static Duration supervisionPeriod() {
+    return Duration.ofSeconds(1);
+  }
+}

@@ -1,0 +1,401 @@
+package org.openpcs.slurm;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One cluster's controller daemons: its own munged (own key and socket) and its own slurmctld.
+ *
+ * <p>Daemons are started detached (new session via {@code setsid}, stdio to files, absolute paths),
+ * so they outlive the server; the next server adopts them through their pid files and command
+ * lines. Nothing here keeps state in memory: every call re-reads /proc and the pid files.
+ *
+ * <p>Methods that start, stop or change daemons are synchronized; use one instance per cluster (the
+ * cluster's reconciler) so that two changes never interleave.
+ */
+public final class ControllerDaemons {
+  private static final Logger log = LoggerFactory.getLogger(ControllerDaemons.class);
+
+  static final Duration MUNGED_START_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration SLURMCTLD_START_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  static final Duration CLI_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
+
+  /** munged's key limits (mungekey accepts 256 to 8192 bits). */
+  static final int MIN_KEY_BYTES = 32;
+
+  static final int MAX_KEY_BYTES = 1024;
+
+  private static final int MUNGED_THREADS = 4;
+  private static final int LOG_LINES = 8;
+  private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  private final SlurmInstallation installation;
+  private final ClusterPaths paths;
+  private final SlurmCli cli;
+  private final ClusterProcesses processes;
+
+  public ControllerDaemons(SlurmInstallation installation, ClusterPaths paths) {
+    this.installation = Objects.requireNonNull(installation, "installation");
+    this.paths = Objects.requireNonNull(paths, "paths");
+    this.cli = new SlurmCli(installation, paths);
+    this.processes = new ClusterProcesses(paths, mungedPidFile());
+  }
+
+  public ClusterPaths paths() {
+    return paths;
+  }
+
+  // ------------------------------------------------------------------ files
+
+  /** Creates the cluster's directory tree; safe to call again. */
+  public void prepare() {
+    // munged refuses a socket directory without o+x ("execute permissions for all required").
+    directory(paths.root(), "rwxr-xr-x");
+    directory(paths.etc(), "rwxr-xr-x");
+    directory(paths.mungeDir(), "rwxr-xr-x");
+    directory(ClusterPaths.socketDir().getParent(), "rwxr-xr-x");
+    directory(ClusterPaths.socketDir(), "rwxr-xr-x");
+    directory(paths.state(), "rwx------");
+    directory(paths.spool(), "rwxr-xr-x");
+    directory(paths.log(), "rwxr-xr-x");
+    directory(paths.run(), "rwxr-xr-x");
+    directory(paths.bin(), "rwxr-xr-x");
+    directory(paths.tmp(), "rwxr-xr-x");
+  }
+
+  /**
+   * Writes the cluster secret as munged's key (mode 0400, replaced atomically). The key is never
+   * logged. A running munged keeps its old key until it is restarted.
+   */
+  public void writeMungeKey(byte[] key) {
+    Objects.requireNonNull(key, "key");
+    if (key.length < MIN_KEY_BYTES || key.length > MAX_KEY_BYTES) {
+      throw new IllegalArgumentException(
+          "munge key must have " + MIN_KEY_BYTES + " to " + MAX_KEY_BYTES + " bytes");
+    }
+    AtomicFiles.write(paths.mungeKey(), key, "r--------");
+  }
+
+  /** Writes rendered files into etc/, each replaced atomically (mode 0644). */
+  public void writeConfig(Map<String, String> files) {
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      if (!FILE_NAME.matcher(f.getKey()).matches()) {
+        throw new IllegalArgumentException("invalid config file name: " + f.getKey());
+      }
+    }
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      AtomicFiles.write(
+          paths.etc().resolve(f.getKey()),
+          f.getValue().getBytes(StandardCharsets.UTF_8),
+          "rw-r--r--");
+    }
+  }
+
+  // ------------------------------------------------------------------ start
+
+  /** Starts munged unless it already runs, and waits until a credential round trip works. */
+  public synchronized void startMunged() {
+    DaemonState.Daemon current = mungedStatus();
+    if (current.running()) {
+      log.info("munged for {} already running (pid {})", paths.root(), current.pid());
+      return;
+    }
+    if (!Files.isRegularFile(paths.mungeKey())) {
+      throw new SlurmException("cannot start munged: " + paths.mungeKey() + " does not exist");
+    }
+    int rc =
+        launchDetached(
+            List.of(
+                installation.path("munged").toString(),
+                "--socket=" + paths.mungeSocket(),
+                "--key-file=" + paths.mungeKey(),
+                "--pid-file=" + mungedPidFile(),
+                "--seed-file=" + paths.mungeDir().resolve("munged.seed"),
+                "--log-file=" + mungedLog(),
+                "--num-threads=" + MUNGED_THREADS),
+            paths.mungeDir().resolve("munged.stdio"));
+    if (rc != 0) {
+      throw new SlurmException("munged exited with code " + rc + " at start; " + mungedLogs());
+    }
+    long deadline = System.nanoTime() + MUNGED_START_TIMEOUT.toNanos();
+    while (!mungeRoundTrip()) {
+      if (System.nanoTime() > deadline) {
+        throw new SlurmException(
+            "munged did not answer within "
+                + MUNGED_START_TIMEOUT.toSeconds()
+                + " s; "
+                + mungedLogs());
+      }
+      Procs.pause(100);
+    }
+    log.info("munged for {} started (pid {})", paths.root(), mungedStatus().pid());
+  }
+
+  /** Starts slurmctld unless it already runs, and waits until {@code scontrol ping} says UP. */
+  public synchronized void startSlurmctld() {
+    DaemonState.Daemon current = slurmctldStatus();
+    if (current.running()) {
+      log.info("slurmctld for {} already running (pid {})", paths.root(), current.pid());
+      return;
+    }
+    if (!mungedStatus().running()) {
+      throw new SlurmException(
+          "cannot start slurmctld: munged for " + paths.root() + " is not running");
+    }
+    if (!cli.configExists()) {
+      throw new SlurmException("cannot start slurmctld: " + paths.slurmConf() + " does not exist");
+    }
+    long started = System.nanoTime();
+    int rc =
+        launchDetached(
+            List.of(installation.path("slurmctld").toString(), "-f", paths.slurmConf().toString()),
+            slurmctldStdio());
+    if (rc != 0) {
+      throw new SlurmException(
+          "slurmctld exited with code " + rc + " at start; " + slurmctldLogs());
+    }
+    long deadline = started + SLURMCTLD_START_TIMEOUT.toNanos();
+    while (!ping()) {
+      // A daemon that already died will not answer later: fail at once with its log.
+      boolean settled = System.nanoTime() - started > Duration.ofSeconds(2).toNanos();
+      if (settled && !slurmctldStatus().running()) {
+        throw new SlurmException("slurmctld exited during start; " + slurmctldLogs());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new SlurmException(
+            "slurmctld did not answer ping within "
+                + SLURMCTLD_START_TIMEOUT.toSeconds()
+                + " s; "
+                + slurmctldLogs());
+      }
+      Procs.pause(100);
+    }
+    log.info(
+        "slurmctld for {} up (pid {}) after {} ms",
+        paths.root(),
+        slurmctldStatus().pid(),
+        Duration.ofNanos(System.nanoTime() - started).toMillis());
+  }
+
+  // ------------------------------------------------------------------ observe
+
+  public DaemonState state() {
+    return new DaemonState(mungedStatus(), slurmctldStatus());
+  }
+
+  /** {@code scontrol ping} with this cluster's config; false on any failure or timeout. */
+  public boolean ping() {
+    if (!cli.configExists()) {
+      return false;
+    }
+    try {
+      return cli.run("scontrol", PING_TIMEOUT, "ping").stdout().contains(" is UP");
+    } catch (SlurmException e) {
+      return false;
+    }
+  }
+
+  // ------------------------------------------------------------------ change
+
+  public synchronized void apply(ApplyMethod method) {
+    switch (Objects.requireNonNull(method, "method")) {
+      case NONE -> {}
+      case RECONFIGURE -> reconfigure();
+      case RESTART -> {
+        restartSlurmctld();
+        // Pushes the new files to configless slurmd (they fetched the old ones at start).
+        reconfigure();
+      }
+    }
+  }
+
+  /** {@code scontrol reconfigure}; fails loudly if slurmctld does not survive it. */
+  public synchronized void reconfigure() {
+    CommandResult r = cli.run("scontrol", CLI_TIMEOUT, "reconfigure");
+    if (!r.ok()) {
+      throw new SlurmException(
+          "scontrol reconfigure failed: " + r.describe() + "; " + slurmctldLogs());
+    }
+    // 22.05 exits instead of refusing some changes (node count): check it is still there.
+    if (!ping()) {
+      throw new SlurmException("slurmctld stopped answering after reconfigure; " + slurmctldLogs());
+    }
+  }
+
+  /**
+   * Stops slurmctld with SIGTERM (it saves its state; running and pending jobs survive, lab §5) and
+   * starts it again.
+   */
+  public synchronized void restartSlurmctld() {
+    DaemonState.Daemon current = slurmctldStatus();
+    if (current.running()) {
+      stopSlurmctld(current.pid());
+    }
+    startSlurmctld();
+  }
+
+  /**
+   * Stops everything of this cluster: slurmd started with its config file (while slurmctld still
+   * answers their last messages, otherwise they hang on SIGTERM), slurmctld, any leftover process
+   * of the cluster (slurmstepd included), then munged. SIGKILL after a grace period.
+   */
+  public synchronized void stopAll() {
+    DaemonState.Daemon ctld = slurmctldStatus();
+    List<Long> nodes = leftovers(false).stream().filter(pid -> pid != ctld.pid()).toList();
+    if (!nodes.isEmpty()) {
+      log.info("stopping {} node daemon(s) of {}: {}", nodes.size(), paths.root(), nodes);
+      Procs.stop(nodes, STOP_GRACE);
+    }
+    if (ctld.running()) {
+      stopSlurmctld(ctld.pid());
+    }
+    List<Long> rest = leftovers(true);
+    if (!rest.isEmpty()) {
+      log.info("stopping leftover processes of {}: {}", paths.root(), rest);
+      Procs.stop(rest, Duration.ofSeconds(5));
+    }
+    DaemonState.Daemon munged = mungedStatus();
+    if (munged.running()) {
+      List<Long> stuck = Procs.stop(List.of(munged.pid()), STOP_GRACE);
+      if (stuck.isEmpty()) {
+        log.info("munged for {} stopped (pid {})", paths.root(), munged.pid());
+      }
+    }
+    List<Long> survivors = leftovers(true);
+    if (!survivors.isEmpty() || mungedStatus().running()) {
+      throw new SlurmException("processes of " + paths.root() + " survived SIGKILL: " + survivors);
+    }
+  }
+
+  private void stopSlurmctld(long pid) {
+    Procs.terminate(pid);
+    if (!Procs.awaitExit(pid, STOP_GRACE)) {
+      log.warn(
+          "slurmctld {} ignored SIGTERM for {} s; killing it (recent state may be lost)",
+          pid,
+          STOP_GRACE.toSeconds());
+      Procs.kill(pid);
+      if (!Procs.awaitExit(pid, Duration.ofSeconds(5))) {
+        throw new SlurmException("slurmctld " + pid + " survived SIGKILL");
+      }
+    }
+    log.info("slurmctld for {} stopped (pid {})", paths.root(), pid);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private DaemonState.Daemon mungedStatus() {
+    return processes.munged();
+  }
+
+  private DaemonState.Daemon slurmctldStatus() {
+    return processes.slurmctld();
+  }
+
+  private List<Long> leftovers(boolean everything) {
+    return processes.leftovers(everything);
+  }
+
+  /**
+   * Runs a self-daemonizing program in a new session with stdio on a file, so that neither the
+   * server's death nor its terminal reaches the daemon. Returns the exit code of the launcher,
+   * which for munged and slurmctld is the parent that exits once the daemon is forked.
+   */
+  private int launchDetached(List<String> command, Path stdio) {
+    List<String> full = new ArrayList<>();
+    full.add(installation.path("setsid").toString());
+    full.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(full);
+    pb.environment().keySet().removeIf(k -> k.startsWith("SLURM_"));
+    pb.environment().putAll(cli.env());
+    pb.directory(paths.root().toFile());
+    pb.redirectInput(Redirect.from(new File("/dev/null")));
+    pb.redirectOutput(Redirect.appendTo(stdio.toFile()));
+    pb.redirectErrorStream(true);
+    try {
+      Process p = pb.start();
+      if (!p.waitFor(SLURMCTLD_START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        // Not daemonized (yet): leave it running detached; readiness is checked separately.
+        log.warn("{} did not return from daemonizing in time", command.getFirst());
+        return 0;
+      }
+      return p.exitValue();
+    } catch (IOException e) {
+      throw new SlurmException("cannot start " + command.getFirst() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SlurmException("interrupted while starting " + command.getFirst(), e);
+    }
+  }
+
+  private boolean mungeRoundTrip() {
+    String socket = "--socket=" + paths.mungeSocket();
+    CommandResult cred =
+        ProcessRunner.run(
+            List.of(installation.path("munge").toString(), socket, "--string=openpcs-ping"),
+            Map.of(),
+            Duration.ofSeconds(5),
+            null);
+    if (!cred.ok()) {
+      return false;
+    }
+    CommandResult back =
+        ProcessRunner.run(
+            List.of(installation.path("unmunge").toString(), socket),
+            Map.of(),
+            Duration.ofSeconds(5),
+            cred.stdout().getBytes(StandardCharsets.UTF_8));
+    return back.ok();
+  }
+
+  private static void directory(Path dir, String mode) {
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
+    } catch (IOException e) {
+      throw new SlurmException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Path mungedPidFile() {
+    return paths.mungeDir().resolve("munged.pid");
+  }
+
+  private Path mungedLog() {
+    return paths.mungeDir().resolve("munged.log");
+  }
+
+  private Path slurmctldStdio() {
+    return paths.log().resolve("slurmctld.stdio");
+  }
+
+  private String mungedLogs() {
+    return "munged.log: "
+        + LogTail.lastLines(mungedLog(), LOG_LINES)
+        + "; stdio: "
+        + LogTail.lastLines(paths.mungeDir().resolve("munged.stdio"), LOG_LINES);
+  }
+
+  private String slurmctldLogs() {
+    return "slurmctld.log: "
+        + LogTail.lastLines(paths.log().resolve("slurmctld.log"), LOG_LINES)
+        + "; stdio: "
+        + LogTail.lastLines(slurmctldStdio(), LOG_LINES);
+  }
+}

@@ -1,0 +1,207 @@
+package org.openpcs.slurm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and updates one cluster's node and job state through the Slurm CLI. 22.05 has no {@code
+ * scontrol --json} (it came with 23.02), but {@code sinfo --json} and {@code squeue --json} exist
+ * (openapi v0.0.38); the parsers also accept the later shape where states are arrays.
+ */
+public final class Scontrol {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /** Base states as 23.02+ lists them first in the state array. */
+  private static final Set<String> BASE_STATES =
+      Set.of("IDLE", "ALLOCATED", "MIXED", "DOWN", "ERROR", "FUTURE", "UNKNOWN", "END");
+
+  /** States {@code scontrol update NodeName=... State=} accepts that OpenPCS may use. */
+  private static final Set<String> NODE_STATES =
+      Set.of(
+          "CANCEL_REBOOT",
+          "DOWN",
+          "DRAIN",
+          "FAIL",
+          "FUTURE",
+          "IDLE",
+          "NO_RESP",
+          "POWER_DOWN",
+          "POWER_DOWN_ASAP",
+          "POWER_DOWN_FORCE",
+          "POWER_UP",
+          "RESUME",
+          "UNDRAIN");
+
+  /** scontrol refuses these without a reason. */
+  private static final Set<String> NEED_REASON = Set.of("DOWN", "DRAIN", "FAIL");
+
+  private static final Pattern NODE_EXPRESSION =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._,\\[\\]-]{0,4095}");
+
+  /**
+   * Reasons are passed as one argument (no shell), but scontrol and the state files still parse
+   * them: no quotes, backslashes, '#' or line breaks, and a bounded length.
+   */
+  private static final Pattern REASON =
+      Pattern.compile("openpcs:[A-Za-z0-9 _.,:;/@()\\[\\]+=%-]{0,400}");
+
+  private final SlurmCli cli;
+
+  public Scontrol(SlurmInstallation installation, ClusterPaths paths) {
+    this.cli = new SlurmCli(Objects.requireNonNull(installation), Objects.requireNonNull(paths));
+  }
+
+  /** Every node, including powered-down cloud nodes (the config sets PrivateData=cloud). */
+  public List<NodeStatus> nodes() {
+    return parseNodes(query("sinfo", "--json"));
+  }
+
+  /** Every job slurmctld still knows (finished ones stay for MinJobAge). */
+  public List<JobStatus> jobs() {
+    return parseJobs(query("squeue", "--json"));
+  }
+
+  /**
+   * {@code scontrol update NodeName=<nodes> State=<state> [Reason=<reason>]}.
+   *
+   * @param nodes a node name or hostlist expression
+   * @param reason required for DOWN, DRAIN and FAIL; must start with {@code openpcs:} so that
+   *     OpenPCS later recognises (and only undoes) its own states
+   */
+  public void updateNode(String nodes, String state, String reason) {
+    List<String> args = updateArgs(nodes, state, reason);
+    CommandResult r = cli.run("scontrol", TIMEOUT, args.toArray(String[]::new));
+    if (!r.ok()) {
+      throw new SlurmException(
+          "scontrol " + args.get(1) + " " + args.get(2) + " failed: " + r.describe());
+    }
+  }
+
+  /** The validated argument list for {@code scontrol update}. */
+  static List<String> updateArgs(String nodes, String state, String reason) {
+    if (nodes == null || !NODE_EXPRESSION.matcher(nodes).matches()) {
+      throw new IllegalArgumentException("invalid node expression");
+    }
+    String upper = state == null ? "" : state.toUpperCase(Locale.ROOT);
+    if (!NODE_STATES.contains(upper)) {
+      throw new IllegalArgumentException(
+          "unsupported node state " + state + "; use one of " + new TreeSet<>(NODE_STATES));
+    }
+    List<String> args = new ArrayList<>(List.of("update", "NodeName=" + nodes, "State=" + upper));
+    if (reason != null) {
+      if (!REASON.matcher(reason).matches()) {
+        throw new IllegalArgumentException(
+            "reason must start with 'openpcs:' and use only letters, digits, blanks and"
+                + " _.,:;/@()[]+=%- (at most 400)");
+      }
+      args.add("Reason=" + reason);
+    } else if (NEED_REASON.contains(upper)) {
+      throw new IllegalArgumentException("state " + upper + " needs a reason");
+    }
+    return List.copyOf(args);
+  }
+
+  /** Throws unless slurmctld answers. */
+  public void ping() {
+    CommandResult r = cli.run("scontrol", ControllerDaemons.PING_TIMEOUT, "ping");
+    if (!r.stdout().contains(" is UP")) {
+      throw new SlurmException("slurmctld does not answer: " + r.describe());
+    }
+  }
+
+  private String query(String program, String... args) {
+    CommandResult r = cli.run(program, TIMEOUT, args);
+    if (!r.ok()) {
+      throw new SlurmException(program + " " + String.join(" ", args) + " failed: " + r.describe());
+    }
+    return r.stdout();
+  }
+
+  // ------------------------------------------------------------------ parsing
+
+  static List<NodeStatus> parseNodes(String json) {
+    JsonNode root = read(json);
+    // A node in several partitions may be listed more than once; keep the first.
+    Map<String, NodeStatus> byName = new LinkedHashMap<>();
+    for (JsonNode n : root.path("nodes")) {
+      String name = n.path("name").asText();
+      if (name.isEmpty() || byName.containsKey(name)) {
+        continue;
+      }
+      List<String> states = upperList(n.path("state"));
+      TreeSet<String> flags = new TreeSet<>(upperList(n.path("state_flags")));
+      String base = "UNKNOWN";
+      for (String s : states) {
+        if (BASE_STATES.contains(s) && base.equals("UNKNOWN")) {
+          base = s;
+        } else {
+          flags.add(s);
+        }
+      }
+      flags.remove(base);
+      byName.put(name, new NodeStatus(name, base, flags, n.path("reason").asText("")));
+    }
+    return List.copyOf(byName.values());
+  }
+
+  static List<JobStatus> parseJobs(String json) {
+    JsonNode root = read(json);
+    List<JobStatus> out = new ArrayList<>();
+    for (JsonNode j : root.path("jobs")) {
+      List<String> states = upperList(j.path("job_state"));
+      out.add(
+          new JobStatus(
+              number(j.path("job_id")),
+              j.path("name").asText(""),
+              j.path("partition").asText(""),
+              states.isEmpty() ? "UNKNOWN" : states.getFirst(),
+              j.path("nodes").asText(""),
+              j.path("state_reason").asText("")));
+    }
+    return List.copyOf(out);
+  }
+
+  private static JsonNode read(String json) {
+    try {
+      JsonNode root = JSON.readTree(json);
+      if (root == null || !root.isObject()) {
+        throw new SlurmException("unexpected Slurm JSON output");
+      }
+      JsonNode errors = root.path("errors");
+      if (errors.isArray() && !errors.isEmpty()) {
+        throw new SlurmException("Slurm reported errors: " + errors);
+      }
+      return root;
+    } catch (IOException e) {
+      throw new SlurmException("cannot parse Slurm JSON output: " + e.getMessage(), e);
+    }
+  }
+
+  /** "idle" (22.05) or ["IDLE","DRAIN"] (23.02+) → upper-case list. */
+  private static List<String> upperList(JsonNode node) {
+    List<String> out = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(v -> out.add(v.asText().toUpperCase(Locale.ROOT)));
+    } else if (node.isTextual() && !node.asText().isEmpty()) {
+      out.add(node.asText().toUpperCase(Locale.ROOT));
+    }
+    return out;
+  }
+
+  /** 42 (22.05) or {"set":true,"number":42} (23.11+). */
+  private static long number(JsonNode node) {
+    return node.isObject() ? node.path("number").asLong(-1) : node.asLong(-1);
+  }
+}

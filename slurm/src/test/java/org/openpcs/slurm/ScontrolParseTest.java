@@ -1,0 +1,92 @@
+package org.openpcs.slurm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScontrolParseTest {
+  @Test
+  void readsSinfoJsonOf2205() {
+    String json =
+        """
+        {"meta":{"Slurm":{"release":"22.05.8"}},"errors":[],"nodes":[
+          {"name":"a1","state":"idle","state_flags":[],"reason":""},
+          {"name":"a2","state":"idle","state_flags":["DRAIN"],"reason":"openpcs: test"},
+          {"name":"c1","state":"idle","state_flags":["CLOUD","POWERED_DOWN"],"reason":""},
+          {"name":"a1","state":"idle","state_flags":[],"reason":""}]}
+        """;
+
+    List<NodeStatus> nodes = Scontrol.parseNodes(json);
+
+    assertThat(nodes)
+        .containsExactly(
+            new NodeStatus("a1", "IDLE", java.util.Set.of(), ""),
+            new NodeStatus("a2", "IDLE", java.util.Set.of("DRAIN"), "openpcs: test"),
+            new NodeStatus("c1", "IDLE", java.util.Set.of("CLOUD", "POWERED_DOWN"), ""));
+    assertThat(nodes.get(2).has("POWERED_DOWN")).isTrue();
+  }
+
+  @Test
+  void readsTheLaterArrayShapeToo() {
+    String json =
+        """
+        {"errors":[],"nodes":[{"name":"a1","state":["DOWN","DRAIN","NOT_RESPONDING"],"reason":"x"}]}
+        """;
+
+    assertThat(Scontrol.parseNodes(json))
+        .containsExactly(
+            new NodeStatus("a1", "DOWN", java.util.Set.of("DRAIN", "NOT_RESPONDING"), "x"));
+  }
+
+  @Test
+  void readsSqueueJson() {
+    String json =
+        """
+        {"errors":[],"jobs":[
+          {"job_id":4,"name":"wrap","partition":"q1","job_state":"PENDING","nodes":"","state_reason":"Resources"},
+          {"job_id":{"set":true,"number":5},"name":"w","partition":"q1","job_state":["RUNNING"],"nodes":"a[1,3]","state_reason":"None"}]}
+        """;
+
+    assertThat(Scontrol.parseJobs(json))
+        .containsExactly(
+            new JobStatus(4, "wrap", "q1", "PENDING", "", "Resources"),
+            new JobStatus(5, "w", "q1", "RUNNING", "a[1,3]", "None"));
+  }
+
+  @Test
+  void slurmErrorsAndGarbageAreErrors() {
+    assertThatThrownBy(() -> Scontrol.parseJobs("{\"errors\":[{\"error\":\"boom\"}],\"jobs\":[]}"))
+        .isInstanceOf(SlurmException.class);
+    assertThatThrownBy(() -> Scontrol.parseJobs("not json")).isInstanceOf(SlurmException.class);
+  }
+
+  @Test
+  void updateArgumentsAreValidated() {
+    assertThat(Scontrol.updateArgs("compute-[1-2]", "drain", "openpcs: launch failed (ICE)"))
+        .containsExactly(
+            "update",
+            "NodeName=compute-[1-2]",
+            "State=DRAIN",
+            "Reason=openpcs: launch failed (ICE)");
+    assertThat(Scontrol.updateArgs("compute-1", "RESUME", null))
+        .containsExactly("update", "NodeName=compute-1", "State=RESUME");
+    assertThatThrownBy(() -> Scontrol.updateArgs("compute-1", "DRAIN", null))
+        .hasMessageContaining("needs a reason");
+    assertThatThrownBy(() -> Scontrol.updateArgs("compute-1", "DRAIN", "no prefix"))
+        .hasMessageContaining("openpcs:");
+    assertThatThrownBy(() -> Scontrol.updateArgs("compute-1", "DRAIN", "openpcs: \"quoted\""))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Scontrol.updateArgs("compute-1", "DRAIN", "openpcs: a\nb"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Scontrol.updateArgs("compute-1", "DRAIN", "openpcs: it's"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Scontrol.updateArgs("compute-1 State=DOWN", "RESUME", null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Scontrol.updateArgs("-h", "RESUME", null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Scontrol.updateArgs("compute-1", "REBOOT_NOW", null))
+        .hasMessageContaining("unsupported");
+  }
+}
