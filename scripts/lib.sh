@@ -56,3 +56,16 @@ openpcs_ensure_postgres() {
     export OPENPCS_TEST_PG_USER=postgres OPENPCS_TEST_PG_PASSWORD=openpcs-test
   fi
 }
+
+# Installs Debian's Slurm and munge when they are missing (the daemons are started per cluster by
+# OpenPCS itself; nothing system-wide is started).
+openpcs_ensure_slurm() {
+  if [[ -x /usr/sbin/slurmctld && -x /usr/sbin/slurmd && -x /usr/bin/sbatch && -x /usr/sbin/munged ]]; then return 0; fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "openpcs: Slurm is not installed; install slurmctld, slurmd, slurm-client and munge" >&2; return 1
+  fi
+  echo "openpcs: installing Slurm and munge from the distribution" >&2
+  openpcs_as_root apt-get update -qq >&2 || true
+  openpcs_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    slurmctld slurmd slurm-client munge >&2
+}

@@ -147,13 +147,23 @@ public final class ApiDispatcher {
     if (op.precheck() == null) {
       return java.util.List.of();
     }
-    java.util.Set<String> named = new java.util.HashSet<>();
-    already.forEach(f -> named.add(f.name()));
+    // A structure (e.g. one custom setting) that already has a model error gets no further
+    // judgement: its other members are reported only once the structure is well-formed.
+    java.util.Set<String> broken = new java.util.HashSet<>();
+    already.stream().map(f -> parent(f.name())).filter(p -> !p.isEmpty()).forEach(broken::add);
     try {
-      return op.precheck().problems(PcsJson.fromTree(json, op.inputType())).stream().filter(f -> !named.contains(f.name())).toList();
+      return op.precheck().problems(PcsJson.fromTree(json, op.inputType())).stream()
+          .filter(f -> !broken.contains(parent(f.name())) && already.stream().noneMatch(a -> a.name().equals(f.name())))
+          .toList();
     } catch (RuntimeException unreadable) {
       return java.util.List.of();
     }
+  }
+
+  /** {@code a.b[0].c} → {@code a.b[0]}; a top-level member → "" (the request itself). */
+  private static String parent(String field) {
+    int dot = field.lastIndexOf('.');
+    return dot < 0 ? "" : field.substring(0, dot);
   }
 
   private static JsonNode parse(byte[] body) {
