@@ -67,7 +67,10 @@ class ManagedClusterIT {
     // B's key cannot talk to A: A's configuration pointed at B's munged is refused.
     String conf = Files.readString(h.slurmConf(a));
     Path mixed = h.dataDir.resolve("a-with-b-key.conf");
-    Files.writeString(mixed, conf.replace(h.dataDir.resolve("clusters").resolve(a).resolve("munge").toString(), h.dataDir.resolve("clusters").resolve(b).resolve("munge").toString()));
+    String socketA = new org.openpcs.slurm.ClusterPaths(h.dataDir.resolve("clusters").resolve(a)).mungeSocket().toString();
+    String socketB = new org.openpcs.slurm.ClusterPaths(h.dataDir.resolve("clusters").resolve(b)).mungeSocket().toString();
+    assertThat(conf).contains(socketA);
+    Files.writeString(mixed, conf.replace(socketA, socketB));
     ProcessBuilder pb = new ProcessBuilder("squeue", "-h").redirectErrorStream(true);
     pb.environment().put("SLURM_CONF", mixed.toString());
     Process p = pb.start();
@@ -108,6 +111,11 @@ class ManagedClusterIT {
     h.awaitNodesUp(c, "compute-1");
     long job = h.sbatch(c, "-p", "batch", "--wrap", "sleep 12");
     h.awaitJob(c, job, "RUNNING", Duration.ofSeconds(60));
+    // slurmctld saves its state a moment after a change; a crash before that loses the newest
+    // job in any Slurm (lab §5), so crash once the running job is on disk, as a real crash would.
+    Path jobState = h.dataDir.resolve("clusters").resolve(c).resolve("state/job_state");
+    java.time.Instant running = java.time.Instant.now();
+    SlurmHarness.await(Duration.ofSeconds(30), () -> modified(jobState).isAfter(running), () -> "job state saved");
 
     long pid = Long.parseLong(Files.readString(h.dataDir.resolve("clusters").resolve(c).resolve("run/slurmctld.pid")).strip());
     ProcessHandle.of(pid).orElseThrow().destroyForcibly();
@@ -133,6 +141,14 @@ class ManagedClusterIT {
     }
     assertThat(Files.readString(h.slurmConf(c))).isEqualTo(before);
     assertThat(h.pcs.getCluster(r -> r.clusterIdentifier(c)).cluster().statusAsString()).isEqualTo("ACTIVE");
+  }
+
+  private static java.time.Instant modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toInstant();
+    } catch (java.io.IOException e) {
+      return java.time.Instant.EPOCH;
+    }
   }
 
   private String readPid(String c) {

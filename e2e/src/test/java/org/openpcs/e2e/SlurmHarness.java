@@ -51,6 +51,17 @@ final class SlurmHarness implements AutoCloseable {
     start();
   }
 
+  /** A harness around a server that runs elsewhere (another process) on this data dir. */
+  private SlurmHarness(Path dataDir, PcsClient pcs) {
+    this.dataDir = dataDir;
+    this.ports = null;
+    this.pcs = pcs;
+  }
+
+  static SlurmHarness attach(Path dataDir, PcsClient pcs) {
+    return new SlurmHarness(dataDir, pcs);
+  }
+
   void start() {
     ServerConfig config =
         new ServerConfig(
@@ -213,7 +224,7 @@ final class SlurmHarness implements AutoCloseable {
     }
   }
 
-  /** Pids of processes whose command line mentions the harness's data dir. */
+  /** Pids of processes whose command line or working directory is in the harness's data dir. */
   List<Long> processesUsingDataDir() {
     List<Long> pids = new ArrayList<>();
     try (var dirs = Files.list(Path.of("/proc"))) {
@@ -226,7 +237,14 @@ final class SlurmHarness implements AutoCloseable {
           String cmd = new String(Files.readAllBytes(d.resolve("cmdline")), StandardCharsets.UTF_8);
           String stat = Files.readString(d.resolve("stat"));
           boolean zombie = stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-          if (!zombie && cmd.contains(dataDir.toString())) {
+          String cwd;
+          try {
+            cwd = Files.readSymbolicLink(d.resolve("cwd")).toString();
+          } catch (IOException | UnsupportedOperationException e) {
+            cwd = "";
+          }
+          // slurmd's command line names only its node; it holds its instance's log file open.
+          if (!zombie && (cmd.contains(dataDir.toString()) || cwd.startsWith(dataDir.toString()) || holdsFileUnder(d))) {
             pids.add(Long.parseLong(name));
           }
         } catch (IOException gone) {
@@ -275,6 +293,20 @@ final class SlurmHarness implements AutoCloseable {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // best effort
+    }
+  }
+
+  private boolean holdsFileUnder(Path proc) {
+    try (var fds = Files.list(proc.resolve("fd"))) {
+      return fds.anyMatch(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).toString().startsWith(dataDir.toString());
+        } catch (IOException e) {
+          return false;
+        }
+      });
+    } catch (IOException e) {
+      return false;
     }
   }
 

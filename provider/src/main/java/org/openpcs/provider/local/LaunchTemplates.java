@@ -133,6 +133,7 @@ public final class LaunchTemplates {
 
   /** Id → version numbers, for {@code ComputeProvider.launchTemplates()}. */
   public synchronized Map<String, List<String>> versionsById() {
+    refresh();
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (Template t : list()) {
       out.put(t.id(), t.versionNumbers());
@@ -234,8 +235,45 @@ public final class LaunchTemplates {
     if (id == null) {
       return null;
     }
-    return DEFAULT_ID.equals(id) ? DEFAULT : templates.get(id);
+    if (DEFAULT_ID.equals(id)) {
+      return DEFAULT;
+    }
+    refresh();
+    return templates.get(id);
   }
+
+  /**
+   * Templates may be registered by another process ({@code openpcs launch-templates create} while
+   * the server runs): re-read the directory when it changed since the last look.
+   */
+  private void refresh() {
+    try {
+      long stamp = Files.getLastModifiedTime(dir).toMillis();
+      long newest = stamp;
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "lt-*.json")) {
+        for (Path f : files) {
+          newest = Math.max(newest, Files.getLastModifiedTime(f).toMillis());
+        }
+      }
+      if (newest <= loadedAt) {
+        return;
+      }
+      loadedAt = newest;
+      templates.clear();
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "lt-*.json")) {
+        for (Path f : files) {
+          Template t = JsonFiles.read(f, Template.class);
+          if (t.id() != null && ID.matcher(t.id()).matches() && !t.versions().isEmpty()) {
+            templates.put(t.id(), t);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // keep what we know; the next look tries again
+    }
+  }
+
+  private long loadedAt;
 
   private Template mutable(String id) {
     if (DEFAULT_ID.equals(id)) {

@@ -81,7 +81,37 @@ public final class NodeImages {
     if (id == null || DEFAULT_ID.equals(id)) {
       return Optional.of(defaultImage);
     }
+    refresh();
     return Optional.ofNullable(images.get(id));
+  }
+
+  private long loadedAt;
+
+  /** Images may be registered by another process while the server runs: re-read on change. */
+  private void refresh() {
+    try {
+      long newest = Files.getLastModifiedTime(dir).toMillis();
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "ami-*.json")) {
+        for (Path f : files) {
+          newest = Math.max(newest, Files.getLastModifiedTime(f).toMillis());
+        }
+      }
+      if (newest <= loadedAt) {
+        return;
+      }
+      loadedAt = newest;
+      images.clear();
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "ami-*.json")) {
+        for (Path f : files) {
+          NodeImage i = JsonFiles.read(f, NodeImage.class);
+          if (i.id() != null && ID.matcher(i.id()).matches()) {
+            images.put(i.id(), i);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // keep what we know; the next look tries again
+    }
   }
 
   public synchronized boolean exists(String id) {
@@ -90,6 +120,7 @@ public final class NodeImages {
 
   /** All images, the default first. */
   public synchronized List<NodeImage> list() {
+    refresh();
     List<NodeImage> out = new ArrayList<>();
     out.add(defaultImage);
     out.addAll(images.values());
