@@ -22,27 +22,41 @@ import picocli.CommandLine.ScopeType;
     name = "launch-templates",
     mixinStandardHelpOptions = true,
     description = "Manage local launch templates (bootstrap script + environment).",
-    subcommands = {LaunchTemplatesCommand.Create.class, LaunchTemplatesCommand.AddVersion.class, LaunchTemplatesCommand.ListTemplates.class, LaunchTemplatesCommand.Delete.class})
+    subcommands = {
+      LaunchTemplatesCommand.Create.class,
+      LaunchTemplatesCommand.AddVersion.class,
+      LaunchTemplatesCommand.ListTemplates.class,
+      LaunchTemplatesCommand.Delete.class
+    })
 public final class LaunchTemplatesCommand {
-  @Option(names = "--data-dir", scope = ScopeType.INHERIT, description = "The server's data dir (default $OPENPCS_HOME or ~/.openpcs).")
+  @Option(
+      names = "--data-dir",
+      scope = ScopeType.INHERIT,
+      description = "The server's data dir (default $OPENPCS_HOME or ~/.openpcs).")
   Path dataDir;
 
   LaunchTemplates templates() {
-    return new LaunchTemplates((dataDir != null ? dataDir : ServerConfig.defaultDataDir()).resolve("launch-templates"));
+    return new LaunchTemplates(
+        (dataDir != null ? dataDir : ServerConfig.defaultDataDir()).resolve("launch-templates"));
   }
 
   static String script(Path file) throws java.io.IOException {
     return file == null ? "" : Files.readString(file);
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true, description = "Register a template (version 1) and print its id.")
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Register a template (version 1) and print its id.")
   static final class Create implements Callable<Integer> {
     @ParentCommand LaunchTemplatesCommand parent;
 
     @Option(names = "--name", description = "A name for people.")
     String name;
 
-    @Option(names = "--script-file", description = "Bootstrap script run with bash before slurmd starts.")
+    @Option(
+        names = "--script-file",
+        description = "Bootstrap script run with bash before slurmd starts.")
     Path scriptFile;
 
     @Option(names = "--env", description = "KEY=VALUE for the script's environment (repeatable).")
@@ -56,7 +70,10 @@ public final class LaunchTemplatesCommand {
     }
   }
 
-  @Command(name = "add-version", mixinStandardHelpOptions = true, description = "Add the next version to a template.")
+  @Command(
+      name = "add-version",
+      mixinStandardHelpOptions = true,
+      description = "Add the next version to a template.")
   static final class AddVersion implements Callable<Integer> {
     @ParentCommand LaunchTemplatesCommand parent;
 
@@ -71,19 +88,32 @@ public final class LaunchTemplatesCommand {
 
     @Override
     public Integer call() throws Exception {
-      System.out.println(id + " version " + parent.templates().addVersion(id, script(scriptFile), env).version());
+      System.out.println(
+          id + " version " + parent.templates().addVersion(id, script(scriptFile), env).version());
       return 0;
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List templates and their versions.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List templates and their versions.")
   static final class ListTemplates implements Callable<Integer> {
     @ParentCommand LaunchTemplatesCommand parent;
 
     @Override
     public Integer call() {
       System.out.printf("%-22s %-24s %s%n", "ID", "NAME", "VERSIONS");
-      parent.templates().list().forEach(t -> System.out.printf("%-22s %-24s %s%n", t.id(), t.name() == null ? "" : t.name(), String.join(",", t.versionNumbers())));
+      parent
+          .templates()
+          .list()
+          .forEach(
+              t ->
+                  System.out.printf(
+                      "%-22s %-24s %s%n",
+                      t.id(),
+                      t.name() == null ? "" : t.name(),
+                      String.join(",", t.versionNumbers())));
       return 0;
     }
   }

@@ -15,7 +15,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "OpenPCS: a self-hosted AWS Parallel Computing Service.",
-    subcommands = {QuickstartCommand.class, ServerCommand.class, KeysCommand.class, ShellCommand.class, LaunchTemplatesCommand.class, NodeImagesCommand.class, org.openpcs.agent.AgentCommand.class, org.openpcs.bench.BenchCommand.class})
+    subcommands = {
+      QuickstartCommand.class,
+      ServerCommand.class,
+      KeysCommand.class,
+      ShellCommand.class,
+      LaunchTemplatesCommand.class,
+      NodeImagesCommand.class,
+      org.openpcs.agent.AgentCommand.class,
+      org.openpcs.bench.BenchCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {

@@ -18,16 +18,27 @@ import picocli.CommandLine.ScopeType;
     name = "node-images",
     mixinStandardHelpOptions = true,
     description = "Manage local node images (which Slurm installation instances use).",
-    subcommands = {NodeImagesCommand.Register.class, NodeImagesCommand.ListImages.class, NodeImagesCommand.Delete.class})
+    subcommands = {
+      NodeImagesCommand.Register.class,
+      NodeImagesCommand.ListImages.class,
+      NodeImagesCommand.Delete.class
+    })
 public final class NodeImagesCommand {
-  @Option(names = "--data-dir", scope = ScopeType.INHERIT, description = "The server's data dir (default $OPENPCS_HOME or ~/.openpcs).")
+  @Option(
+      names = "--data-dir",
+      scope = ScopeType.INHERIT,
+      description = "The server's data dir (default $OPENPCS_HOME or ~/.openpcs).")
   Path dataDir;
 
   NodeImages images() {
-    return new NodeImages((dataDir != null ? dataDir : ServerConfig.defaultDataDir()).resolve("node-images"));
+    return new NodeImages(
+        (dataDir != null ? dataDir : ServerConfig.defaultDataDir()).resolve("node-images"));
   }
 
-  @Command(name = "register", mixinStandardHelpOptions = true, description = "Register a Slurm installation as an image and print its id.")
+  @Command(
+      name = "register",
+      mixinStandardHelpOptions = true,
+      description = "Register a Slurm installation as an image and print its id.")
   static final class Register implements Callable<Integer> {
     @ParentCommand NodeImagesCommand parent;
 
@@ -60,7 +71,14 @@ public final class NodeImagesCommand {
     @Override
     public Integer call() {
       System.out.printf("%-24s %-20s %s%n", "ID", "SLURMD", "DESCRIPTION");
-      parent.images().list().forEach(i -> System.out.printf("%-24s %-20s %s%n", i.id(), i.slurmSbinDir(), i.description() == null ? "" : i.description()));
+      parent
+          .images()
+          .list()
+          .forEach(
+              i ->
+                  System.out.printf(
+                      "%-24s %-20s %s%n",
+                      i.id(), i.slurmSbinDir(), i.description() == null ? "" : i.description()));
       return 0;
     }
   }

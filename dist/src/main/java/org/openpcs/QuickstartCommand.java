@@ -23,16 +23,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code openpcs quickstart}: starts a server with embedded defaults in a scratch data dir, creates a
- * cluster, a compute node group and a queue through the public API, runs a two-node Slurm job on
+ * {@code openpcs quickstart}: starts a server with embedded defaults in a scratch data dir, creates
+ * a cluster, a compute node group and a queue through the public API, runs a two-node Slurm job on
  * them and prints its output, then removes everything in PCS's delete order, leaving no process
  * behind. Each step prints as it happens.
  */
-@Command(name = "quickstart", mixinStandardHelpOptions = true, description = "Start a server, create a cluster, node group and queue, then clean up.")
+@Command(
+    name = "quickstart",
+    mixinStandardHelpOptions = true,
+    description = "Start a server, create a cluster, node group and queue, then clean up.")
 public final class QuickstartCommand implements Callable<Integer> {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  @Option(names = "--keep", description = "Leave the server running with the resources until Ctrl-C.")
+  @Option(
+      names = "--keep",
+      description = "Leave the server running with the resources until Ctrl-C.")
   boolean keep;
 
   @Option(names = "--data-dir", description = "Data dir to use (default: a new temporary one).")
@@ -49,66 +54,128 @@ public final class QuickstartCommand implements Callable<Integer> {
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("openpcs-quickstart");
     java.util.SortedSet<String> installed = SlurmVersions.detect(List.of());
     if (installed.isEmpty()) {
-      System.err.println("openpcs: Slurm is not installed (apt-get install slurmctld slurmd slurm-client munge)");
+      System.err.println(
+          "openpcs: Slurm is not installed (apt-get install slurmctld slurmd slurm-client munge)");
       return 1;
     }
     String version = installed.last();
     List<String> versions = List.of();
     step("starting an OpenPCS server (embedded H2 store in " + dir + ")");
     ServerConfig config =
-        new ServerConfig(new InetSocketAddress("127.0.0.1", 0), dir, null, null, null, null, null, Quotas.defaults(), versions, Duration.ofSeconds(1))
+        new ServerConfig(
+                new InetSocketAddress("127.0.0.1", 0),
+                dir,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Quotas.defaults(),
+                versions,
+                Duration.ofSeconds(1))
             .withInfrastructure(ServerConfig.Infrastructure.SLURM);
     try (OpenPcsServer server = OpenPcsServer.start(config)) {
-      AwsProfiles.Profile p = AwsProfiles.read(dir.resolve("aws/credentials"), dir.resolve("aws/config"), "openpcs").orElseThrow();
-      PcsHttpClient pcs = new PcsHttpClient(URI.create(server.endpoint()), new SigV4.Credentials(p.accessKeyId(), p.secretAccessKey()), p.region());
-      step("server is up at " + server.endpoint() + "; credentials in profile 'openpcs' under " + dir.resolve("aws"));
+      AwsProfiles.Profile p =
+          AwsProfiles.read(dir.resolve("aws/credentials"), dir.resolve("aws/config"), "openpcs")
+              .orElseThrow();
+      PcsHttpClient pcs =
+          new PcsHttpClient(
+              URI.create(server.endpoint()),
+              new SigV4.Credentials(p.accessKeyId(), p.secretAccessKey()),
+              p.region());
+      step(
+          "server is up at "
+              + server.endpoint()
+              + "; credentials in profile 'openpcs' under "
+              + dir.resolve("aws"));
 
       JsonNode cluster =
           pcs.call(
-              "CreateCluster",
-              json("{\"clusterName\":\"quickstart\",\"scheduler\":{\"type\":\"SLURM\",\"version\":\"" + version + "\"},\"size\":\"SMALL\","
-                  + "\"networking\":{\"subnetIds\":[\"subnet-0123456789abcdef0\"]},\"slurmConfiguration\":{\"scaleDownIdleTimeInSeconds\":60},\"tags\":{\"project\":\"quickstart\"}}"))
+                  "CreateCluster",
+                  json(
+                      "{\"clusterName\":\"quickstart\",\"scheduler\":{\"type\":\"SLURM\",\"version\":\""
+                          + version
+                          + "\"},\"size\":\"SMALL\","
+                          + "\"networking\":{\"subnetIds\":[\"subnet-0123456789abcdef0\"]},\"slurmConfiguration\":{\"scaleDownIdleTimeInSeconds\":60},\"tags\":{\"project\":\"quickstart\"}}"))
               .get("cluster");
-      step("CreateCluster quickstart -> " + cluster.get("id").asText() + " (" + cluster.get("status").asText() + ")");
+      step(
+          "CreateCluster quickstart -> "
+              + cluster.get("id").asText()
+              + " ("
+              + cluster.get("status").asText()
+              + ")");
       await(pcs, "GetCluster", json("{\"clusterIdentifier\":\"quickstart\"}"), "cluster");
 
       JsonNode group =
           pcs.call(
-              "CreateComputeNodeGroup",
-              json("{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupName\":\"compute\",\"subnetIds\":[\"subnet-0123456789abcdef0\"],"
-                  + "\"customLaunchTemplate\":{\"id\":\"lt-0000000000000000\",\"version\":\"1\"},\"iamInstanceProfileArn\":\"arn:aws:iam::123456789012:instance-profile/AWSPCS-quickstart\","
-                  + "\"scalingConfiguration\":{\"minInstanceCount\":2,\"maxInstanceCount\":2},\"instanceConfigs\":[{\"instanceType\":\"c5.large\"}]}"))
+                  "CreateComputeNodeGroup",
+                  json(
+                      "{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupName\":\"compute\",\"subnetIds\":[\"subnet-0123456789abcdef0\"],"
+                          + "\"customLaunchTemplate\":{\"id\":\"lt-0000000000000000\",\"version\":\"1\"},\"iamInstanceProfileArn\":\"arn:aws:iam::123456789012:instance-profile/AWSPCS-quickstart\","
+                          + "\"scalingConfiguration\":{\"minInstanceCount\":2,\"maxInstanceCount\":2},\"instanceConfigs\":[{\"instanceType\":\"c5.large\"}]}"))
               .get("computeNodeGroup");
-      step("CreateComputeNodeGroup compute (2 static c5.large instances) -> " + group.get("id").asText());
-      await(pcs, "GetComputeNodeGroup", json("{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"), "computeNodeGroup");
+      step(
+          "CreateComputeNodeGroup compute (2 static c5.large instances) -> "
+              + group.get("id").asText());
+      await(
+          pcs,
+          "GetComputeNodeGroup",
+          json("{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"),
+          "computeNodeGroup");
 
       JsonNode queue =
           pcs.call(
-              "CreateQueue",
-              json("{\"clusterIdentifier\":\"quickstart\",\"queueName\":\"batch\",\"computeNodeGroupConfigurations\":[{\"computeNodeGroupId\":\"" + group.get("id").asText() + "\"}]}"))
+                  "CreateQueue",
+                  json(
+                      "{\"clusterIdentifier\":\"quickstart\",\"queueName\":\"batch\",\"computeNodeGroupConfigurations\":[{\"computeNodeGroupId\":\""
+                          + group.get("id").asText()
+                          + "\"}]}"))
               .get("queue");
       step("CreateQueue batch -> " + queue.get("id").asText());
-      await(pcs, "GetQueue", json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"), "queue");
+      await(
+          pcs,
+          "GetQueue",
+          json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"),
+          "queue");
 
       String clusterId = cluster.get("id").asText();
-      SlurmJob job = new SlurmJob(dir.resolve("clusters").resolve(clusterId).resolve("etc/slurm.conf"), dir);
+      SlurmJob job =
+          new SlurmJob(dir.resolve("clusters").resolve(clusterId).resolve("etc/slurm.conf"), dir);
       step("waiting for nodes compute-1 and compute-2 to be up in Slurm");
       job.awaitIdle(List.of("compute-1", "compute-2"), WAIT);
       step("sinfo:\n" + job.run("sinfo"));
-      long id = job.submit("-p", "batch", "-N2", "--wrap", "srun bash -c 'echo hello from $SLURMD_NODENAME'");
+      long id =
+          job.submit(
+              "-p", "batch", "-N2", "--wrap", "srun bash -c 'echo hello from $SLURMD_NODENAME'");
       step("sbatch -p batch -N2 -> job " + id);
       String state = job.awaitEnd(id, WAIT);
       step("job " + id + " " + state + "; its output:\n" + job.output(id));
       if (keep) {
-        step("resources are up; use e.g. AWS_SHARED_CREDENTIALS_FILE=" + dir.resolve("aws/credentials") + " AWS_CONFIG_FILE=" + dir.resolve("aws/config")
-            + " AWS_PROFILE=openpcs ./openpcs list-clusters ; Ctrl-C stops");
+        step(
+            "resources are up; use e.g. AWS_SHARED_CREDENTIALS_FILE="
+                + dir.resolve("aws/credentials")
+                + " AWS_CONFIG_FILE="
+                + dir.resolve("aws/config")
+                + " AWS_PROFILE=openpcs ./openpcs list-clusters ; Ctrl-C stops");
         Thread.currentThread().join();
       }
-      pcs.call("DeleteQueue", json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"));
-      awaitGone(pcs, "GetQueue", json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"));
+      pcs.call(
+          "DeleteQueue",
+          json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"));
+      awaitGone(
+          pcs,
+          "GetQueue",
+          json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"));
       step("DeleteQueue batch -> gone");
-      pcs.call("DeleteComputeNodeGroup", json("{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"));
-      awaitGone(pcs, "GetComputeNodeGroup", json("{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"));
+      pcs.call(
+          "DeleteComputeNodeGroup",
+          json(
+              "{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"));
+      awaitGone(
+          pcs,
+          "GetComputeNodeGroup",
+          json(
+              "{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"));
       step("DeleteComputeNodeGroup compute -> gone");
       pcs.call("DeleteCluster", json("{\"clusterIdentifier\":\"quickstart\"}"));
       awaitGone(pcs, "GetCluster", json("{\"clusterIdentifier\":\"quickstart\"}"));
@@ -118,7 +185,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     return 0;
   }
 
-  private JsonNode await(PcsHttpClient pcs, String op, ObjectNode request, String member) throws InterruptedException {
+  private JsonNode await(PcsHttpClient pcs, String op, ObjectNode request, String member)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(WAIT);
     while (true) {
       JsonNode r = pcs.call(op, request).get(member);
@@ -128,13 +196,15 @@ public final class QuickstartCommand implements Callable<Integer> {
         return r;
       }
       if (status.endsWith("FAILED") || Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException(r.get("name").asText() + " is " + status + ": " + r.get("errorInfo"));
+        throw new IllegalStateException(
+            r.get("name").asText() + " is " + status + ": " + r.get("errorInfo"));
       }
       Thread.sleep(200);
     }
   }
 
-  private void awaitGone(PcsHttpClient pcs, String op, ObjectNode request) throws InterruptedException {
+  private void awaitGone(PcsHttpClient pcs, String op, ObjectNode request)
+      throws InterruptedException {
     Instant deadline = Instant.now().plus(WAIT);
     while (Instant.now().isBefore(deadline)) {
       try {
@@ -147,7 +217,8 @@ public final class QuickstartCommand implements Callable<Integer> {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException(op + " still finds the resource after " + WAIT.toSeconds() + " s");
+    throw new IllegalStateException(
+        op + " still finds the resource after " + WAIT.toSeconds() + " s");
   }
 
   private void step(String message) {

@@ -24,7 +24,8 @@ final class SlurmJob {
   }
 
   String run(String... command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(workDir.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).directory(workDir.toFile());
     pb.environment().put("SLURM_CONF", slurmConf.toString());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -50,7 +51,9 @@ final class SlurmJob {
   }
 
   long submit(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable", "-o", workDir.resolve("job-%j.out").toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("sbatch", "--parsable", "-o", workDir.resolve("job-%j.out").toString()));
     cmd.addAll(List.of(args));
     return Long.parseLong(run(cmd.toArray(String[]::new)).split(";")[0].trim());
   }

@@ -32,15 +32,22 @@ public final class ClusterAccess implements ResourceAccess<Cluster> {
   }
 
   @Override
-  public Cluster observed(Cluster c, ResourceStatus status, List<ErrorInfo> errors, List<Endpoint> endpoints, Instant now) {
-    return c.withObserved(status, errors, endpoints == null ? c.endpoints() : endpoints, c.generation(), now);
+  public Cluster observed(
+      Cluster c,
+      ResourceStatus status,
+      List<ErrorInfo> errors,
+      List<Endpoint> endpoints,
+      Instant now) {
+    return c.withObserved(
+        status, errors, endpoints == null ? c.endpoints() : endpoints, c.generation(), now);
   }
 
   @Override
   public boolean sameObservedState(Cluster a, Cluster b) {
     return a.status() == b.status()
         && a.errorInfo().equals(b.errorInfo())
-        && a.observedGeneration() == b.observedGeneration() && a.endpoints().equals(b.endpoints());
+        && a.observedGeneration() == b.observedGeneration()
+        && a.endpoints().equals(b.endpoints());
   }
 
   @Override

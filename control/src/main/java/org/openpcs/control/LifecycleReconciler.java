@@ -22,7 +22,8 @@ public final class LifecycleReconciler<T> implements Reconciler {
   private final ResourceBackend<T> backend;
   private final Clock clock;
 
-  public LifecycleReconciler(Store store, ResourceAccess<T> access, ResourceBackend<T> backend, Clock clock) {
+  public LifecycleReconciler(
+      Store store, ResourceAccess<T> access, ResourceBackend<T> backend, Clock clock) {
     this.store = store;
     this.access = access;
     this.backend = backend;
@@ -56,7 +57,9 @@ public final class LifecycleReconciler<T> implements Reconciler {
     Outcome outcome = guarded(() -> backend.converge(resource));
     return switch (outcome) {
       case Outcome.Ready ready -> {
-        T next = access.observed(resource, ResourceStatus.ACTIVE, ready.notes(), ready.endpoints(), now());
+        T next =
+            access.observed(
+                resource, ResourceStatus.ACTIVE, ready.notes(), ready.endpoints(), now());
         yield access.sameObservedState(resource, next) ? DONE : write(next);
       }
       case Outcome.InProgress p -> Reconciler.requeueAfter(p.recheck());
@@ -73,7 +76,9 @@ public final class LifecycleReconciler<T> implements Reconciler {
           write(
               access.observed(
                   resource,
-                  status == ResourceStatus.CREATING ? ResourceStatus.CREATE_FAILED : ResourceStatus.UPDATE_FAILED,
+                  status == ResourceStatus.CREATING
+                      ? ResourceStatus.CREATE_FAILED
+                      : ResourceStatus.UPDATE_FAILED,
                   f.errors(),
                   null,
                   now()));
@@ -92,7 +97,8 @@ public final class LifecycleReconciler<T> implements Reconciler {
         yield DONE;
       }
       case Outcome.InProgress p -> Reconciler.requeueAfter(p.recheck());
-      case Outcome.Failed f -> write(access.observed(resource, ResourceStatus.DELETE_FAILED, f.errors(), null, now()));
+      case Outcome.Failed f ->
+          write(access.observed(resource, ResourceStatus.DELETE_FAILED, f.errors(), null, now()));
     };
   }
 
@@ -107,7 +113,9 @@ public final class LifecycleReconciler<T> implements Reconciler {
       throw e;
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(LifecycleReconciler.class).warn("backend failed", e);
-      return new Outcome.Failed(List.of(new org.openpcs.domain.ErrorInfo("InternalError", String.valueOf(e.getMessage()))));
+      return new Outcome.Failed(
+          List.of(
+              new org.openpcs.domain.ErrorInfo("InternalError", String.valueOf(e.getMessage()))));
     }
   }
 

@@ -33,7 +33,11 @@ public final class NodeGroupAccess implements ResourceAccess<ComputeNodeGroup> {
 
   @Override
   public ComputeNodeGroup observed(
-      ComputeNodeGroup g, ResourceStatus status, List<ErrorInfo> errors, List<Endpoint> endpoints, Instant now) {
+      ComputeNodeGroup g,
+      ResourceStatus status,
+      List<ErrorInfo> errors,
+      List<Endpoint> endpoints,
+      Instant now) {
     return g.withObserved(status, errors, g.generation(), now);
   }
 

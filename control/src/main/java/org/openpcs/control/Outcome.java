@@ -9,7 +9,8 @@ import org.openpcs.domain.ErrorInfo;
 public sealed interface Outcome {
   /**
    * The world matches; {@code endpoints} is what clients should use (clusters only); {@code notes}
-   * are shown as errorInfo although the resource works (e.g. "slurmctld crashed and was restarted").
+   * are shown as errorInfo although the resource works (e.g. "slurmctld crashed and was
+   * restarted").
    */
   record Ready(List<Endpoint> endpoints, List<ErrorInfo> notes) implements Outcome {
     public Ready(List<Endpoint> endpoints) {

@@ -32,7 +32,12 @@ public final class QueueAccess implements ResourceAccess<Queue> {
   }
 
   @Override
-  public Queue observed(Queue q, ResourceStatus status, List<ErrorInfo> errors, List<Endpoint> endpoints, Instant now) {
+  public Queue observed(
+      Queue q,
+      ResourceStatus status,
+      List<ErrorInfo> errors,
+      List<Endpoint> endpoints,
+      Instant now) {
     return q.withObserved(status, errors, q.generation(), now);
   }
 

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs reconcilers: events only enqueue a key; a key is processed by at most one pass at a time (an
- * event that arrives during a pass schedules exactly one more pass after it); failures back off;
- * a periodic resync re-enqueues every key as the safety net. Passes run on virtual threads.
+ * event that arrives during a pass schedules exactly one more pass after it); failures back off; a
+ * periodic resync re-enqueues every key as the safety net. Passes run on virtual threads.
  */
 public final class ReconcileLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
@@ -25,12 +25,15 @@ public final class ReconcileLoop implements AutoCloseable {
   private final Map<ResourceKind, Reconciler> reconcilers;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("reconcile-timer").factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("reconcile-timer").factory());
   private final Set<ResourceKey> running = new HashSet<>();
   private final Set<ResourceKey> dirty = new HashSet<>();
   private final Map<ResourceKey, Integer> failures = new ConcurrentHashMap<>();
+
   /** Keys backing off after failures: the resync leaves them alone until then. */
   private final Map<ResourceKey, Long> notBefore = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
 
   public ReconcileLoop(Map<ResourceKind, Reconciler> reconcilers) {
@@ -68,7 +71,12 @@ public final class ReconcileLoop implements AutoCloseable {
       if (n == 1) {
         log.warn("reconcile of {} failed, retrying in {} ms", key, delayMs, e);
       } else {
-        log.warn("reconcile of {} failed again (attempt {}), retrying in {} ms: {}", key, n, delayMs, e.toString());
+        log.warn(
+            "reconcile of {} failed again (attempt {}), retrying in {} ms: {}",
+            key,
+            n,
+            delayMs,
+            e.toString());
       }
       notBefore.put(key, System.nanoTime() + delayMs * 1_000_000);
       result = Reconciler.requeueAfter(Duration.ofMillis(delayMs));
@@ -89,7 +97,9 @@ public final class ReconcileLoop implements AutoCloseable {
     for (Reconciler r : reconcilers.values()) {
       try {
         long now = System.nanoTime();
-        r.allKeys().stream().filter(k -> notBefore.getOrDefault(k, now) <= now).forEach(this::enqueue);
+        r.allKeys().stream()
+            .filter(k -> notBefore.getOrDefault(k, now) <= now)
+            .forEach(this::enqueue);
       } catch (RuntimeException e) {
         log.warn("resync could not list resources; will try again", e);
       }

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The contract every controller follows: level-triggered and idempotent. {@link #reconcile} re-reads
- * the desired state from the store and the observed state from the world, acts, and says when it
- * wants to look again. It is never called twice at once for the same key.
+ * The contract every controller follows: level-triggered and idempotent. {@link #reconcile}
+ * re-reads the desired state from the store and the observed state from the world, acts, and says
+ * when it wants to look again. It is never called twice at once for the same key.
  */
 public interface Reconciler {
 

@@ -8,7 +8,9 @@ import org.openpcs.domain.ErrorInfo;
 import org.openpcs.domain.ResourceStatus;
 import org.openpcs.store.StoreTx;
 
-/** How {@link LifecycleReconciler} reads and writes one resource kind; one small adapter per kind. */
+/**
+ * How {@link LifecycleReconciler} reads and writes one resource kind; one small adapter per kind.
+ */
 public interface ResourceAccess<T> {
   Optional<T> find(StoreTx tx, ResourceKey key);
 
@@ -19,7 +21,12 @@ public interface ResourceAccess<T> {
   long observedGeneration(T resource);
 
   /** The resource with a new status and {@code observedGeneration = generation}. */
-  T observed(T resource, ResourceStatus status, List<ErrorInfo> errors, List<Endpoint> endpoints, Instant now);
+  T observed(
+      T resource,
+      ResourceStatus status,
+      List<ErrorInfo> errors,
+      List<Endpoint> endpoints,
+      Instant now);
 
   /** True when {@code next} shows nothing new (status, errors, endpoints, observed generation). */
   boolean sameObservedState(T current, T next);

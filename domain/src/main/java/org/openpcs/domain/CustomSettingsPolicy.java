@@ -26,12 +26,16 @@ public final class CustomSettingsPolicy {
   private static final SettingRule PERCENT = new SettingRule.IntRange(0, 100);
 
   /** Characters a value may use at all. */
-  private static final Pattern SAFE = Pattern.compile("^[A-Za-z0-9_.,:/@%+*=()\\[\\]{}~^!-]{1,1024}$");
+  private static final Pattern SAFE =
+      Pattern.compile("^[A-Za-z0-9_.,:/@%+*=()\\[\\]{}~^!-]{1,1024}$");
 
   private static final Map<String, SettingRule> SLURM_CONF =
       caseInsensitive(
           Map.ofEntries(
-              entry("AccountingStorageEnforce", new SettingRule.ListOf(List.of("associations", "limits", "qos", "safe", "nosteps", "nojobs"))),
+              entry(
+                  "AccountingStorageEnforce",
+                  new SettingRule.ListOf(
+                      List.of("associations", "limits", "qos", "safe", "nosteps", "nojobs"))),
               entry("AccountingStorageTRES", TEXT),
               entry("AccountingStoreFlags", TEXT),
               entry("AuthAltParameters", TEXT),
@@ -55,13 +59,19 @@ public final class CustomSettingsPolicy {
               entry("PreemptExemptTime", TEXT),
               entry("PreemptMode", TEXT),
               entry("PreemptParameters", TEXT),
-              entry("PreemptType", new SettingRule.OneOf(List.of("preempt/none", "preempt/partition_prio", "preempt/qos"))),
+              entry(
+                  "PreemptType",
+                  new SettingRule.OneOf(
+                      List.of("preempt/none", "preempt/partition_prio", "preempt/qos"))),
               entry("PriorityCalcPeriod", TEXT),
               entry("PriorityDecayHalfLife", TEXT),
               entry("PriorityFavorSmall", YES_NO),
               entry("PriorityFlags", TEXT),
               entry("PriorityMaxAge", TEXT),
-              entry("PriorityUsageResetPeriod", new SettingRule.OneOf(List.of("NONE", "NOW", "DAILY", "WEEKLY", "MONTHLY", "QUARTERLY", "YEARLY"))),
+              entry(
+                  "PriorityUsageResetPeriod",
+                  new SettingRule.OneOf(
+                      List.of("NONE", "NOW", "DAILY", "WEEKLY", "MONTHLY", "QUARTERLY", "YEARLY"))),
               entry("PriorityWeightAge", COUNT),
               entry("PriorityWeightAssoc", COUNT),
               entry("PriorityWeightFairshare", COUNT),
@@ -191,7 +201,10 @@ public final class CustomSettingsPolicy {
         problems.add(
             new Field(
                 at + ".parameterName",
-                "'" + abbreviate(name) + "' is not a supported parameter here; supported: " + String.join(", ", allowedNames(level))));
+                "'"
+                    + abbreviate(name)
+                    + "' is not a supported parameter here; supported: "
+                    + String.join(", ", allowedNames(level))));
         continue;
       }
       if (!seen.add(name.toLowerCase(Locale.ROOT))) {
@@ -202,14 +215,18 @@ public final class CustomSettingsPolicy {
         problems.add(
             new Field(
                 at + ".parameterValue",
-                "value of " + name + " must be 1 to 1024 characters without blanks, line breaks, '#', quotes or backslashes"));
+                "value of "
+                    + name
+                    + " must be 1 to 1024 characters without blanks, line breaks, '#', quotes or backslashes"));
         continue;
       }
       if (level.sharesLine() && value.contains("=")) {
-        problems.add(new Field(at + ".parameterValue", "value of " + name + " may not contain '='"));
+        problems.add(
+            new Field(at + ".parameterValue", "value of " + name + " may not contain '='"));
         continue;
       }
-      rule.check(value).ifPresent(p -> problems.add(new Field(at + ".parameterValue", name + " " + p)));
+      rule.check(value)
+          .ifPresent(p -> problems.add(new Field(at + ".parameterValue", name + " " + p)));
     }
     return problems;
   }

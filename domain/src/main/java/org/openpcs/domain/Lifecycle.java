@@ -25,7 +25,9 @@ public final class Lifecycle {
     return statuses.stream().allMatch(s -> s == ResourceStatus.ACTIVE);
   }
 
-  /** A delete of a resource already being deleted is a no-op success (the operation is idempotent). */
+  /**
+   * A delete of a resource already being deleted is a no-op success (the operation is idempotent).
+   */
   public static boolean alreadyDeleting(ResourceStatus status) {
     return status == ResourceStatus.DELETING || status == ResourceStatus.DELETED;
   }

@@ -19,10 +19,22 @@ public record Quotas(
   }
 
   public Quotas withClustersPerServer(int n) {
-    return new Quotas(n, nodeGroupsPerCluster, queuesPerCluster, tagsPerResource, idempotencyTtl, paginationTokenTtl);
+    return new Quotas(
+        n,
+        nodeGroupsPerCluster,
+        queuesPerCluster,
+        tagsPerResource,
+        idempotencyTtl,
+        paginationTokenTtl);
   }
 
   public Quotas withIdempotencyTtl(Duration ttl) {
-    return new Quotas(clustersPerServer, nodeGroupsPerCluster, queuesPerCluster, tagsPerResource, ttl, paginationTokenTtl);
+    return new Quotas(
+        clustersPerServer,
+        nodeGroupsPerCluster,
+        queuesPerCluster,
+        tagsPerResource,
+        ttl,
+        paginationTokenTtl);
   }
 }

@@ -26,7 +26,9 @@ class ManagedClusterIT {
   @AfterAll
   void stop() {
     h.close();
-    assertThat(h.processesUsingDataDir()).as("no daemon survives the deletion of every resource").isEmpty();
+    assertThat(h.processesUsingDataDir())
+        .as("no daemon survives the deletion of every resource")
+        .isEmpty();
   }
 
   @Test
@@ -37,14 +39,36 @@ class ManagedClusterIT {
     h.awaitNodesUp(c, "compute-1", "compute-2");
 
     Path out = h.dataDir.resolve("two-node.out");
-    long job = h.sbatch(c, "-p", "batch", "-N2", "-o", out.toString(), "--wrap", "srun bash -c 'echo task on $SLURMD_NODENAME'");
+    long job =
+        h.sbatch(
+            c,
+            "-p",
+            "batch",
+            "-N2",
+            "-o",
+            out.toString(),
+            "--wrap",
+            "srun bash -c 'echo task on $SLURMD_NODENAME'");
     h.awaitJob(c, job, "COMPLETED", Duration.ofSeconds(60));
-    assertThat(Files.readAllLines(out)).containsExactlyInAnyOrder("task on compute-1", "task on compute-2");
+    assertThat(Files.readAllLines(out))
+        .containsExactlyInAnyOrder("task on compute-1", "task on compute-2");
 
     Path arrayOut = h.dataDir.resolve("array");
     Files.createDirectories(arrayOut);
-    long array = h.sbatch(c, "-p", "batch", "--array=1-4", "-o", arrayOut.resolve("%a.out").toString(), "--wrap", "echo element $SLURM_ARRAY_TASK_ID");
-    SlurmHarness.await(Duration.ofSeconds(60), () -> h.run(c, "squeue", "-h", "-j", String.valueOf(array)).output().isEmpty(), () -> "array " + array + " done");
+    long array =
+        h.sbatch(
+            c,
+            "-p",
+            "batch",
+            "--array=1-4",
+            "-o",
+            arrayOut.resolve("%a.out").toString(),
+            "--wrap",
+            "echo element $SLURM_ARRAY_TASK_ID");
+    SlurmHarness.await(
+        Duration.ofSeconds(60),
+        () -> h.run(c, "squeue", "-h", "-j", String.valueOf(array)).output().isEmpty(),
+        () -> "array " + array + " done");
     for (int i = 1; i <= 4; i++) {
       assertThat(Files.readString(arrayOut.resolve(i + ".out")).strip()).isEqualTo("element " + i);
     }
@@ -67,8 +91,14 @@ class ManagedClusterIT {
     // B's key cannot talk to A: A's configuration pointed at B's munged is refused.
     String conf = Files.readString(h.slurmConf(a));
     Path mixed = h.dataDir.resolve("a-with-b-key.conf");
-    String socketA = new org.openpcs.slurm.ClusterPaths(h.dataDir.resolve("clusters").resolve(a)).mungeSocket().toString();
-    String socketB = new org.openpcs.slurm.ClusterPaths(h.dataDir.resolve("clusters").resolve(b)).mungeSocket().toString();
+    String socketA =
+        new org.openpcs.slurm.ClusterPaths(h.dataDir.resolve("clusters").resolve(a))
+            .mungeSocket()
+            .toString();
+    String socketB =
+        new org.openpcs.slurm.ClusterPaths(h.dataDir.resolve("clusters").resolve(b))
+            .mungeSocket()
+            .toString();
     assertThat(conf).contains(socketA);
     Files.writeString(mixed, conf.replace(socketA, socketB));
     ProcessBuilder pb = new ProcessBuilder("squeue", "-h").redirectErrorStream(true);
@@ -92,8 +122,25 @@ class ManagedClusterIT {
     h.createQueue(c, "second", g);
     String g2 = h.createGroup(c, "extra", 1, 1);
     h.createQueue(c, "third", g2);
-    h.pcs.updateCluster(r -> r.clusterIdentifier(c).slurmConfiguration(s -> s.slurmCustomSettings(SlurmCustomSetting.builder().parameterName("MinJobAge").parameterValue("120").build())));
-    SlurmHarness.await(Duration.ofSeconds(60), () -> h.pcs.getCluster(r -> r.clusterIdentifier(c)).cluster().statusAsString().equals("ACTIVE"), () -> "cluster ACTIVE after update");
+    h.pcs.updateCluster(
+        r ->
+            r.clusterIdentifier(c)
+                .slurmConfiguration(
+                    s ->
+                        s.slurmCustomSettings(
+                            SlurmCustomSetting.builder()
+                                .parameterName("MinJobAge")
+                                .parameterValue("120")
+                                .build())));
+    SlurmHarness.await(
+        Duration.ofSeconds(60),
+        () ->
+            h.pcs
+                .getCluster(r -> r.clusterIdentifier(c))
+                .cluster()
+                .statusAsString()
+                .equals("ACTIVE"),
+        () -> "cluster ACTIVE after update");
 
     assertThat(h.jobState(c, running)).isEqualTo("RUNNING");
     assertThat(h.jobState(c, pending)).isEqualTo("PENDING");
@@ -115,14 +162,27 @@ class ManagedClusterIT {
     // job in any Slurm (lab §5), so crash once the running job is on disk, as a real crash would.
     Path jobState = h.dataDir.resolve("clusters").resolve(c).resolve("state/job_state");
     java.time.Instant running = java.time.Instant.now();
-    SlurmHarness.await(Duration.ofSeconds(30), () -> modified(jobState).isAfter(running), () -> "job state saved");
+    SlurmHarness.await(
+        Duration.ofSeconds(30), () -> modified(jobState).isAfter(running), () -> "job state saved");
 
-    long pid = Long.parseLong(Files.readString(h.dataDir.resolve("clusters").resolve(c).resolve("run/slurmctld.pid")).strip());
+    long pid =
+        Long.parseLong(
+            Files.readString(h.dataDir.resolve("clusters").resolve(c).resolve("run/slurmctld.pid"))
+                .strip());
     ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-    SlurmHarness.await(Duration.ofSeconds(20), () -> h.run(c, "scontrol", "ping").output().contains("UP") && !String.valueOf(pid).equals(readPid(c)), () -> "slurmctld back");
+    SlurmHarness.await(
+        Duration.ofSeconds(20),
+        () ->
+            h.run(c, "scontrol", "ping").output().contains("UP")
+                && !String.valueOf(pid).equals(readPid(c)),
+        () -> "slurmctld back");
     h.awaitJob(c, job, "COMPLETED", Duration.ofSeconds(60));
-    SlurmHarness.await(Duration.ofSeconds(10), () -> !h.pcs.getCluster(r -> r.clusterIdentifier(c)).cluster().errorInfo().isEmpty(), () -> "errorInfo about the restart");
-    assertThat(h.pcs.getCluster(r -> r.clusterIdentifier(c)).cluster().errorInfo().get(0).message()).contains("restarted");
+    SlurmHarness.await(
+        Duration.ofSeconds(10),
+        () -> !h.pcs.getCluster(r -> r.clusterIdentifier(c)).cluster().errorInfo().isEmpty(),
+        () -> "errorInfo about the restart");
+    assertThat(h.pcs.getCluster(r -> r.clusterIdentifier(c)).cluster().errorInfo().get(0).message())
+        .contains("restarted");
   }
 
   @Test
@@ -131,16 +191,31 @@ class ManagedClusterIT {
     String before = Files.readString(h.slurmConf(c));
     for (String[] bad :
         new String[][] {
-          {"NoSuchParameter", "1"}, {"MinJobAge", "30\nSlurmUser=nobody"}, {"MinJobAge", "30#x"}, {"SchedulerParameters", "x SlurmctldPort=1"}, {"Prolog", "relative/path"}
+          {"NoSuchParameter", "1"},
+          {"MinJobAge", "30\nSlurmUser=nobody"},
+          {"MinJobAge", "30#x"},
+          {"SchedulerParameters", "x SlurmctldPort=1"},
+          {"Prolog", "relative/path"}
         }) {
       assertThatThrownBy(
-              () -> h.pcs.updateCluster(r -> r.clusterIdentifier(c).slurmConfiguration(s -> s.slurmCustomSettings(SlurmCustomSetting.builder().parameterName(bad[0]).parameterValue(bad[1]).build()))))
+              () ->
+                  h.pcs.updateCluster(
+                      r ->
+                          r.clusterIdentifier(c)
+                              .slurmConfiguration(
+                                  s ->
+                                      s.slurmCustomSettings(
+                                          SlurmCustomSetting.builder()
+                                              .parameterName(bad[0])
+                                              .parameterValue(bad[1])
+                                              .build()))))
           .as("setting %s=%s", bad[0], bad[1])
           .isInstanceOf(ValidationException.class)
           .satisfies(e -> assertThat(((ValidationException) e).fieldList()).isNotEmpty());
     }
     assertThat(Files.readString(h.slurmConf(c))).isEqualTo(before);
-    assertThat(h.pcs.getCluster(r -> r.clusterIdentifier(c)).cluster().statusAsString()).isEqualTo("ACTIVE");
+    assertThat(h.pcs.getCluster(r -> r.clusterIdentifier(c)).cluster().statusAsString())
+        .isEqualTo("ACTIVE");
   }
 
   private static java.time.Instant modified(Path file) {
@@ -153,7 +228,8 @@ class ManagedClusterIT {
 
   private String readPid(String c) {
     try {
-      return Files.readString(h.dataDir.resolve("clusters").resolve(c).resolve("run/slurmctld.pid")).strip();
+      return Files.readString(h.dataDir.resolve("clusters").resolve(c).resolve("run/slurmctld.pid"))
+          .strip();
     } catch (java.io.IOException e) {
       return "";
     }

@@ -53,7 +53,16 @@ class ServerCrashIT {
     h.createQueue(c, "batch", g);
     h.awaitNodesUp(c, "compute-1", "compute-2");
     Path out = dataDir.resolve("long.out");
-    long job = h.sbatch(c, "-p", "batch", "-N2", "-o", out.toString(), "--wrap", "sleep 8; srun bash -c 'echo survived on $SLURMD_NODENAME'");
+    long job =
+        h.sbatch(
+            c,
+            "-p",
+            "batch",
+            "-N2",
+            "-o",
+            out.toString(),
+            "--wrap",
+            "sleep 8; srun bash -c 'echo survived on $SLURMD_NODENAME'");
     h.awaitJob(c, job, "RUNNING", Duration.ofSeconds(60));
 
     server.destroyForcibly().waitFor();
@@ -62,28 +71,58 @@ class ServerCrashIT {
     h.pcs = sdk(apiPort);
 
     h.awaitJob(c, job, "COMPLETED", Duration.ofSeconds(90));
-    assertThat(Files.readAllLines(out)).containsExactlyInAnyOrder("survived on compute-1", "survived on compute-2");
-    assertThat(h.slurm(c, "sinfo", "-h", "-N", "-o", "%N")).as("no duplicate node").isEqualTo("compute-1\ncompute-2");
-    long slurmd = h.processesUsingDataDir().stream().filter(p -> command(p).contains("slurmd")).count();
+    assertThat(Files.readAllLines(out))
+        .containsExactlyInAnyOrder("survived on compute-1", "survived on compute-2");
+    assertThat(h.slurm(c, "sinfo", "-h", "-N", "-o", "%N"))
+        .as("no duplicate node")
+        .isEqualTo("compute-1\ncompute-2");
+    long slurmd =
+        h.processesUsingDataDir().stream().filter(p -> command(p).contains("slurmd")).count();
     assertThat(slurmd).as("one slurmd per node after adoption").isEqualTo(2);
 
     h.deleteEverything();
-    SlurmHarness.await(Duration.ofSeconds(30), () -> h.processesUsingDataDir().stream().allMatch(p -> p == server.pid()), () -> "no daemon left: " + h.processesUsingDataDir().stream().map(ServerCrashIT::command).toList());
+    SlurmHarness.await(
+        Duration.ofSeconds(30),
+        () -> h.processesUsingDataDir().stream().allMatch(p -> p == server.pid()),
+        () ->
+            "no daemon left: "
+                + h.processesUsingDataDir().stream().map(ServerCrashIT::command).toList());
   }
 
-  private Process startServer(int apiPort, String slurmPorts) throws IOException, InterruptedException {
+  private Process startServer(int apiPort, String slurmPorts)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), org.openpcs.server.cli.ServerMain.class.getName()));
-    cmd.addAll(List.of("--listen", "127.0.0.1:" + apiPort, "--data-dir", dataDir.toString(), "--slurm-ports", slurmPorts));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile())).start();
-    SlurmHarness.await(Duration.ofSeconds(60), () -> {
-      try {
-        return Files.readString(dataDir.resolve("server.log")).split("OpenPCS listening").length > countStarts();
-      } catch (IOException e) {
-        return false;
-      }
-    }, () -> "server start");
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            org.openpcs.server.cli.ServerMain.class.getName()));
+    cmd.addAll(
+        List.of(
+            "--listen",
+            "127.0.0.1:" + apiPort,
+            "--data-dir",
+            dataDir.toString(),
+            "--slurm-ports",
+            slurmPorts));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()))
+            .start();
+    SlurmHarness.await(
+        Duration.ofSeconds(60),
+        () -> {
+          try {
+            return Files.readString(dataDir.resolve("server.log")).split("OpenPCS listening").length
+                > countStarts();
+          } catch (IOException e) {
+            return false;
+          }
+        },
+        () -> "server start");
     starts++;
     return p;
   }
@@ -95,11 +134,16 @@ class ServerCrashIT {
   }
 
   private PcsClient sdk(int apiPort) {
-    AwsProfiles.Profile p = AwsProfiles.read(dataDir.resolve("aws/credentials"), dataDir.resolve("aws/config"), "openpcs").orElseThrow();
+    AwsProfiles.Profile p =
+        AwsProfiles.read(
+                dataDir.resolve("aws/credentials"), dataDir.resolve("aws/config"), "openpcs")
+            .orElseThrow();
     return PcsClient.builder()
         .endpointOverride(URI.create("http://127.0.0.1:" + apiPort))
         .region(Region.of(p.region()))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(p.accessKeyId(), p.secretAccessKey())))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(p.accessKeyId(), p.secretAccessKey())))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }

@@ -82,12 +82,17 @@ final class SlurmHarness implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    AwsProfiles.Profile p = AwsProfiles.read(dataDir.resolve("aws/credentials"), dataDir.resolve("aws/config"), "openpcs").orElseThrow();
+    AwsProfiles.Profile p =
+        AwsProfiles.read(
+                dataDir.resolve("aws/credentials"), dataDir.resolve("aws/config"), "openpcs")
+            .orElseThrow();
     pcs =
         PcsClient.builder()
             .endpointOverride(URI.create(server.endpoint()))
             .region(Region.of(p.region()))
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(p.accessKeyId(), p.secretAccessKey())))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(p.accessKeyId(), p.secretAccessKey())))
             .httpClient(UrlConnectionHttpClient.create())
             .build();
   }
@@ -105,38 +110,80 @@ final class SlurmHarness implements AutoCloseable {
   String createCluster(String name) {
     String id =
         pcs.createCluster(
-                r -> r.clusterName(name).scheduler(s -> s.type("SLURM").version(slurmVersion())).size("SMALL").networking(n -> n.subnetIds("subnet-0123456789abcdef0")))
+                r ->
+                    r.clusterName(name)
+                        .scheduler(s -> s.type("SLURM").version(slurmVersion()))
+                        .size("SMALL")
+                        .networking(n -> n.subnetIds("subnet-0123456789abcdef0")))
             .cluster()
             .id();
-    await(Duration.ofSeconds(60), () -> pcs.getCluster(r -> r.clusterIdentifier(id)).cluster().status() == ClusterStatus.ACTIVE, () -> "cluster " + name + " ACTIVE: " + pcs.getCluster(r -> r.clusterIdentifier(id)).cluster());
+    await(
+        Duration.ofSeconds(60),
+        () ->
+            pcs.getCluster(r -> r.clusterIdentifier(id)).cluster().status() == ClusterStatus.ACTIVE,
+        () ->
+            "cluster "
+                + name
+                + " ACTIVE: "
+                + pcs.getCluster(r -> r.clusterIdentifier(id)).cluster());
     return id;
   }
 
   String createGroup(String cluster, String name, int min, int max) {
     String id =
         pcs.createComputeNodeGroup(
-                r -> r.clusterIdentifier(cluster)
-                    .computeNodeGroupName(name)
-                    .subnetIds("subnet-0123456789abcdef0")
-                    .customLaunchTemplate(t -> t.id(TEMPLATE).version("1"))
-                    .iamInstanceProfileArn("arn:aws:iam::123456789012:instance-profile/AWSPCS-e2e")
-                    .scalingConfiguration(s -> s.minInstanceCount(min).maxInstanceCount(max))
-                    .instanceConfigs(i -> i.instanceType(INSTANCE_TYPE)))
+                r ->
+                    r.clusterIdentifier(cluster)
+                        .computeNodeGroupName(name)
+                        .subnetIds("subnet-0123456789abcdef0")
+                        .customLaunchTemplate(t -> t.id(TEMPLATE).version("1"))
+                        .iamInstanceProfileArn(
+                            "arn:aws:iam::123456789012:instance-profile/AWSPCS-e2e")
+                        .scalingConfiguration(s -> s.minInstanceCount(min).maxInstanceCount(max))
+                        .instanceConfigs(i -> i.instanceType(INSTANCE_TYPE)))
             .computeNodeGroup()
             .id();
-    await(Duration.ofSeconds(60), () -> pcs.getComputeNodeGroup(r -> r.clusterIdentifier(cluster).computeNodeGroupIdentifier(id)).computeNodeGroup().status() == ComputeNodeGroupStatus.ACTIVE, () -> "group " + name + " ACTIVE: " + pcs.getComputeNodeGroup(r -> r.clusterIdentifier(cluster).computeNodeGroupIdentifier(id)).computeNodeGroup());
+    await(
+        Duration.ofSeconds(60),
+        () ->
+            pcs.getComputeNodeGroup(
+                        r -> r.clusterIdentifier(cluster).computeNodeGroupIdentifier(id))
+                    .computeNodeGroup()
+                    .status()
+                == ComputeNodeGroupStatus.ACTIVE,
+        () ->
+            "group "
+                + name
+                + " ACTIVE: "
+                + pcs.getComputeNodeGroup(
+                        r -> r.clusterIdentifier(cluster).computeNodeGroupIdentifier(id))
+                    .computeNodeGroup());
     return id;
   }
 
   String createQueue(String cluster, String name, String... groupIds) {
     String id =
         pcs.createQueue(
-                r -> r.clusterIdentifier(cluster)
-                    .queueName(name)
-                    .computeNodeGroupConfigurations(java.util.Arrays.stream(groupIds).map(g -> software.amazon.awssdk.services.pcs.model.ComputeNodeGroupConfiguration.builder().computeNodeGroupId(g).build()).toList()))
+                r ->
+                    r.clusterIdentifier(cluster)
+                        .queueName(name)
+                        .computeNodeGroupConfigurations(
+                            java.util.Arrays.stream(groupIds)
+                                .map(
+                                    g ->
+                                        software.amazon.awssdk.services.pcs.model
+                                            .ComputeNodeGroupConfiguration.builder()
+                                            .computeNodeGroupId(g)
+                                            .build())
+                                .toList()))
             .queue()
             .id();
-    await(Duration.ofSeconds(60), () -> pcs.getQueue(r -> r.clusterIdentifier(cluster).queueIdentifier(id)).queue().status() == QueueStatus.ACTIVE, () -> "queue " + name + " ACTIVE");
+    await(
+        Duration.ofSeconds(60),
+        () ->
+            pcs.getQueue(r -> r.clusterIdentifier(cluster).queueIdentifier(id)).queue().status()
+                == QueueStatus.ACTIVE,
+        () -> "queue " + name + " ACTIVE");
     return id;
   }
 
@@ -148,7 +195,8 @@ final class SlurmHarness implements AutoCloseable {
   String slurm(String clusterId, String... command) {
     Result r = run(clusterId, command);
     if (r.exit != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " exited " + r.exit + ": " + r.output);
+      throw new IllegalStateException(
+          String.join(" ", command) + " exited " + r.exit + ": " + r.output);
     }
     return r.output;
   }
@@ -157,7 +205,8 @@ final class SlurmHarness implements AutoCloseable {
 
   Result run(String clusterId, String... command) {
     try {
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(dataDir.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectErrorStream(true).directory(dataDir.toFile());
       pb.environment().put("SLURM_CONF", slurmConf(clusterId).toString());
       Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -191,18 +240,43 @@ final class SlurmHarness implements AutoCloseable {
   }
 
   void awaitJob(String clusterId, long job, String state, Duration within) {
-    await(within, () -> jobState(clusterId, job).equals(state), () -> "job " + job + " " + state + ", is " + jobState(clusterId, job) + "; " + run(clusterId, "scontrol", "show", "job", String.valueOf(job)).output);
+    await(
+        within,
+        () -> jobState(clusterId, job).equals(state),
+        () ->
+            "job "
+                + job
+                + " "
+                + state
+                + ", is "
+                + jobState(clusterId, job)
+                + "; "
+                + run(clusterId, "scontrol", "show", "job", String.valueOf(job)).output);
   }
 
   /** Waits until every named node is IDLE (or MIXED/ALLOCATED) in Slurm. */
   void awaitNodesUp(String clusterId, String... nodes) {
-    await(Duration.ofSeconds(90), () -> {
-      Result r = run(clusterId, "sinfo", "-h", "-N", "-o", "%N %t");
-      return java.util.Arrays.stream(nodes).allMatch(n -> r.output.lines().anyMatch(l -> l.startsWith(n + " ") && l.matches(".* (idle|mix|alloc)$")));
-    }, () -> "nodes up " + String.join(",", nodes) + ": " + run(clusterId, "sinfo", "-N", "-o", "%N %T %E").output);
+    await(
+        Duration.ofSeconds(90),
+        () -> {
+          Result r = run(clusterId, "sinfo", "-h", "-N", "-o", "%N %t");
+          return java.util.Arrays.stream(nodes)
+              .allMatch(
+                  n ->
+                      r.output
+                          .lines()
+                          .anyMatch(
+                              l -> l.startsWith(n + " ") && l.matches(".* (idle|mix|alloc)$")));
+        },
+        () ->
+            "nodes up "
+                + String.join(",", nodes)
+                + ": "
+                + run(clusterId, "sinfo", "-N", "-o", "%N %T %E").output);
   }
 
-  static void await(Duration within, BooleanSupplier condition, java.util.function.Supplier<String> what) {
+  static void await(
+      Duration within, BooleanSupplier condition, java.util.function.Supplier<String> what) {
     Instant deadline = Instant.now().plus(within);
     while (true) {
       try {
@@ -213,7 +287,8 @@ final class SlurmHarness implements AutoCloseable {
         // not there yet
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out after " + within.toSeconds() + " s waiting for " + what.get());
+        throw new AssertionError(
+            "timed out after " + within.toSeconds() + " s waiting for " + what.get());
       }
       try {
         Thread.sleep(200);
@@ -230,7 +305,8 @@ final class SlurmHarness implements AutoCloseable {
     try (var dirs = Files.list(Path.of("/proc"))) {
       for (Path d : (Iterable<Path>) dirs::iterator) {
         String name = d.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == ProcessHandle.current().pid()) {
+        if (!name.chars().allMatch(Character::isDigit)
+            || Long.parseLong(name) == ProcessHandle.current().pid()) {
           continue;
         }
         try {
@@ -244,7 +320,10 @@ final class SlurmHarness implements AutoCloseable {
             cwd = "";
           }
           // slurmd's command line names only its node; it holds its instance's log file open.
-          if (!zombie && (cmd.contains(dataDir.toString()) || cwd.startsWith(dataDir.toString()) || holdsFileUnder(d))) {
+          if (!zombie
+              && (cmd.contains(dataDir.toString())
+                  || cwd.startsWith(dataDir.toString())
+                  || holdsFileUnder(d))) {
             pids.add(Long.parseLong(name));
           }
         } catch (IOException gone) {
@@ -263,17 +342,34 @@ final class SlurmHarness implements AutoCloseable {
       for (var q : pcs.listQueuesPaginator(r -> r.clusterIdentifier(c.id())).queues()) {
         pcs.deleteQueue(r -> r.clusterIdentifier(c.id()).queueIdentifier(q.id()));
       }
-      await(Duration.ofSeconds(60), () -> pcs.listQueues(r -> r.clusterIdentifier(c.id())).queues().isEmpty(), () -> "queues of " + c.name() + " gone");
-      for (var g : pcs.listComputeNodeGroupsPaginator(r -> r.clusterIdentifier(c.id())).computeNodeGroups()) {
-        pcs.deleteComputeNodeGroup(r -> r.clusterIdentifier(c.id()).computeNodeGroupIdentifier(g.id()));
+      await(
+          Duration.ofSeconds(60),
+          () -> pcs.listQueues(r -> r.clusterIdentifier(c.id())).queues().isEmpty(),
+          () -> "queues of " + c.name() + " gone");
+      for (var g :
+          pcs.listComputeNodeGroupsPaginator(r -> r.clusterIdentifier(c.id()))
+              .computeNodeGroups()) {
+        pcs.deleteComputeNodeGroup(
+            r -> r.clusterIdentifier(c.id()).computeNodeGroupIdentifier(g.id()));
       }
-      await(Duration.ofSeconds(60), () -> pcs.listComputeNodeGroups(r -> r.clusterIdentifier(c.id())).computeNodeGroups().isEmpty(), () -> "groups of " + c.name() + " gone");
+      await(
+          Duration.ofSeconds(60),
+          () ->
+              pcs.listComputeNodeGroups(r -> r.clusterIdentifier(c.id()))
+                  .computeNodeGroups()
+                  .isEmpty(),
+          () -> "groups of " + c.name() + " gone");
       pcs.deleteCluster(r -> r.clusterIdentifier(c.id()));
     }
-    await(Duration.ofSeconds(60), () -> pcs.listClusters(r -> {}).clusters().isEmpty(), () -> "clusters gone");
+    await(
+        Duration.ofSeconds(60),
+        () -> pcs.listClusters(r -> {}).clusters().isEmpty(),
+        () -> "clusters gone");
   }
 
-  /** Kills anything left (a failed test must not leave daemons behind), then removes the data dir. */
+  /**
+   * Kills anything left (a failed test must not leave daemons behind), then removes the data dir.
+   */
   @Override
   public void close() {
     try {
@@ -298,13 +394,14 @@ final class SlurmHarness implements AutoCloseable {
 
   private boolean holdsFileUnder(Path proc) {
     try (var fds = Files.list(proc.resolve("fd"))) {
-      return fds.anyMatch(fd -> {
-        try {
-          return Files.readSymbolicLink(fd).toString().startsWith(dataDir.toString());
-        } catch (IOException e) {
-          return false;
-        }
-      });
+      return fds.anyMatch(
+          fd -> {
+            try {
+              return Files.readSymbolicLink(fd).toString().startsWith(dataDir.toString());
+            } catch (IOException e) {
+              return false;
+            }
+          });
     } catch (IOException e) {
       return false;
     }

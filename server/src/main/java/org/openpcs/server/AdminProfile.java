@@ -8,9 +8,9 @@ import org.openpcs.server.keys.AccessKeys;
 import org.openpcs.store.Store;
 
 /**
- * The administrator key made at first start, and the AWS-style profile ({@code <data-dir>/aws}) that
- * lets the openpcs CLI, the AWS CLI and the SDKs use it. The profile is rewritten at every start so
- * that its endpoint is the address the server really listens on.
+ * The administrator key made at first start, and the AWS-style profile ({@code <data-dir>/aws})
+ * that lets the openpcs CLI, the AWS CLI and the SDKs use it. The profile is rewritten at every
+ * start so that its endpoint is the address the server really listens on.
  */
 final class AdminProfile {
   static final String PROFILE = "openpcs";
@@ -19,7 +19,8 @@ final class AdminProfile {
   private AdminProfile() {}
 
   /** Returns the credentials file written, or empty when the administrator key was deleted. */
-  static Optional<Path> ensure(Store store, AccessKeys keys, Path awsDir, String endpoint, String region) {
+  static Optional<Path> ensure(
+      Store store, AccessKeys keys, Path awsDir, String endpoint, String region) {
     String existing = store.inTransaction(tx -> tx.setting(SETTING)).orElse(null);
     String keyId;
     if (existing == null) {
@@ -37,7 +38,9 @@ final class AdminProfile {
     }
     Path credentials = awsDir.resolve("credentials");
     AwsProfiles.write(
-        credentials, awsDir.resolve("config"), new AwsProfiles.Profile(PROFILE, keyId, secret.get(), region, endpoint));
+        credentials,
+        awsDir.resolve("config"),
+        new AwsProfiles.Profile(PROFILE, keyId, secret.get(), region, endpoint));
     return Optional.of(credentials);
   }
 }

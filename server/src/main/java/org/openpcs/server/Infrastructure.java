@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -40,8 +39,8 @@ import org.openpcs.store.Store;
 
 /**
  * Chooses and builds what resources become: with {@code SLURM}, real controllers (ClusterRuntime)
- * and instances of the local provider; with {@code NONE}, the explicit NoInfrastructureBackend.
- * The provider's catalog, launch templates and images validate requests in both modes.
+ * and instances of the local provider; with {@code NONE}, the explicit NoInfrastructureBackend. The
+ * provider's catalog, launch templates and images validate requests in both modes.
  */
 final class Infrastructure {
   final LocalProvider provider;
@@ -66,17 +65,34 @@ final class Infrastructure {
     this.nodeKey = nodeKey;
   }
 
-  static Infrastructure build(ServerConfig config, Store store, SecretBox box, SigV4.Credentials nodeKey, String region, Clock clock) {
+  static Infrastructure build(
+      ServerConfig config,
+      Store store,
+      SecretBox box,
+      SigV4.Credentials nodeKey,
+      String region,
+      Clock clock) {
     var catalog = org.openpcs.provider.BundledCatalog.forDataDir(config.dataDir());
-    LocalProvider provider = LocalProvider.forDataDir(config.dataDir(), catalog, clock, LocalProvider.Options.defaults());
+    LocalProvider provider =
+        LocalProvider.forDataDir(
+            config.dataDir(), catalog, clock, LocalProvider.Options.defaults());
     AtomicReference<URI> endpoint = new AtomicReference<>();
     if (config.infrastructure() == ServerConfig.Infrastructure.NONE) {
       return new Infrastructure(
           provider,
           Map.of(
-              ResourceKind.CLUSTER, new LifecycleReconciler<>(store, new ClusterAccess(), new NoInfrastructureBackend<Cluster>(), clock),
-              ResourceKind.COMPUTE_NODE_GROUP, new LifecycleReconciler<>(store, new NodeGroupAccess(), new NoInfrastructureBackend<ComputeNodeGroup>(), clock),
-              ResourceKind.QUEUE, new LifecycleReconciler<>(store, new QueueAccess(), new NoInfrastructureBackend<Queue>(), clock)),
+              ResourceKind.CLUSTER,
+                  new LifecycleReconciler<>(
+                      store, new ClusterAccess(), new NoInfrastructureBackend<Cluster>(), clock),
+              ResourceKind.COMPUTE_NODE_GROUP,
+                  new LifecycleReconciler<>(
+                      store,
+                      new NodeGroupAccess(),
+                      new NoInfrastructureBackend<ComputeNodeGroup>(),
+                      clock),
+              ResourceKind.QUEUE,
+                  new LifecycleReconciler<>(
+                      store, new QueueAccess(), new NoInfrastructureBackend<Queue>(), clock)),
           Optional.empty(),
           endpoint,
           region,
@@ -92,25 +108,42 @@ final class Infrastructure {
             new PortAllocator(PortRange.parse(config.slurmPorts()), Infrastructure::portFree),
             config.controlAddress(),
             clock);
-    NodeBootstrap bootstrap = new NodeBootstrap(endpoint::get, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey());
-    SlurmBackends backends = new SlurmBackends(runtime, new StaticCapacity(store, provider, bootstrap, clock), store);
+    NodeBootstrap bootstrap =
+        new NodeBootstrap(endpoint::get, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey());
+    SlurmBackends backends =
+        new SlurmBackends(runtime, new StaticCapacity(store, provider, bootstrap, clock), store);
     return new Infrastructure(
         provider,
         Map.of(
-            ResourceKind.CLUSTER, new LifecycleReconciler<>(store, new ClusterAccess(), backends.clusters(), clock),
-            ResourceKind.COMPUTE_NODE_GROUP, new LifecycleReconciler<>(store, new NodeGroupAccess(), backends.nodeGroups(), clock),
-            ResourceKind.QUEUE, new LifecycleReconciler<>(store, new QueueAccess(), backends.queues(), clock)),
+            ResourceKind.CLUSTER,
+                new LifecycleReconciler<>(store, new ClusterAccess(), backends.clusters(), clock),
+            ResourceKind.COMPUTE_NODE_GROUP,
+                new LifecycleReconciler<>(
+                    store, new NodeGroupAccess(), backends.nodeGroups(), clock),
+            ResourceKind.QUEUE,
+                new LifecycleReconciler<>(store, new QueueAccess(), backends.queues(), clock)),
         Optional.of(runtime),
         endpoint,
         region,
         nodeKey);
   }
 
-  /** Called once the HTTP listener is up: agents learn the endpoint, running instances are adopted. */
+  /**
+   * Called once the HTTP listener is up: agents learn the endpoint, running instances are adopted.
+   */
   void started(URI apiEndpoint) {
     endpoint.set(apiEndpoint);
     if (runtime.isPresent()) {
-      provider.adoptAll(i -> new Bootstrap(apiEndpoint, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey(), null, null, false));
+      provider.adoptAll(
+          i ->
+              new Bootstrap(
+                  apiEndpoint,
+                  region,
+                  nodeKey.accessKeyId(),
+                  nodeKey.secretAccessKey(),
+                  null,
+                  null,
+                  false));
     }
   }
 
@@ -123,7 +156,9 @@ final class Infrastructure {
 
       @Override
       public Set<String> instanceTypes() {
-        return provider.catalog().all().stream().map(InstanceType::name).collect(Collectors.toSet());
+        return provider.catalog().all().stream()
+            .map(InstanceType::name)
+            .collect(Collectors.toSet());
       }
 
       @Override

@@ -8,27 +8,18 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openpcs.api.auth.SigV4Verifier;
-import org.openpcs.control.ClusterAccess;
-import org.openpcs.control.LifecycleReconciler;
-import org.openpcs.control.NoInfrastructureBackend;
-import org.openpcs.control.NodeGroupAccess;
-import org.openpcs.control.QueueAccess;
 import org.openpcs.control.ReconcileLoop;
 import org.openpcs.control.ResourceKey;
 import org.openpcs.domain.Arns;
-import org.openpcs.domain.Cluster;
-import org.openpcs.domain.ComputeNodeGroup;
 import org.openpcs.domain.IdGenerator;
 import org.openpcs.domain.PageTokens;
-import org.openpcs.domain.Queue;
-import org.openpcs.domain.ResourceKind;
+import org.openpcs.provider.local.LocalProvider;
 import org.openpcs.server.http.ApiDispatcher;
 import org.openpcs.server.http.HttpFront;
 import org.openpcs.server.keys.AccessKeys;
@@ -43,7 +34,6 @@ import org.openpcs.server.ops.RegistrationOps;
 import org.openpcs.server.ops.TagOps;
 import org.openpcs.store.Store;
 import org.openpcs.store.jdbc.JdbcStore;
-import org.openpcs.provider.local.LocalProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,18 +69,21 @@ public final class OpenPcsServer implements AutoCloseable {
   public static OpenPcsServer start(ServerConfig config) throws IOException {
     Files.createDirectories(config.dataDir());
     Clock clock = Clock.systemUTC();
-    String url = config.databaseUrl() != null ? config.databaseUrl() : JdbcStore.h2FileUrl(config.dataDir());
+    String url =
+        config.databaseUrl() != null ? config.databaseUrl() : JdbcStore.h2FileUrl(config.dataDir());
     Store store = JdbcStore.open(url, config.databaseUser(), config.databasePassword());
     try {
       Identity identity = Identity.resolve(store, config.region(), config.accountId());
       Arns arns = new Arns("aws", identity.region(), identity.accountId());
-      String pageKeyText = store.inTransaction(tx -> tx.settingIfAbsent("page-token-key", randomKey()));
+      String pageKeyText =
+          store.inTransaction(tx -> tx.settingIfAbsent("page-token-key", randomKey()));
       byte[] pageKey = Base64.getDecoder().decode(pageKeyText);
       SortedSet<String> versions = SlurmVersions.detect(config.extraSchedulerVersions());
 
       SecretSealer sealer = SecretSealer.open(config.dataDir().resolve("master.key"));
       AccessKeys keys = new AccessKeys(store, sealer, clock);
-      Infrastructure infra = Infrastructure.build(config, store, sealer, keys.nodeKey(), identity.region(), clock);
+      Infrastructure infra =
+          Infrastructure.build(config, store, sealer, keys.nodeKey(), identity.region(), clock);
       ReconcileLoop loop = new ReconcileLoop(infra.reconcilers);
 
       ApiServices services =
@@ -123,16 +116,22 @@ public final class OpenPcsServer implements AutoCloseable {
       HttpFront front = new HttpFront(config.listen(), dispatcher, () -> ready(store));
       front.start();
       String endpoint = "http://" + clientHost(config.listen()) + ":" + front.port();
-      Optional<Path> credentials = AdminProfile.ensure(store, keys, config.awsDir(), endpoint, identity.region());
+      Optional<Path> credentials =
+          AdminProfile.ensure(store, keys, config.awsDir(), endpoint, identity.region());
       infra.started(java.net.URI.create(endpoint));
       loop.start(config.resyncPeriod());
 
       ScheduledExecutorService housekeeping =
-          Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("housekeeping").factory());
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().daemon().name("housekeeping").factory());
       Duration ttl = config.quotas().idempotencyTtl();
       housekeeping.scheduleWithFixedDelay(
-          () -> purgeTokens(store, clock, ttl), 1, Math.max(1, ttl.toMinutes() / 8), TimeUnit.MINUTES);
-      // Supervision: a controller daemon that died is noticed within a second, not at the next resync.
+          () -> purgeTokens(store, clock, ttl),
+          1,
+          Math.max(1, ttl.toMinutes() / 8),
+          TimeUnit.MINUTES);
+      // Supervision: a controller daemon that died is noticed within a second, not at the next
+      // resync.
       infra.runtime.ifPresent(
           runtime ->
               housekeeping.scheduleWithFixedDelay(
@@ -149,7 +148,11 @@ public final class OpenPcsServer implements AutoCloseable {
           store.describe(),
           versions.isEmpty() ? "none found" : String.join(", ", versions));
       credentials.ifPresent(
-          c -> log.info("administrator credentials: profile '{}' in {} (config beside it)", AdminProfile.PROFILE, c));
+          c ->
+              log.info(
+                  "administrator credentials: profile '{}' in {} (config beside it)",
+                  AdminProfile.PROFILE,
+                  c));
       return new OpenPcsServer(store, loop, front, housekeeping, endpoint, credentials, infra);
     } catch (RuntimeException | IOException e) {
       store.close();
@@ -174,9 +177,17 @@ public final class OpenPcsServer implements AutoCloseable {
     return credentials;
   }
 
-  private static void logRequest(String requestId, String principal, String op, int status, String error, long nanos) {
+  private static void logRequest(
+      String requestId, String principal, String op, int status, String error, long nanos) {
     if (log.isDebugEnabled()) {
-      log.debug("{} {} {} {} {} {}us", requestId, principal, op, status, error == null ? "" : error, nanos / 1000);
+      log.debug(
+          "{} {} {} {} {} {}us",
+          requestId,
+          principal,
+          op,
+          status,
+          error == null ? "" : error,
+          nanos / 1000);
     }
   }
 

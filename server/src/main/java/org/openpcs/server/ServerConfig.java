@@ -27,9 +27,9 @@ public record ServerConfig(
     String controlAddress) {
 
   /**
-   * What resources become. SLURM: real controllers and instances on this host (the product).
-   * NONE: API only — resources become ACTIVE without infrastructure (for infrastructure-as-code
-   * dry runs and API tests).
+   * What resources become. SLURM: real controllers and instances on this host (the product). NONE:
+   * API only — resources become ACTIVE without infrastructure (for infrastructure-as-code dry runs
+   * and API tests).
    */
   public enum Infrastructure {
     SLURM,
@@ -50,20 +50,61 @@ public record ServerConfig(
       Quotas quotas,
       List<String> extraSchedulerVersions,
       Duration resyncPeriod) {
-    this(listen, dataDir, databaseUrl, databaseUser, databasePassword, region, accountId, quotas, extraSchedulerVersions, resyncPeriod, Infrastructure.NONE, DEFAULT_SLURM_PORTS, "127.0.0.1");
+    this(
+        listen,
+        dataDir,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        region,
+        accountId,
+        quotas,
+        extraSchedulerVersions,
+        resyncPeriod,
+        Infrastructure.NONE,
+        DEFAULT_SLURM_PORTS,
+        "127.0.0.1");
   }
 
   public ServerConfig withInfrastructure(Infrastructure infra) {
-    return new ServerConfig(listen, dataDir, databaseUrl, databaseUser, databasePassword, region, accountId, quotas, extraSchedulerVersions, resyncPeriod, infra, slurmPorts, controlAddress);
+    return new ServerConfig(
+        listen,
+        dataDir,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        region,
+        accountId,
+        quotas,
+        extraSchedulerVersions,
+        resyncPeriod,
+        infra,
+        slurmPorts,
+        controlAddress);
   }
 
   public ServerConfig withSlurmPorts(String ports) {
-    return new ServerConfig(listen, dataDir, databaseUrl, databaseUser, databasePassword, region, accountId, quotas, extraSchedulerVersions, resyncPeriod, infrastructure, ports, controlAddress);
+    return new ServerConfig(
+        listen,
+        dataDir,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        region,
+        accountId,
+        quotas,
+        extraSchedulerVersions,
+        resyncPeriod,
+        infrastructure,
+        ports,
+        controlAddress);
   }
 
   public static Path defaultDataDir() {
     String home = System.getenv("OPENPCS_HOME");
-    return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".openpcs");
+    return home != null && !home.isBlank()
+        ? Path.of(home)
+        : Path.of(System.getProperty("user.home"), ".openpcs");
   }
 
   public Path awsDir() {

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Finds the Slurm versions installed on this host by asking the binaries ({@code slurmctld -V}). */
+/**
+ * Finds the Slurm versions installed on this host by asking the binaries ({@code slurmctld -V}).
+ */
 public final class SlurmVersions {
   private static final Pattern VERSION = Pattern.compile("slurm[- ]?(?:wlm )?(\\d+)\\.(\\d+)");
 

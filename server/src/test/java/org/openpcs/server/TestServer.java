@@ -33,7 +33,9 @@ public final class TestServer implements AutoCloseable {
     this.server = server;
     this.dataDir = dataDir;
     AwsProfiles.Profile p =
-        AwsProfiles.read(dataDir.resolve("aws/credentials"), dataDir.resolve("aws/config"), "openpcs").orElseThrow();
+        AwsProfiles.read(
+                dataDir.resolve("aws/credentials"), dataDir.resolve("aws/config"), "openpcs")
+            .orElseThrow();
     this.admin = new SigV4.Credentials(p.accessKeyId(), p.secretAccessKey());
   }
 
@@ -41,14 +43,17 @@ public final class TestServer implements AutoCloseable {
     return start(tempDir(), null, Quotas.defaults());
   }
 
-  /** The launch template and node image the API tests' requests name, registered in every data dir. */
+  /**
+   * The launch template and node image the API tests' requests name, registered in every data dir.
+   */
   public static final String TEMPLATE = "lt-0123456789abcdef0";
 
   public static final String IMAGE = "ami-0123456789abcdef0";
 
   /** Registers {@link #TEMPLATE} (versions 1 and 2) and {@link #IMAGE} in a data dir. */
   public static void registerTestTemplates(Path dataDir) {
-    var templates = new org.openpcs.provider.local.LaunchTemplates(dataDir.resolve("launch-templates"));
+    var templates =
+        new org.openpcs.provider.local.LaunchTemplates(dataDir.resolve("launch-templates"));
     if (templates.find(TEMPLATE).isEmpty()) {
       templates.create(TEMPLATE, "api tests", "", java.util.Map.of());
       templates.addVersion(TEMPLATE, "", java.util.Map.of());
@@ -111,7 +116,8 @@ public final class TestServer implements AutoCloseable {
         .region(Region.US_EAST_1)
         .credentialsProvider(
             StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())))
+                AwsBasicCredentials.create(
+                    credentials.accessKeyId(), credentials.secretAccessKey())))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }

@@ -39,7 +39,8 @@ public record ClusterPaths(Path root) {
   /** Where munge sockets live: {@code /run/openpcs/munge}, or $OPENPCS_RUNTIME_DIR/munge. */
   public static Path socketDir() {
     String override = System.getenv("OPENPCS_RUNTIME_DIR");
-    return (override != null && !override.isBlank() ? Path.of(override) : Path.of("/run/openpcs")).resolve("munge");
+    return (override != null && !override.isBlank() ? Path.of(override) : Path.of("/run/openpcs"))
+        .resolve("munge");
   }
 
   public Path state() {

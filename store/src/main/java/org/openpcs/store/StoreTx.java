@@ -121,7 +121,9 @@ public interface StoreTx {
 
   java.util.Set<Integer> allocatedPorts();
 
-  /** Throws {@link DuplicateNameException} when the port (or the owner in that cluster) is taken. */
+  /**
+   * Throws {@link DuplicateNameException} when the port (or the owner in that cluster) is taken.
+   */
   void allocatePort(String clusterId, String owner, int port);
 
   void releasePorts(String clusterId, Collection<String> owners);

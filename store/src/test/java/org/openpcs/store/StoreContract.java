@@ -664,21 +664,26 @@ public abstract class StoreContract {
   @Test
   void clusterSecretIsWrittenOnceAndGoesWithTheCluster() {
     Cluster c = tx(t -> t.insertCluster(StoreFixtures.cluster(StoreFixtures.uniqueName("sec"))));
-    tx(t -> {
-      t.putClusterSecret(c.id(), "sealed-1");
-      return null;
-    });
-    assertThatThrownBy(() -> tx(t -> {
-              t.putClusterSecret(c.id(), "sealed-2");
-              return null;
-            }))
+    tx(
+        t -> {
+          t.putClusterSecret(c.id(), "sealed-1");
+          return null;
+        });
+    assertThatThrownBy(
+            () ->
+                tx(
+                    t -> {
+                      t.putClusterSecret(c.id(), "sealed-2");
+                      return null;
+                    }))
         .isInstanceOf(DuplicateNameException.class);
     java.util.Optional<String> secret = tx(t -> t.clusterSecret(c.id()));
     assertThat(secret).contains("sealed-1");
-    tx(t -> {
-      t.deleteCluster(c.id());
-      return null;
-    });
+    tx(
+        t -> {
+          t.deleteCluster(c.id());
+          return null;
+        });
     java.util.Optional<String> gone = tx(t -> t.clusterSecret(c.id()));
     assertThat(gone).isEmpty();
   }
@@ -688,30 +693,36 @@ public abstract class StoreContract {
     Cluster a = tx(t -> t.insertCluster(StoreFixtures.cluster(StoreFixtures.uniqueName("pa"))));
     Cluster b = tx(t -> t.insertCluster(StoreFixtures.cluster(StoreFixtures.uniqueName("pb"))));
     int port = 40000 + (int) (Math.random() * 20000);
-    tx(t -> {
-      t.allocatePort(a.id(), "slurmctld", port);
-      t.allocatePort(a.id(), "compute-1", port + 1);
-      return null;
-    });
-    assertThatThrownBy(() -> tx(t -> {
-              t.allocatePort(b.id(), "slurmctld", port);
-              return null;
-            }))
+    tx(
+        t -> {
+          t.allocatePort(a.id(), "slurmctld", port);
+          t.allocatePort(a.id(), "compute-1", port + 1);
+          return null;
+        });
+    assertThatThrownBy(
+            () ->
+                tx(
+                    t -> {
+                      t.allocatePort(b.id(), "slurmctld", port);
+                      return null;
+                    }))
         .isInstanceOf(DuplicateNameException.class);
     Map<String, Integer> ports = tx(t -> t.portsOf(a.id()));
     assertThat(ports).containsEntry("slurmctld", port).containsEntry("compute-1", port + 1);
     Set<Integer> all = tx(t -> t.allocatedPorts());
     assertThat(all).contains(port, port + 1);
-    tx(t -> {
-      t.releasePorts(a.id(), java.util.List.of("compute-1"));
-      return null;
-    });
+    tx(
+        t -> {
+          t.releasePorts(a.id(), java.util.List.of("compute-1"));
+          return null;
+        });
     Map<String, Integer> left = tx(t -> t.portsOf(a.id()));
     assertThat(left).containsOnlyKeys("slurmctld");
-    tx(t -> {
-      t.deleteCluster(a.id());
-      return null;
-    });
+    tx(
+        t -> {
+          t.deleteCluster(a.id());
+          return null;
+        });
     Set<Integer> after = tx(t -> t.allocatedPorts());
     assertThat(after).doesNotContain(port);
   }
@@ -721,13 +732,26 @@ public abstract class StoreContract {
     Cluster c = tx(t -> t.insertCluster(StoreFixtures.cluster(StoreFixtures.uniqueName("ni"))));
     var launched =
         new org.openpcs.domain.NodeInstance(
-            "b-" + StoreFixtures.newId(), c.id(), "pcs_group00001", "compute-1", null, "c5.large", "tok-1", "LAUNCHING", null,
-            StoreFixtures.CREATED, null, null, 0);
-    tx(t -> {
-      t.insertNodeInstance(launched);
-      return null;
-    });
-    java.util.Optional<org.openpcs.domain.NodeInstance> found = tx(t -> t.findNodeInstance(launched.bootstrapId()));
+            "b-" + StoreFixtures.newId(),
+            c.id(),
+            "pcs_group00001",
+            "compute-1",
+            null,
+            "c5.large",
+            "tok-1",
+            "LAUNCHING",
+            null,
+            StoreFixtures.CREATED,
+            null,
+            null,
+            0);
+    tx(
+        t -> {
+          t.insertNodeInstance(launched);
+          return null;
+        });
+    java.util.Optional<org.openpcs.domain.NodeInstance> found =
+        tx(t -> t.findNodeInstance(launched.bootstrapId()));
     assertThat(found).contains(launched);
     var withId = tx(t -> t.updateNodeInstance(launched.withInstanceId("i-0123456789abcdef0")));
     assertThat(withId.version()).isEqualTo(1);
@@ -736,12 +760,13 @@ public abstract class StoreContract {
     assertThat(listed).containsExactly(registered);
     assertThatThrownBy(() -> tx(t -> t.updateNodeInstance(withId.with("RUNNING", "stale"))))
         .isInstanceOf(StaleVersionException.class);
-    tx(t -> {
-      t.deleteCluster(c.id());
-      return null;
-    });
-    java.util.Optional<org.openpcs.domain.NodeInstance> none = tx(t -> t.findNodeInstance(launched.bootstrapId()));
+    tx(
+        t -> {
+          t.deleteCluster(c.id());
+          return null;
+        });
+    java.util.Optional<org.openpcs.domain.NodeInstance> none =
+        tx(t -> t.findNodeInstance(launched.bootstrapId()));
     assertThat(none).isEmpty();
   }
-
 }

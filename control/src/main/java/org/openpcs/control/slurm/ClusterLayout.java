@@ -7,4 +7,5 @@ import java.util.Map;
  * slurmd port (allocated from the server's port range and stored, so a restart renders the same
  * config).
  */
-public record ClusterLayout(String controlAddress, int slurmctldPort, Map<String, Integer> nodePorts) {}
+public record ClusterLayout(
+    String controlAddress, int slurmctldPort, Map<String, Integer> nodePorts) {}

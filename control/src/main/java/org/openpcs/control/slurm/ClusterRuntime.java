@@ -48,13 +48,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterRuntime {
   private static final Logger log = LoggerFactory.getLogger(ClusterRuntime.class);
+
   /** Restarts allowed before the back-off applies, and the window they are counted in. */
   private static final int FREE_RESTARTS = 3;
+
   private static final Duration RESTART_WINDOW = Duration.ofMinutes(2);
   private static final int KEY_BYTES = 1024;
+
   /** Job states that no longer hold a partition. */
   private static final Set<String> FINISHED =
-      Set.of("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "PREEMPTED", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE");
+      Set.of(
+          "COMPLETED",
+          "FAILED",
+          "CANCELLED",
+          "TIMEOUT",
+          "NODE_FAIL",
+          "PREEMPTED",
+          "OUT_OF_MEMORY",
+          "BOOT_FAIL",
+          "DEADLINE");
 
   private final Store store;
   private final Optional<SlurmInstallation> slurm;
@@ -96,12 +108,16 @@ public final class ClusterRuntime {
   public Outcome sync(String clusterId) {
     if (slurm.isEmpty()) {
       return new Outcome.Failed(
-          List.of(new ErrorInfo("SlurmNotInstalled", "Slurm is not installed on this host; install slurmctld, slurmd, slurm-client and munge.")));
+          List.of(
+              new ErrorInfo(
+                  "SlurmNotInstalled",
+                  "Slurm is not installed on this host; install slurmctld, slurmd, slurm-client and munge.")));
     }
     synchronized (locks.computeIfAbsent(clusterId, k -> new Object())) {
       Snapshot snap = store.inTransaction(tx -> Snapshot.read(tx, clusterId));
       if (snap == null) {
-        return new Outcome.Failed(List.of(new ErrorInfo("ClusterNotFound", "the cluster no longer exists")));
+        return new Outcome.Failed(
+            List.of(new ErrorInfo("ClusterNotFound", "the cluster no longer exists")));
       }
       ClusterPaths paths = paths(clusterId);
       ControllerDaemons daemons = new ControllerDaemons(slurm.get(), paths);
@@ -117,8 +133,10 @@ public final class ClusterRuntime {
       } catch (PortAllocator.PortsExhaustedException e) {
         return new Outcome.Failed(List.of(new ErrorInfo("PortsExhausted", e.getMessage())));
       }
-      ClusterLayout layout = new ClusterLayout(controlAddress, allocated.get(PortAllocator.CONTROLLER), allocated);
-      SlurmConfig config = SlurmConfigPlanner.plan(snap.cluster(), groups, queues, catalog, layout, paths, false);
+      ClusterLayout layout =
+          new ClusterLayout(controlAddress, allocated.get(PortAllocator.CONTROLLER), allocated);
+      SlurmConfig config =
+          SlurmConfigPlanner.plan(snap.cluster(), groups, queues, catalog, layout, paths, false);
       Map<String, String> files = SlurmConfRenderer.render(config);
       try {
         daemons.prepare();
@@ -134,10 +152,13 @@ public final class ClusterRuntime {
           }
           daemons.writeConfig(files);
           daemons.startSlurmctld();
-          recordStart(clusterId, applied.containsKey(clusterId) || Files.exists(paths.state().resolve("node_state")));
+          recordStart(
+              clusterId,
+              applied.containsKey(clusterId) || Files.exists(paths.state().resolve("node_state")));
         } else if (!files.equals(onDisk(paths, files.keySet()))) {
           SlurmConfig before = applied.get(clusterId);
-          ApplyMethod method = before == null ? ApplyMethod.RESTART : ChangePlanner.plan(before, config);
+          ApplyMethod method =
+              before == null ? ApplyMethod.RESTART : ChangePlanner.plan(before, config);
           daemons.writeConfig(files);
           log.info("cluster {}: applying configuration change by {}", clusterId, method);
           daemons.apply(method);
@@ -156,7 +177,9 @@ public final class ClusterRuntime {
         return new Outcome.InProgress(Duration.ofSeconds(1));
       }
       List<Endpoint> endpoints =
-          List.of(new Endpoint("SLURMCTLD", controlAddress, null, null, String.valueOf(layout.slurmctldPort())));
+          List.of(
+              new Endpoint(
+                  "SLURMCTLD", controlAddress, null, null, String.valueOf(layout.slurmctldPort())));
       return new Outcome.Ready(endpoints, notes.getOrDefault(clusterId, List.of()));
     }
   }
@@ -212,42 +235,50 @@ public final class ClusterRuntime {
       return List.of();
     }
     return applied.keySet().stream()
-        .filter(id -> {
-          var s = new ControllerDaemons(slurm.get(), paths(id)).state();
-          return !s.allRunning();
-        })
+        .filter(
+            id -> {
+              var s = new ControllerDaemons(slurm.get(), paths(id)).state();
+              return !s.allRunning();
+            })
         .collect(Collectors.toList());
   }
 
   /** Node names Slurm knows for a cluster right now; empty when the controller does not answer. */
   public Optional<Set<String>> slurmNodes(String clusterId) {
-    return slurm.flatMap(s -> {
-      try {
-        return Optional.of(new org.openpcs.slurm.Scontrol(s, paths(clusterId)).nodes().stream().map(n -> n.name()).collect(Collectors.toSet()));
-      } catch (RuntimeException e) {
-        return Optional.empty();
-      }
-    });
+    return slurm.flatMap(
+        s -> {
+          try {
+            return Optional.of(
+                new org.openpcs.slurm.Scontrol(s, paths(clusterId))
+                    .nodes().stream().map(n -> n.name()).collect(Collectors.toSet()));
+          } catch (RuntimeException e) {
+            return Optional.empty();
+          }
+        });
   }
 
   /** Partition names Slurm knows for a cluster right now; empty when it does not answer. */
   public Optional<Set<String>> slurmPartitions(String clusterId) {
-    return slurm.flatMap(s -> {
-      try {
-        return Optional.of(Partitions.of(s, paths(clusterId)));
-      } catch (RuntimeException e) {
-        return Optional.empty();
-      }
-    });
+    return slurm.flatMap(
+        s -> {
+          try {
+            return Optional.of(Partitions.of(s, paths(clusterId)));
+          } catch (RuntimeException e) {
+            return Optional.empty();
+          }
+        });
   }
 
   private int jobsInPartition(ControllerDaemons daemons, String partition) {
     try {
       return (int)
           new org.openpcs.slurm.Scontrol(slurm.get(), daemons.paths())
-              .jobs().stream().filter(j -> partition.equals(j.partition()) && !FINISHED.contains(j.state())).count();
+              .jobs().stream()
+                  .filter(j -> partition.equals(j.partition()) && !FINISHED.contains(j.state()))
+                  .count();
     } catch (RuntimeException e) {
-      // Fail closed: if we cannot see the jobs, keep the partition (draining) rather than kill them.
+      // Fail closed: if we cannot see the jobs, keep the partition (draining) rather than kill
+      // them.
       return Integer.MAX_VALUE;
     }
   }
@@ -260,7 +291,8 @@ public final class ClusterRuntime {
     if (recent.size() < FREE_RESTARTS) {
       return Optional.empty();
     }
-    Duration delay = Duration.ofSeconds(Math.min(60, 2L << Math.min(recent.size() - FREE_RESTARTS, 5)));
+    Duration delay =
+        Duration.ofSeconds(Math.min(60, 2L << Math.min(recent.size() - FREE_RESTARTS, 5)));
     Instant next = recent.get(recent.size() - 1).plus(delay);
     return now.isBefore(next) ? Optional.of(Duration.between(now, next)) : Optional.empty();
   }
@@ -271,14 +303,22 @@ public final class ClusterRuntime {
     }
     List<Instant> recent = restarts.computeIfAbsent(clusterId, k -> new ArrayList<>());
     recent.add(clock.instant());
-    String message = "slurmctld was not running and was restarted at " + clock.instant() + " (" + recent.size() + " restart(s) in the last " + RESTART_WINDOW.toMinutes() + " min); running and pending jobs were recovered from its saved state";
+    String message =
+        "slurmctld was not running and was restarted at "
+            + clock.instant()
+            + " ("
+            + recent.size()
+            + " restart(s) in the last "
+            + RESTART_WINDOW.toMinutes()
+            + " min); running and pending jobs were recovered from its saved state";
     log.warn("cluster {}: {}", clusterId, message);
     notes.put(clusterId, List.of(new ErrorInfo("SlurmctldRestarted", message)));
   }
 
   private static void writeKeyIfChanged(ControllerDaemons daemons, ClusterPaths paths, byte[] key) {
     try {
-      if (!Files.exists(paths.mungeKey()) || !Arrays.equals(Files.readAllBytes(paths.mungeKey()), key)) {
+      if (!Files.exists(paths.mungeKey())
+          || !Arrays.equals(Files.readAllBytes(paths.mungeKey()), key)) {
         daemons.writeMungeKey(key);
       }
     } catch (IOException e) {
@@ -311,10 +351,21 @@ public final class ClusterRuntime {
   }
 
   /** What one sync reads from the store, in one transaction. */
-  record Snapshot(Cluster cluster, List<ComputeNodeGroup> groups, List<Queue> queues, List<NodeInstance> instances) {
+  record Snapshot(
+      Cluster cluster,
+      List<ComputeNodeGroup> groups,
+      List<Queue> queues,
+      List<NodeInstance> instances) {
     static Snapshot read(org.openpcs.store.StoreTx tx, String clusterId) {
       Optional<Cluster> c = tx.findCluster(clusterId);
-      return c.map(cluster -> new Snapshot(cluster, tx.nodeGroupsOf(clusterId), tx.queuesOf(clusterId), tx.nodeInstancesOf(clusterId))).orElse(null);
+      return c.map(
+              cluster ->
+                  new Snapshot(
+                      cluster,
+                      tx.nodeGroupsOf(clusterId),
+                      tx.queuesOf(clusterId),
+                      tx.nodeInstancesOf(clusterId)))
+          .orElse(null);
     }
 
     /**
@@ -323,16 +374,25 @@ public final class ClusterRuntime {
      * instances.
      */
     List<ComputeNodeGroup> renderedGroups() {
-      Set<String> queued = queues.stream().flatMap(q -> q.spec().computeNodeGroupIds().stream()).collect(Collectors.toSet());
+      Set<String> queued =
+          queues.stream()
+              .flatMap(q -> q.spec().computeNodeGroupIds().stream())
+              .collect(Collectors.toSet());
       return groups.stream()
           .filter(g -> queued.contains(g.id()))
-          .filter(g -> g.status() != ResourceStatus.DELETING || instances.stream().anyMatch(i -> i.nodeGroupId().equals(g.id()) && i.live()))
+          .filter(
+              g ->
+                  g.status() != ResourceStatus.DELETING
+                      || instances.stream()
+                          .anyMatch(i -> i.nodeGroupId().equals(g.id()) && i.live()))
           .toList();
     }
 
     /** Queues being deleted stay (draining) while jobs remain in them. */
     List<Queue> renderedQueues(java.util.function.ToIntFunction<Queue> jobs) {
-      return queues.stream().filter(q -> q.status() != ResourceStatus.DELETING || jobs.applyAsInt(q) > 0).toList();
+      return queues.stream()
+          .filter(q -> q.status() != ResourceStatus.DELETING || jobs.applyAsInt(q) > 0)
+          .toList();
     }
   }
 }

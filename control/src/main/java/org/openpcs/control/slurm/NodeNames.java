@@ -6,7 +6,8 @@ import org.openpcs.domain.ComputeNodeGroup;
 
 /**
  * The fixed node naming of ARCHITECTURE.md: group {@code compute} with min m and max M has nodes
- * {@code compute-1 … compute-M}; {@code compute-1 … compute-m} are static, the rest are cloud nodes.
+ * {@code compute-1 … compute-M}; {@code compute-1 … compute-m} are static, the rest are cloud
+ * nodes.
  */
 public final class NodeNames {
   private NodeNames() {}

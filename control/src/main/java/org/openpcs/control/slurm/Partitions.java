@@ -17,7 +17,9 @@ final class Partitions {
       throw new IllegalStateException("no configuration yet");
     }
     try {
-      ProcessBuilder pb = new ProcessBuilder(slurm.path("scontrol").toString(), "show", "partition", "-o").redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder(slurm.path("scontrol").toString(), "show", "partition", "-o")
+              .redirectErrorStream(true);
       pb.environment().put("SLURM_CONF", paths.slurmConf().toString());
       Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -49,7 +49,8 @@ public final class PortAllocator {
       tx.releasePorts(clusterId, unwanted);
       unwanted.forEach(have::remove);
     }
-    List<String> missing = new ArrayList<>(owners.stream().filter(o -> !have.containsKey(o)).sorted().toList());
+    List<String> missing =
+        new ArrayList<>(owners.stream().filter(o -> !have.containsKey(o)).sorted().toList());
     if (missing.isEmpty()) {
       return have;
     }
@@ -61,7 +62,13 @@ public final class PortAllocator {
       }
       if (candidate > range.last()) {
         throw new PortsExhaustedException(
-            "no free port left in " + range.first() + "-" + range.last() + " for " + missing.size() + " more Slurm daemons; widen --slurm-ports");
+            "no free port left in "
+                + range.first()
+                + "-"
+                + range.last()
+                + " for "
+                + missing.size()
+                + " more Slurm daemons; widen --slurm-ports");
       }
       tx.allocatePort(clusterId, owner, candidate);
       have.put(owner, candidate);

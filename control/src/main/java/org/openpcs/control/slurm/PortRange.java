@@ -4,7 +4,8 @@ package org.openpcs.control.slurm;
 public record PortRange(int first, int last) {
   public PortRange {
     if (first < 1024 || last > 65535 || first > last) {
-      throw new IllegalArgumentException("port range must lie within 1024-65535, got " + first + "-" + last);
+      throw new IllegalArgumentException(
+          "port range must lie within 1024-65535, got " + first + "-" + last);
     }
   }
 

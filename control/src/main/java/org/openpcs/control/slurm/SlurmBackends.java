@@ -82,7 +82,9 @@ public final class SlurmBackends {
           return childOutcome(controller);
         }
         Optional<Set<String>> partitions = runtime.slurmPartitions(q.clusterId());
-        return partitions.isPresent() && partitions.get().contains(q.name()) ? new Outcome.Ready(List.of()) : new Outcome.InProgress(SOON);
+        return partitions.isPresent() && partitions.get().contains(q.name())
+            ? new Outcome.Ready(List.of())
+            : new Outcome.InProgress(SOON);
       }
 
       @Override
@@ -93,19 +95,26 @@ public final class SlurmBackends {
         }
         // The partition drains while jobs remain in it; it is dropped only when they are gone.
         Optional<Set<String>> partitions = runtime.slurmPartitions(q.clusterId());
-        return partitions.isPresent() && !partitions.get().contains(q.name()) ? new Outcome.Ready(List.of()) : new Outcome.InProgress(Duration.ofSeconds(2));
+        return partitions.isPresent() && !partitions.get().contains(q.name())
+            ? new Outcome.Ready(List.of())
+            : new Outcome.InProgress(Duration.ofSeconds(2));
       }
     };
   }
 
   private boolean inSomeQueue(ComputeNodeGroup g) {
-    return store.inTransaction(tx -> tx.queuesOf(g.clusterId())).stream().anyMatch(q -> q.spec().computeNodeGroupIds().contains(g.id()));
+    return store.inTransaction(tx -> tx.queuesOf(g.clusterId())).stream()
+        .anyMatch(q -> q.spec().computeNodeGroupIds().contains(g.id()));
   }
 
   /** A child cannot be ready while its controller is not; say why. */
   private static Outcome childOutcome(Outcome controller) {
     if (controller instanceof Outcome.Failed f) {
-      return new Outcome.Failed(List.of(new ErrorInfo("ControllerUnavailable", "the cluster's controller is not running: " + f.errors().get(0).message())));
+      return new Outcome.Failed(
+          List.of(
+              new ErrorInfo(
+                  "ControllerUnavailable",
+                  "the cluster's controller is not running: " + f.errors().get(0).message())));
     }
     return controller;
   }

@@ -24,7 +24,9 @@ import org.openpcs.slurm.SlurmConfig;
  * kills its pending jobs on 22.05).
  */
 public final class SlurmConfigPlanner {
-  /** The partition a cluster without queues has; never a queue name (those are 3+ letters, no dots). */
+  /**
+   * The partition a cluster without queues has; never a queue name (those are 3+ letters, no dots).
+   */
   public static final String PLACEHOLDER_PARTITION = "openpcs.none";
 
   /** The node of a cluster without compute nodes; group names cannot contain dots. */
@@ -40,7 +42,8 @@ public final class SlurmConfigPlanner {
       ClusterLayout layout,
       ClusterPaths paths,
       boolean powerSaving) {
-    List<ComputeNodeGroup> sorted = groups.stream().sorted(Comparator.comparing(ComputeNodeGroup::name)).toList();
+    List<ComputeNodeGroup> sorted =
+        groups.stream().sorted(Comparator.comparing(ComputeNodeGroup::name)).toList();
     List<NodeLine> nodes = new ArrayList<>();
     for (ComputeNodeGroup g : sorted) {
       InstanceType type = declaredType(g, catalog);
@@ -66,7 +69,17 @@ public final class SlurmConfigPlanner {
     if (nodes.isEmpty()) {
       // Nor without a node ("no nodes configured"): a cluster without compute nodes gets one
       // powered-down cloud node in no partition, which no job can use and nothing starts.
-      nodes.add(new NodeLine(PLACEHOLDER_NODE, layout.controlAddress(), layout.nodePorts().get(PLACEHOLDER_NODE), true, 1, 1, 0, List.of("openpcs-placeholder"), List.of()));
+      nodes.add(
+          new NodeLine(
+              PLACEHOLDER_NODE,
+              layout.controlAddress(),
+              layout.nodePorts().get(PLACEHOLDER_NODE),
+              true,
+              1,
+              1,
+              0,
+              List.of("openpcs-placeholder"),
+              List.of()));
     }
     List<PartitionLine> partitions = new ArrayList<>();
     for (Queue q : queues.stream().sorted(Comparator.comparing(Queue::name)).toList()) {
@@ -82,7 +95,12 @@ public final class SlurmConfigPlanner {
     if (partitions.isEmpty()) {
       // slurmctld 22.05 will not start without a partition ("No PartitionName information
       // available"): a cluster without queues gets a hidden one that accepts no jobs.
-      partitions.add(new PartitionLine(PLACEHOLDER_PARTITION, List.of(), "INACTIVE", List.of(new org.openpcs.domain.CustomSetting("Hidden", "YES"))));
+      partitions.add(
+          new PartitionLine(
+              PLACEHOLDER_PARTITION,
+              List.of(),
+              "INACTIVE",
+              List.of(new org.openpcs.domain.CustomSetting("Hidden", "YES"))));
     }
     Path bin = paths.bin();
     ControllerConfig controller =
@@ -108,11 +126,22 @@ public final class SlurmConfigPlanner {
   static InstanceType declaredType(ComputeNodeGroup g, InstanceTypeCatalog catalog) {
     String first = g.spec().instanceTypes().get(0);
     InstanceType preferred =
-        catalog.find(first).orElseThrow(() -> new IllegalStateException("instance type " + first + " is not in the catalog"));
+        catalog
+            .find(first)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException("instance type " + first + " is not in the catalog"));
     long memory = preferred.memoryMiB();
     for (String t : g.spec().instanceTypes()) {
       memory = Math.min(memory, catalog.find(t).map(InstanceType::memoryMiB).orElse(memory));
     }
-    return new InstanceType(preferred.name(), preferred.vcpus(), memory, preferred.gpus(), preferred.gpuModel(), preferred.onDemandPerHour(), preferred.spotPerHour());
+    return new InstanceType(
+        preferred.name(),
+        preferred.vcpus(),
+        memory,
+        preferred.gpus(),
+        preferred.gpuModel(),
+        preferred.onDemandPerHour(),
+        preferred.spotPerHour());
   }
 }

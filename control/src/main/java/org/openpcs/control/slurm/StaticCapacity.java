@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a node group's static nodes ({@code <group>-1 … <group>-min}) backed by running instances:
  * launches what is missing (reason MAINTAIN_MIN_CAPACITY), replaces instances that failed to
- * bootstrap or vanished, and terminates instances it owns that no node wants any more. Every
- * launch is recorded before the provider is called and carries an idempotency token and ownership
- * tags, so a launch interrupted by a crash is found again instead of duplicated.
+ * bootstrap or vanished, and terminates instances it owns that no node wants any more. Every launch
+ * is recorded before the provider is called and carries an idempotency token and ownership tags, so
+ * a launch interrupted by a crash is found again instead of duplicated.
  */
 public final class StaticCapacity {
   private static final Logger log = LoggerFactory.getLogger(StaticCapacity.class);
@@ -37,7 +37,8 @@ public final class StaticCapacity {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  public StaticCapacity(Store store, ComputeProvider provider, NodeBootstrap bootstrap, Clock clock) {
+  public StaticCapacity(
+      Store store, ComputeProvider provider, NodeBootstrap bootstrap, Clock clock) {
     this.store = store;
     this.provider = provider;
     this.bootstrap = bootstrap;
@@ -62,14 +63,21 @@ public final class StaticCapacity {
         problems.add(new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": " + ni.message()));
         terminate(ni, "bootstrap failed; replacing");
       } else if (!OwnershipTags.role(login).equals(actual.tags().get(OwnershipTags.ROLE))) {
-        terminate(ni, "node " + ni.nodeName() + " becomes a " + OwnershipTags.role(login) + " node (queues changed); replacing");
+        terminate(
+            ni,
+            "node "
+                + ni.nodeName()
+                + " becomes a "
+                + OwnershipTags.role(login)
+                + " node (queues changed); replacing");
       } else if (index < 0 || !NodeNames.isStatic(g, index)) {
         terminate(ni, "node " + ni.nodeName() + " is no longer a static node of " + g.name());
       } else if (ni.instanceId() == null) {
         store.inTransaction(tx -> tx.updateNodeInstance(ni.withInstanceId(actual.instanceId())));
       }
     }
-    Set<String> backed = liveInstances(g).stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
+    Set<String> backed =
+        liveInstances(g).stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
     for (int i = 1; i <= g.spec().minInstanceCount(); i++) {
       String name = NodeNames.name(g, i);
       if (!backed.contains(name)) {
@@ -86,13 +94,20 @@ public final class StaticCapacity {
       terminate(ni, "compute node group " + g.name() + " is being deleted");
     }
     sweepOrphans(g, describe(g));
-    return (int) provider.describe(Map.of(OwnershipTags.GROUP, g.id())).stream().filter(i -> !i.terminated()).count();
+    return (int)
+        provider.describe(Map.of(OwnershipTags.GROUP, g.id())).stream()
+            .filter(i -> !i.terminated())
+            .count();
   }
 
   /** The provider's view of the group's instances, by bootstrap id. */
   private Map<String, Instance> describe(ComputeNodeGroup g) {
     return provider.describe(Map.of(OwnershipTags.GROUP, g.id())).stream()
-        .collect(Collectors.toMap(i -> i.tags().getOrDefault(OwnershipTags.BOOTSTRAP, i.instanceId()), i -> i, (a, b) -> a));
+        .collect(
+            Collectors.toMap(
+                i -> i.tags().getOrDefault(OwnershipTags.BOOTSTRAP, i.instanceId()),
+                i -> i,
+                (a, b) -> a));
   }
 
   private List<NodeInstance> liveInstances(ComputeNodeGroup g) {
@@ -101,12 +116,24 @@ public final class StaticCapacity {
         .toList();
   }
 
-  private void launch(ComputeNodeGroup g, String nodeName, boolean login, List<ErrorInfo> problems) {
+  private void launch(
+      ComputeNodeGroup g, String nodeName, boolean login, List<ErrorInfo> problems) {
     String bootstrapId = "bs-" + HexFormat.of().formatHex(randomBytes(16));
     NodeInstance ni =
         new NodeInstance(
-            bootstrapId, g.clusterId(), g.id(), nodeName, null, g.spec().instanceTypes().get(0), bootstrapId, "LAUNCHING", "MAINTAIN_MIN_CAPACITY",
-            clock.instant().truncatedTo(ChronoUnit.MICROS), null, null, 0);
+            bootstrapId,
+            g.clusterId(),
+            g.id(),
+            nodeName,
+            null,
+            g.spec().instanceTypes().get(0),
+            bootstrapId,
+            "LAUNCHING",
+            "MAINTAIN_MIN_CAPACITY",
+            clock.instant().truncatedTo(ChronoUnit.MICROS),
+            null,
+            null,
+            0);
     store.inTransaction(
         tx -> {
           tx.insertNodeInstance(ni);
@@ -115,7 +142,8 @@ public final class StaticCapacity {
     relaunch(g, ni, login, problems);
   }
 
-  private void relaunch(ComputeNodeGroup g, NodeInstance ni, boolean login, List<ErrorInfo> problems) {
+  private void relaunch(
+      ComputeNodeGroup g, NodeInstance ni, boolean login, List<ErrorInfo> problems) {
     var s = g.spec();
     LaunchRequest request =
         new LaunchRequest(
@@ -126,13 +154,31 @@ public final class StaticCapacity {
             s.customLaunchTemplate().version(),
             s.amiId(),
             OwnershipTags.of(g, ni.nodeName(), ni.bootstrapId(), login),
-            new Bootstrap(bootstrap.endpoint().get(), bootstrap.region(), bootstrap.accessKeyId(), bootstrap.secretAccessKey(), g.clusterId(), ni.bootstrapId(), login));
+            new Bootstrap(
+                bootstrap.endpoint().get(),
+                bootstrap.region(),
+                bootstrap.accessKeyId(),
+                bootstrap.secretAccessKey(),
+                g.clusterId(),
+                ni.bootstrapId(),
+                login));
     try {
       Instance launched = provider.launch(request);
-      log.info("launched {} ({}) for node {} of {}", launched.instanceId(), ni.instanceType(), ni.nodeName(), g.name());
-      store.inTransaction(tx -> tx.updateNodeInstance(current(ni).withInstanceId(launched.instanceId())));
+      log.info(
+          "launched {} ({}) for node {} of {}",
+          launched.instanceId(),
+          ni.instanceType(),
+          ni.nodeName(),
+          g.name());
+      store.inTransaction(
+          tx -> tx.updateNodeInstance(current(ni).withInstanceId(launched.instanceId())));
     } catch (LaunchException e) {
-      log.warn("launch for node {} of {} failed: {} {}", ni.nodeName(), g.name(), e.reason(), e.getMessage());
+      log.warn(
+          "launch for node {} of {} failed: {} {}",
+          ni.nodeName(),
+          g.name(),
+          e.reason(),
+          e.getMessage());
       problems.add(new ErrorInfo(e.reason(), ni.nodeName() + ": " + e.getMessage()));
       mark(ni, "TERMINATED", "LAUNCH_FAILED " + e.reason() + ": " + e.getMessage());
     }
@@ -148,9 +194,13 @@ public final class StaticCapacity {
 
   /** Instances tagged as this group's that no live record accounts for. */
   private void sweepOrphans(ComputeNodeGroup g, Map<String, Instance> seen) {
-    Set<String> known = liveInstances(g).stream().map(NodeInstance::bootstrapId).collect(Collectors.toSet());
+    Set<String> known =
+        liveInstances(g).stream().map(NodeInstance::bootstrapId).collect(Collectors.toSet());
     List<String> orphans =
-        seen.entrySet().stream().filter(e -> !e.getValue().terminated() && !known.contains(e.getKey())).map(e -> e.getValue().instanceId()).toList();
+        seen.entrySet().stream()
+            .filter(e -> !e.getValue().terminated() && !known.contains(e.getKey()))
+            .map(e -> e.getValue().instanceId())
+            .toList();
     if (!orphans.isEmpty()) {
       log.warn("terminating orphaned instances of {}: {}", g.name(), orphans);
       provider.terminate(orphans);

@@ -25,16 +25,26 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Delete.class})
 public final class KeysCommand {
 
-  @Option(names = "--data-dir", paramLabel = "DIR", scope = picocli.CommandLine.ScopeType.INHERIT, description = "The server's data dir (default $OPENPCS_HOME or ~/.openpcs).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "The server's data dir (default $OPENPCS_HOME or ~/.openpcs).")
   Path dataDir;
 
-  @Option(names = "--database-url", scope = picocli.CommandLine.ScopeType.INHERIT, description = "The server's database, when not the embedded one.")
+  @Option(
+      names = "--database-url",
+      scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "The server's database, when not the embedded one.")
   String databaseUrl;
 
   @Option(names = "--database-user", scope = picocli.CommandLine.ScopeType.INHERIT)
   String databaseUser;
 
-  @Option(names = "--database-password-env", paramLabel = "VAR", scope = picocli.CommandLine.ScopeType.INHERIT)
+  @Option(
+      names = "--database-password-env",
+      paramLabel = "VAR",
+      scope = picocli.CommandLine.ScopeType.INHERIT)
   String databasePasswordEnv;
 
   <T> T withKeys(java.util.function.Function<AccessKeys, T> work) {
@@ -42,11 +52,15 @@ public final class KeysCommand {
     String url = databaseUrl != null ? databaseUrl : JdbcStore.h2FileUrl(dir);
     String password = databasePasswordEnv == null ? null : System.getenv(databasePasswordEnv);
     try (Store store = JdbcStore.open(url, databaseUser, password)) {
-      return work.apply(new AccessKeys(store, SecretSealer.open(dir.resolve("master.key")), Clock.systemUTC()));
+      return work.apply(
+          new AccessKeys(store, SecretSealer.open(dir.resolve("master.key")), Clock.systemUTC()));
     }
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an access key and print it once.")
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Create an access key and print it once.")
   static final class Create implements Callable<Integer> {
     @ParentCommand KeysCommand parent;
 
@@ -63,7 +77,10 @@ public final class KeysCommand {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List access keys (never their secrets).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List access keys (never their secrets).")
   static final class ListKeys implements Callable<Integer> {
     @ParentCommand KeysCommand parent;
 
@@ -72,14 +89,21 @@ public final class KeysCommand {
       parent.withKeys(
           k -> {
             System.out.printf("%-22s %-28s %s%n", "ACCESS KEY ID", "CREATED", "DESCRIPTION");
-            k.list().forEach(a -> System.out.printf("%-22s %-28s %s%n", a.accessKeyId(), a.createdAt(), a.description()));
+            k.list()
+                .forEach(
+                    a ->
+                        System.out.printf(
+                            "%-22s %-28s %s%n", a.accessKeyId(), a.createdAt(), a.description()));
             return null;
           });
       return 0;
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an access key; requests signed with it fail within seconds.")
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Delete an access key; requests signed with it fail within seconds.")
   static final class Delete implements Callable<Integer> {
     @ParentCommand KeysCommand parent;
 

@@ -14,46 +14,91 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code openpcs server}: runs the API server in the foreground until SIGTERM/SIGINT. */
-@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the OpenPCS API server in the foreground.")
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = "Run the OpenPCS API server in the foreground.")
 public final class ServerCommand implements Callable<Integer> {
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on (default ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1:8080")
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "Address to listen on (default ${DEFAULT-VALUE}).",
+      defaultValue = "127.0.0.1:8080")
   String listen;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where state, keys and the embedded database live (default $OPENPCS_HOME or ~/.openpcs).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Where state, keys and the embedded database live (default $OPENPCS_HOME or ~/.openpcs).")
   Path dataDir;
 
-  @Option(names = "--database-url", paramLabel = "JDBC_URL", description = "jdbc:postgresql://... selects PostgreSQL; default: embedded H2 in the data dir.")
+  @Option(
+      names = "--database-url",
+      paramLabel = "JDBC_URL",
+      description =
+          "jdbc:postgresql://... selects PostgreSQL; default: embedded H2 in the data dir.")
   String databaseUrl;
 
   @Option(names = "--database-user", description = "Database user (PostgreSQL).")
   String databaseUser;
 
-  @Option(names = "--database-password-env", paramLabel = "VAR", description = "Name of the environment variable holding the database password (keeps it off the command line).")
+  @Option(
+      names = "--database-password-env",
+      paramLabel = "VAR",
+      description =
+          "Name of the environment variable holding the database password (keeps it off the command line).")
   String databasePasswordEnv;
 
-  @Option(names = "--region", description = "Region used in ARNs and the written profile (fixed at first start; default us-east-1).")
+  @Option(
+      names = "--region",
+      description =
+          "Region used in ARNs and the written profile (fixed at first start; default us-east-1).")
   String region;
 
-  @Option(names = "--account-id", description = "12-digit account id used in ARNs (fixed at first start; default random).")
+  @Option(
+      names = "--account-id",
+      description = "12-digit account id used in ARNs (fixed at first start; default random).")
   String accountId;
 
-  @Option(names = "--max-clusters", description = "Clusters this server may hold (default ${DEFAULT-VALUE}, as PCS).", defaultValue = "5")
+  @Option(
+      names = "--max-clusters",
+      description = "Clusters this server may hold (default ${DEFAULT-VALUE}, as PCS).",
+      defaultValue = "5")
   int maxClusters;
 
-  @Option(names = "--idempotency-ttl", paramLabel = "DURATION", description = "How long a clientToken is remembered, ISO-8601 (default ${DEFAULT-VALUE}).", defaultValue = "PT8H")
+  @Option(
+      names = "--idempotency-ttl",
+      paramLabel = "DURATION",
+      description = "How long a clientToken is remembered, ISO-8601 (default ${DEFAULT-VALUE}).",
+      defaultValue = "PT8H")
   Duration idempotencyTtl;
 
-  @Option(names = "--scheduler-versions", split = ",", description = "Slurm versions to accept besides the installed ones (testing only).")
+  @Option(
+      names = "--scheduler-versions",
+      split = ",",
+      description = "Slurm versions to accept besides the installed ones (testing only).")
   List<String> extraVersions = new ArrayList<>();
 
-  @Option(names = "--infrastructure", description = "SLURM runs real controllers and instances here (default); NONE serves the API only.", defaultValue = "SLURM")
+  @Option(
+      names = "--infrastructure",
+      description =
+          "SLURM runs real controllers and instances here (default); NONE serves the API only.",
+      defaultValue = "SLURM")
   ServerConfig.Infrastructure infrastructure;
 
-  @Option(names = "--slurm-ports", paramLabel = "FIRST-LAST", description = "Ports for slurmctld and slurmd processes (default ${DEFAULT-VALUE}).", defaultValue = ServerConfig.DEFAULT_SLURM_PORTS)
+  @Option(
+      names = "--slurm-ports",
+      paramLabel = "FIRST-LAST",
+      description = "Ports for slurmctld and slurmd processes (default ${DEFAULT-VALUE}).",
+      defaultValue = ServerConfig.DEFAULT_SLURM_PORTS)
   String slurmPorts;
 
-  @Option(names = "--control-address", description = "Address nodes use to reach this host's slurmctld (default ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+  @Option(
+      names = "--control-address",
+      description = "Address nodes use to reach this host's slurmctld (default ${DEFAULT-VALUE}).",
+      defaultValue = "127.0.0.1")
   String controlAddress;
 
   @Override

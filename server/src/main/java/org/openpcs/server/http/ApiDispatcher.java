@@ -22,15 +22,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The PCS protocol pipeline, independent of the HTTP library: authenticate (SigV4) → operation from
- * {@code X-Amz-Target} → content type → parse → model validation → handler in a transaction. Nothing
- * is written before every check passed. Unexpected failures become InternalServerException with the
- * request id; the stack trace goes to the log only.
+ * {@code X-Amz-Target} → content type → parse → model validation → handler in a transaction.
+ * Nothing is written before every check passed. Unexpected failures become InternalServerException
+ * with the request id; the stack trace goes to the log only.
  */
 public final class ApiDispatcher {
   private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);
 
   private static final com.fasterxml.jackson.databind.ObjectReader STRICT =
-      PcsJson.mapper().reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      PcsJson.mapper()
+          .reader()
+          .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final SigV4Verifier verifier;
   private final OperationTable operations;
@@ -43,7 +45,13 @@ public final class ApiDispatcher {
   /** Observes every completed request (audit log, metrics). */
   @FunctionalInterface
   public interface RequestListener {
-    void completed(String requestId, String principal, String operation, int status, String errorType, long nanos);
+    void completed(
+        String requestId,
+        String principal,
+        String operation,
+        int status,
+        String errorType,
+        long nanos);
   }
 
   public ApiDispatcher(
@@ -69,10 +77,17 @@ public final class ApiDispatcher {
     String operation = null;
     RawResponse response;
     try {
-      principal = verifier.verify(request.method(), request.rawPath(), request.rawQuery(), request.headers(), request.body());
+      principal =
+          verifier.verify(
+              request.method(),
+              request.rawPath(),
+              request.rawQuery(),
+              request.headers(),
+              request.body());
       Operation<?> op = operation(request);
       operation = op.name();
-      if (!OperationTable.NODE_KEY_OPERATIONS.contains(op.name()) && !isAdministrator.test(principal)) {
+      if (!OperationTable.NODE_KEY_OPERATIONS.contains(op.name())
+          && !isAdministrator.test(principal)) {
         throw new org.openpcs.api.error.AccessDeniedException(
             "The access key " + principal + " is a node key; it may only register instances.");
       }
@@ -81,45 +96,70 @@ public final class ApiDispatcher {
       response = ErrorWriter.write(e, requestId);
     } catch (RuntimeException e) {
       log.error("request {} ({}) failed", requestId, operation, e);
-      response = ErrorWriter.write(new InternalServerException("An internal error occurred (request id " + requestId + ")."), requestId);
+      response =
+          ErrorWriter.write(
+              new InternalServerException(
+                  "An internal error occurred (request id " + requestId + ")."),
+              requestId);
     }
     String errorType = response.status() == 200 ? null : response.headers().get("x-amzn-ErrorType");
-    listener.completed(requestId, principal, operation, response.status(), errorType, System.nanoTime() - start);
+    listener.completed(
+        requestId, principal, operation, response.status(), errorType, System.nanoTime() - start);
     return response;
   }
 
   private Operation<?> operation(RawRequest request) {
     String target = request.header("X-Amz-Target");
     if (!"POST".equals(request.method()) || !"/".equals(request.rawPath())) {
-      throw new ValidationException(Reason.UNKNOWN_OPERATION, "PCS operations are sent as POST / with an X-Amz-Target header.");
+      throw new ValidationException(
+          Reason.UNKNOWN_OPERATION,
+          "PCS operations are sent as POST / with an X-Amz-Target header.");
     }
     if (target != null && target.startsWith(org.openpcs.server.ops.AgentOps.TARGET_PREFIX)) {
       String agentOp = target.substring(org.openpcs.server.ops.AgentOps.TARGET_PREFIX.length());
       Operation<?> op =
           operations
               .findAgentOperation(agentOp)
-              .orElseThrow(() -> new ValidationException(Reason.UNKNOWN_OPERATION, "Unknown operation '" + abbreviate(agentOp) + "'."));
+              .orElseThrow(
+                  () ->
+                      new ValidationException(
+                          Reason.UNKNOWN_OPERATION,
+                          "Unknown operation '" + abbreviate(agentOp) + "'."));
       requireJson(request);
       return op;
     }
     if (target == null || !target.startsWith(ServiceModel.TARGET_PREFIX)) {
       throw new ValidationException(
           Reason.UNKNOWN_OPERATION,
-          "Missing or unknown X-Amz-Target '" + (target == null ? "" : abbreviate(target)) + "'; expected " + ServiceModel.TARGET_PREFIX + "<Operation>.");
+          "Missing or unknown X-Amz-Target '"
+              + (target == null ? "" : abbreviate(target))
+              + "'; expected "
+              + ServiceModel.TARGET_PREFIX
+              + "<Operation>.");
     }
     String name = target.substring(ServiceModel.TARGET_PREFIX.length());
     Operation<?> op =
-        operations.find(name).orElseThrow(() -> new ValidationException(Reason.UNKNOWN_OPERATION, "Unknown operation '" + abbreviate(name) + "'."));
+        operations
+            .find(name)
+            .orElseThrow(
+                () ->
+                    new ValidationException(
+                        Reason.UNKNOWN_OPERATION, "Unknown operation '" + abbreviate(name) + "'."));
     requireJson(request);
     return op;
   }
 
   private static void requireJson(RawRequest request) {
     String contentType = request.header("Content-Type");
-    if (contentType == null || !contentType.split(";")[0].trim().equalsIgnoreCase(RawResponse.AMZ_JSON)) {
+    if (contentType == null
+        || !contentType.split(";")[0].trim().equalsIgnoreCase(RawResponse.AMZ_JSON)) {
       throw new ValidationException(
           Reason.CANNOT_PARSE,
-          "Unsupported Content-Type '" + (contentType == null ? "" : abbreviate(contentType)) + "'; send " + RawResponse.AMZ_JSON + ".");
+          "Unsupported Content-Type '"
+              + (contentType == null ? "" : abbreviate(contentType))
+              + "'; send "
+              + RawResponse.AMZ_JSON
+              + ".");
     }
   }
 
@@ -133,14 +173,18 @@ public final class ApiDispatcher {
       }
     }
     I input = PcsJson.fromTree(json, op.inputType());
-    CallContext ctx = new CallContext(requestId, principal, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+    CallContext ctx =
+        new CallContext(
+            requestId,
+            principal,
+            clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
     return executor.execute(op, input, json, ctx);
   }
 
   /**
    * The semantic problems of a request that already failed model validation, for fields the model
-   * check did not name, so that one response lists everything. Best effort: a request too broken
-   * to read contributes nothing more.
+   * check did not name, so that one response lists everything. Best effort: a request too broken to
+   * read contributes nothing more.
    */
   private static <I> java.util.List<ValidationException.Field> semanticProblems(
       Operation<I> op, JsonNode json, java.util.List<ValidationException.Field> already) {
@@ -153,7 +197,10 @@ public final class ApiDispatcher {
     already.stream().map(f -> parent(f.name())).filter(p -> !p.isEmpty()).forEach(broken::add);
     try {
       return op.precheck().problems(PcsJson.fromTree(json, op.inputType())).stream()
-          .filter(f -> !broken.contains(parent(f.name())) && already.stream().noneMatch(a -> a.name().equals(f.name())))
+          .filter(
+              f ->
+                  !broken.contains(parent(f.name()))
+                      && already.stream().noneMatch(a -> a.name().equals(f.name())))
           .toList();
     } catch (RuntimeException unreadable) {
       return java.util.List.of();
@@ -174,7 +221,8 @@ public final class ApiDispatcher {
       // Trailing content after the object is refused, not silently ignored.
       JsonNode json = STRICT.readTree(body);
       if (json == null || !json.isObject()) {
-        throw new ValidationException(Reason.CANNOT_PARSE, "The request body must be a JSON object.");
+        throw new ValidationException(
+            Reason.CANNOT_PARSE, "The request body must be a JSON object.");
       }
       return json;
     } catch (JsonProcessingException e) {
@@ -183,7 +231,11 @@ public final class ApiDispatcher {
           Reason.CANNOT_PARSE,
           at == null
               ? "The request body is not valid JSON or exceeds the parser's limits (nesting, number or name length)."
-              : "The request body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ").");
+              : "The request body is not valid JSON (line "
+                  + at.getLineNr()
+                  + ", column "
+                  + at.getColumnNr()
+                  + ").");
     } catch (java.io.IOException e) {
       throw new ValidationException(Reason.CANNOT_PARSE, "The request body could not be read.");
     }

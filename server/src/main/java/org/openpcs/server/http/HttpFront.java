@@ -24,16 +24,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpFront implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
+
   /** PCS requests are small; anything larger is refused before it is buffered. */
   static final int MAX_BODY = 1 << 20;
 
   private final HttpServer server;
 
-  public HttpFront(InetSocketAddress listen, ApiDispatcher dispatcher, BooleanSupplier ready) throws IOException {
+  public HttpFront(InetSocketAddress listen, ApiDispatcher dispatcher, BooleanSupplier ready)
+      throws IOException {
     server = HttpServer.create(listen, 512);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/health", ex -> plain(ex, 200, "ok\n"));
-    server.createContext("/ready", ex -> plain(ex, ready.getAsBoolean() ? 200 : 503, ready.getAsBoolean() ? "ready\n" : "not ready\n"));
+    server.createContext(
+        "/ready",
+        ex ->
+            plain(
+                ex,
+                ready.getAsBoolean() ? 200 : 503,
+                ready.getAsBoolean() ? "ready\n" : "not ready\n"));
     server.createContext("/", ex -> api(ex, dispatcher));
   }
 
@@ -52,7 +60,9 @@ public final class HttpFront implements AutoCloseable {
       if (body == null) {
         response =
             ErrorWriter.write(
-                new ValidationException(ValidationException.Reason.OTHER, "The request body exceeds " + MAX_BODY + " bytes."),
+                new ValidationException(
+                    ValidationException.Reason.OTHER,
+                    "The request body exceeds " + MAX_BODY + " bytes."),
                 java.util.UUID.randomUUID().toString());
       } else {
         Map<String, List<String>> headers = new LinkedHashMap<>(ex.getRequestHeaders());
@@ -67,7 +77,8 @@ public final class HttpFront implements AutoCloseable {
         response = dispatcher.dispatch(request);
       }
       response.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
-      ex.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
+      ex.sendResponseHeaders(
+          response.status(), response.body().length == 0 ? -1 : response.body().length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(response.body());
       }

@@ -5,7 +5,12 @@ import java.util.Map;
 
 /** An HTTP request as received, before anything is trusted. */
 public record RawRequest(
-    String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body, String remote) {
+    String method,
+    String rawPath,
+    String rawQuery,
+    Map<String, List<String>> headers,
+    byte[] body,
+    String remote) {
 
   /** First value of a header, names compared case-insensitively. */
   public String header(String name) {

@@ -15,14 +15,16 @@ import org.openpcs.store.Store;
  */
 public final class AccessKeys {
   private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  private static final String SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  private static final String SECRET_ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   private final Store store;
   private final SecretSealer sealer;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+
   /**
-   * Unsealed secrets by key id, kept briefly: keys may be deleted by another process ({@code openpcs
-   * keys delete}), and a deleted key must stop working within seconds.
+   * Unsealed secrets by key id, kept briefly: keys may be deleted by another process ({@code
+   * openpcs keys delete}), and a deleted key must stop working within seconds.
    */
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -41,7 +43,13 @@ public final class AccessKeys {
     String secret = random(SECRET_ALPHABET, 40);
     store.inTransaction(
         tx -> {
-          tx.insertAccessKey(new AccessKey(id, sealer.seal(secret), description, admin, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+          tx.insertAccessKey(
+              new AccessKey(
+                  id,
+                  sealer.seal(secret),
+                  description,
+                  admin,
+                  clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
           return null;
         });
     return new SigV4.Credentials(id, secret);
@@ -68,7 +76,8 @@ public final class AccessKeys {
       }
     }
     // First start, or the node key was deleted by an administrator: issue a new one.
-    SigV4.Credentials created = create("node key: instances use it to register and heartbeat", false);
+    SigV4.Credentials created =
+        create("node key: instances use it to register and heartbeat", false);
     store.inTransaction(
         tx -> {
           tx.putSetting(setting, created.accessKeyId());
@@ -83,8 +92,14 @@ public final class AccessKeys {
       return Optional.of(cached);
     }
     Optional<Cached> found =
-        store.inTransaction(tx -> tx.findAccessKey(accessKeyId))
-            .map(k -> new Cached(sealer.unseal(k.sealedSecret()), k.admin(), clock.instant().plus(CACHE_TTL)));
+        store
+            .inTransaction(tx -> tx.findAccessKey(accessKeyId))
+            .map(
+                k ->
+                    new Cached(
+                        sealer.unseal(k.sealedSecret()),
+                        k.admin(),
+                        clock.instant().plus(CACHE_TTL)));
     found.ifPresentOrElse(c -> cache.put(accessKeyId, c), () -> cache.remove(accessKeyId));
     return found;
   }

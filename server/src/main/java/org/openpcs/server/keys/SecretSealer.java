@@ -39,7 +39,9 @@ public final class SecretSealer implements org.openpcs.domain.SecretBox {
         Files.createDirectories(masterKeyFile.toAbsolutePath().getParent());
         Path tmp = masterKeyFile.resolveSibling(masterKeyFile.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            tmp,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.write(tmp, Base64.getEncoder().encode(fresh), StandardOpenOption.TRUNCATE_EXISTING);
         try {
           Files.move(tmp, masterKeyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -49,7 +51,8 @@ public final class SecretSealer implements org.openpcs.domain.SecretBox {
       }
       byte[] key = Base64.getDecoder().decode(Files.readString(masterKeyFile).trim());
       if (key.length != 32) {
-        throw new IllegalStateException("master key file " + masterKeyFile + " is not a 256-bit key");
+        throw new IllegalStateException(
+            "master key file " + masterKeyFile + " is not a 256-bit key");
       }
       return new SecretSealer(key);
     } catch (IOException e) {
@@ -65,7 +68,8 @@ public final class SecretSealer implements org.openpcs.domain.SecretBox {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
       c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
       byte[] ct = c.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-      return Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + ct.length).put(iv).put(ct).array());
+      return Base64.getEncoder()
+          .encodeToString(ByteBuffer.allocate(iv.length + ct.length).put(iv).put(ct).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM unavailable", e);
     }

@@ -16,13 +16,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code OpenPCSAgent.Heartbeat}: not a PCS operation. A registered agent reports its state
- * (BOOTSTRAPPING, RUNNING, BOOTSTRAP_FAILED with a reason, STOPPED) and learns whether to keep going
- * or stop its slurmd. A state change wakes the node group's controller.
+ * (BOOTSTRAPPING, RUNNING, BOOTSTRAP_FAILED with a reason, STOPPED) and learns whether to keep
+ * going or stop its slurmd. A state change wakes the node group's controller.
  */
 public final class AgentOps {
   public static final String TARGET_PREFIX = "OpenPCSAgent.";
   private static final Logger log = LoggerFactory.getLogger(AgentOps.class);
-  private static final Set<String> STATES = Set.of("BOOTSTRAPPING", "RUNNING", "BOOTSTRAP_FAILED", "STOPPED");
+  private static final Set<String> STATES =
+      Set.of("BOOTSTRAPPING", "RUNNING", "BOOTSTRAP_FAILED", "STOPPED");
   private final ChangeNotifier notifier;
 
   public AgentOps(ChangeNotifier notifier) {
@@ -45,8 +46,15 @@ public final class AgentOps {
     NodeInstance ni =
         tx.findNodeInstance(body.get("bootstrapId").asText())
             .filter(i -> i.registeredAt() != null)
-            .filter(i -> tx.findCluster(body.get("clusterIdentifier").asText()).map(c -> c.id().equals(i.clusterId())).orElse(false))
-            .orElseThrow(() -> new AccessDeniedException("This instance is not registered with that cluster."));
+            .filter(
+                i ->
+                    tx.findCluster(body.get("clusterIdentifier").asText())
+                        .map(c -> c.id().equals(i.clusterId()))
+                        .orElse(false))
+            .orElseThrow(
+                () ->
+                    new AccessDeniedException(
+                        "This instance is not registered with that cluster."));
     ObjectNode out = PcsJson.mapper().createObjectNode();
     if (!ni.live()) {
       out.put("action", "STOP");
@@ -62,8 +70,16 @@ public final class AgentOps {
         };
     tx.updateNodeInstance(ni.heartbeat(next, message == null ? ni.message() : message, ctx.now()));
     if (!next.equals(ni.state())) {
-      log.info("node {} of cluster {}: {} -> {}{}", ni.nodeName(), ni.clusterId(), ni.state(), next, message == null ? "" : " (" + message + ")");
-      ctx.afterCommit(() -> notifier.changed(ResourceKind.COMPUTE_NODE_GROUP, ni.clusterId(), ni.nodeGroupId()));
+      log.info(
+          "node {} of cluster {}: {} -> {}{}",
+          ni.nodeName(),
+          ni.clusterId(),
+          ni.state(),
+          next,
+          message == null ? "" : " (" + message + ")");
+      ctx.afterCommit(
+          () ->
+              notifier.changed(ResourceKind.COMPUTE_NODE_GROUP, ni.clusterId(), ni.nodeGroupId()));
     }
     out.put("action", "CONTINUE");
     return out;

@@ -19,7 +19,9 @@ public record ApiServices(
     ProviderFacts provider,
     ChangeNotifier notifier) {
 
-  /** Timestamps are kept to the microsecond: both databases and every SDK round-trip them exactly. */
+  /**
+   * Timestamps are kept to the microsecond: both databases and every SDK round-trip them exactly.
+   */
   public Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }

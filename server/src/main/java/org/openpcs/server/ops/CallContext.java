@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per-request facts handlers may use: the request id, the authenticated access key, the one "now" of
- * this request, and actions to run only once the transaction committed (waking controllers).
+ * Per-request facts handlers may use: the request id, the authenticated access key, the one "now"
+ * of this request, and actions to run only once the transaction committed (waking controllers).
  */
 public final class CallContext {
   private final String requestId;

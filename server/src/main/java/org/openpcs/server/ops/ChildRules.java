@@ -13,17 +13,28 @@ final class ChildRules {
   static void requireAcceptsChildren(Cluster cluster) {
     if (!Lifecycle.acceptsChildren(cluster)) {
       throw new ConflictException(
-          "The cluster " + cluster.name() + " is " + cluster.status() + "; node groups and queues can be added only to an ACTIVE cluster.",
+          "The cluster "
+              + cluster.name()
+              + " is "
+              + cluster.status()
+              + "; node groups and queues can be added only to an ACTIVE cluster.",
           cluster.id(),
           ResourceKind.CLUSTER.arnType);
     }
   }
 
-  static void requireUpdatable(Cluster cluster, ResourceStatus status, String what, String id, String type) {
+  static void requireUpdatable(
+      Cluster cluster, ResourceStatus status, String what, String id, String type) {
     requireAcceptsChildren(cluster);
     if (!Lifecycle.CHILD_UPDATABLE.contains(status)) {
       throw new ConflictException(
-          "The " + what + " is " + status + "; it can be updated only when ACTIVE or UPDATE_FAILED.", id, type);
+          "The "
+              + what
+              + " is "
+              + status
+              + "; it can be updated only when ACTIVE or UPDATE_FAILED.",
+          id,
+          type);
     }
   }
 }

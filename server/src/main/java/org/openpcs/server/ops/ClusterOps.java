@@ -34,13 +34,15 @@ public final class ClusterOps {
 
   public CreateClusterResponse create(CreateClusterRequest r, StoreTx tx, CallContext ctx) {
     Problems problems = new Problems();
-    ClusterSpec spec = ClusterSpecs.fromCreate(r, services.schedulerVersions().available(), problems);
+    ClusterSpec spec =
+        ClusterSpecs.fromCreate(r, services.schedulerVersions().available(), problems);
     Tags.checkKeys(r.tags(), "tags", problems);
     problems.throwIfAny();
 
     tx.lockClusterSet();
     if (tx.findCluster(r.clusterName()).isPresent()) {
-      throw new ConflictException("A cluster named " + r.clusterName() + " already exists.", r.clusterName(), TYPE);
+      throw new ConflictException(
+          "A cluster named " + r.clusterName() + " already exists.", r.clusterName(), TYPE);
     }
     int limit = services.quotas().clustersPerServer();
     if (tx.allClusters().size() >= limit) {
@@ -70,7 +72,8 @@ public final class ClusterOps {
   }
 
   /** Semantic problems of a CreateCluster that need no stored state. */
-  public List<org.openpcs.api.error.ValidationException.Field> precheckCreate(CreateClusterRequest r) {
+  public List<org.openpcs.api.error.ValidationException.Field> precheckCreate(
+      CreateClusterRequest r) {
     Problems problems = new Problems();
     ClusterSpecs.fromCreate(r, services.schedulerVersions().available(), problems);
     Tags.checkKeys(r.tags(), "tags", problems);
@@ -78,14 +81,16 @@ public final class ClusterOps {
   }
 
   /** Semantic problems of an UpdateCluster that need no stored state. */
-  public static List<org.openpcs.api.error.ValidationException.Field> precheckUpdate(UpdateClusterRequest r) {
+  public static List<org.openpcs.api.error.ValidationException.Field> precheckUpdate(
+      UpdateClusterRequest r) {
     Problems problems = new Problems();
     ClusterSpecs.applyUpdate(ClusterSpecs.EMPTY, r.slurmConfiguration(), problems);
     return problems.fields();
   }
 
   public GetClusterResponse get(GetClusterRequest r, StoreTx tx, CallContext ctx) {
-    return new GetClusterResponse(Wire.cluster(Lookup.cluster(tx, r.clusterIdentifier()), services.arns()));
+    return new GetClusterResponse(
+        Wire.cluster(Lookup.cluster(tx, r.clusterIdentifier()), services.arns()));
   }
 
   public ListClustersResponse list(ListClustersRequest r, StoreTx tx, CallContext ctx) {
@@ -105,16 +110,28 @@ public final class ClusterOps {
     tx.lockCluster(cluster.id());
     if (!Lifecycle.CLUSTER_UPDATABLE.contains(cluster.status())) {
       throw new ConflictException(
-          "The cluster " + cluster.name() + " is " + cluster.status() + "; it can be updated only when ACTIVE, UPDATE_FAILED or SUSPENDED.",
+          "The cluster "
+              + cluster.name()
+              + " is "
+              + cluster.status()
+              + "; it can be updated only when ACTIVE, UPDATE_FAILED or SUSPENDED.",
           cluster.id(),
           TYPE);
     }
     List<String> busy = new ArrayList<>();
-    tx.nodeGroupsOf(cluster.id()).stream().filter(g -> g.status() != ResourceStatus.ACTIVE).forEach(g -> busy.add("compute node group " + g.name() + " is " + g.status()));
-    tx.queuesOf(cluster.id()).stream().filter(q -> q.status() != ResourceStatus.ACTIVE).forEach(q -> busy.add("queue " + q.name() + " is " + q.status()));
+    tx.nodeGroupsOf(cluster.id()).stream()
+        .filter(g -> g.status() != ResourceStatus.ACTIVE)
+        .forEach(g -> busy.add("compute node group " + g.name() + " is " + g.status()));
+    tx.queuesOf(cluster.id()).stream()
+        .filter(q -> q.status() != ResourceStatus.ACTIVE)
+        .forEach(q -> busy.add("queue " + q.name() + " is " + q.status()));
     if (!busy.isEmpty()) {
       throw new ConflictException(
-          "The cluster " + cluster.name() + " can be updated only when all its node groups and queues are ACTIVE: " + String.join(", ", busy) + ".",
+          "The cluster "
+              + cluster.name()
+              + " can be updated only when all its node groups and queues are ACTIVE: "
+              + String.join(", ", busy)
+              + ".",
           cluster.id(),
           TYPE);
     }
@@ -133,11 +150,19 @@ public final class ClusterOps {
     int queues = tx.queuesOf(cluster.id()).size();
     if (groups > 0 || queues > 0) {
       throw new ConflictException(
-          "The cluster " + cluster.name() + " still has " + queues + " queue(s) and " + groups + " compute node group(s); delete the queues, then the node groups, then the cluster.",
+          "The cluster "
+              + cluster.name()
+              + " still has "
+              + queues
+              + " queue(s) and "
+              + groups
+              + " compute node group(s); delete the queues, then the node groups, then the cluster.",
           cluster.id(),
           TYPE);
     }
-    Cluster deleting = tx.updateCluster(cluster.withStatus(ResourceStatus.DELETING, cluster.errorInfo(), ctx.now()));
+    Cluster deleting =
+        tx.updateCluster(
+            cluster.withStatus(ResourceStatus.DELETING, cluster.errorInfo(), ctx.now()));
     notifyChanged(deleting, ctx);
     return new DeleteClusterResponse();
   }

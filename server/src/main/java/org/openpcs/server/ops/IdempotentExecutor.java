@@ -35,7 +35,8 @@ public final class IdempotentExecutor {
 
   /** Returns the JSON response body. */
   public <I> String execute(Operation<I> op, I input, JsonNode json, CallContext ctx) {
-    String token = op.idempotent() && json.hasNonNull("clientToken") ? json.get("clientToken").asText() : null;
+    String token =
+        op.idempotent() && json.hasNonNull("clientToken") ? json.get("clientToken").asText() : null;
     String fingerprint = token == null ? null : fingerprint(op.name(), json);
     RuntimeException last = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -51,7 +52,8 @@ public final class IdempotentExecutor {
                   }
                   String out = PcsJson.toJson(op.handler().handle(input, tx, ctx));
                   if (token != null) {
-                    tx.insertIdempotency(new IdempotencyRecord(token, op.name(), fingerprint, out, ctx.now()));
+                    tx.insertIdempotency(
+                        new IdempotencyRecord(token, op.name(), fingerprint, out, ctx.now()));
                   }
                   return out;
                 });
@@ -65,7 +67,8 @@ public final class IdempotentExecutor {
       } catch (PcsException e) {
         ctx.rolledBack();
         if (token != null) {
-          Optional<IdempotencyRecord> twin = store.inTransaction(tx -> live(tx.findIdempotency(token), ctx, tx));
+          Optional<IdempotencyRecord> twin =
+              store.inTransaction(tx -> live(tx.findIdempotency(token), ctx, tx));
           if (twin.isPresent()) {
             return replay(twin.get(), op.name(), fingerprint);
           }
@@ -74,13 +77,16 @@ public final class IdempotentExecutor {
       }
     }
     if (last instanceof DuplicateNameException) {
-      throw new ConflictException("A resource with that name was created concurrently; retry.", "", "resource");
+      throw new ConflictException(
+          "A resource with that name was created concurrently; retry.", "", "resource");
     }
-    throw new ConflictException("The resource was modified concurrently; retry the request.", "", "resource");
+    throw new ConflictException(
+        "The resource was modified concurrently; retry the request.", "", "resource");
   }
 
   /** A record older than the TTL is forgotten (and removed so the token can be used again). */
-  private Optional<IdempotencyRecord> live(Optional<IdempotencyRecord> found, CallContext ctx, org.openpcs.store.StoreTx tx) {
+  private Optional<IdempotencyRecord> live(
+      Optional<IdempotencyRecord> found, CallContext ctx, org.openpcs.store.StoreTx tx) {
     if (found.isPresent() && found.get().createdAt().isBefore(ctx.now().minus(ttl))) {
       tx.purgeIdempotency(ctx.now().minus(ttl));
       return Optional.empty();
@@ -96,7 +102,9 @@ public final class IdempotentExecutor {
         "The client token "
             + earlier.clientToken()
             + " was already used for a different "
-            + (earlier.operation().equals(operation) ? operation + " request" : "operation (" + earlier.operation() + ")")
+            + (earlier.operation().equals(operation)
+                ? operation + " request"
+                : "operation (" + earlier.operation() + ")")
             + "; use a new client token.",
         earlier.clientToken(),
         "clientToken");

@@ -12,8 +12,7 @@ final class Lookup {
   private Lookup() {}
 
   static Cluster cluster(StoreTx tx, String identifier) {
-    return tx.findCluster(identifier)
-        .orElseThrow(() -> notFound(ResourceKind.CLUSTER, identifier));
+    return tx.findCluster(identifier).orElseThrow(() -> notFound(ResourceKind.CLUSTER, identifier));
   }
 
   static ComputeNodeGroup nodeGroup(StoreTx tx, Cluster cluster, String identifier) {

@@ -6,7 +6,8 @@ import org.openpcs.store.StoreTx;
  * One API operation: its wire input type, whether it carries an idempotency token, and the handler
  * that runs inside the request's transaction.
  */
-public record Operation<I>(String name, Class<I> inputType, boolean idempotent, Handler<I> handler, Precheck<I> precheck) {
+public record Operation<I>(
+    String name, Class<I> inputType, boolean idempotent, Handler<I> handler, Precheck<I> precheck) {
 
   public Operation(String name, Class<I> inputType, boolean idempotent, Handler<I> handler) {
     this(name, inputType, idempotent, handler, null);

@@ -25,24 +25,49 @@ import org.openpcs.api.model.UpdateQueueRequest;
 
 /**
  * Every PCS operation and its handler, in one list. Adding an operation: add its line here, a
- * handler method in the resource's *Ops class, and a test in the SDK suite (see docs/adding-an-operation.md).
+ * handler method in the resource's *Ops class, and a test in the SDK suite (see
+ * docs/adding-an-operation.md).
  */
 public final class OperationTable {
   private final Map<String, Operation<?>> operations = new LinkedHashMap<>();
   private final Map<String, Operation<?>> agentOperations = new LinkedHashMap<>();
 
   /** Operations a node access key may call; everything else needs an administrator key. */
-  public static final java.util.Set<String> NODE_KEY_OPERATIONS = java.util.Set.of("RegisterComputeNodeGroupInstance", "Heartbeat");
+  public static final java.util.Set<String> NODE_KEY_OPERATIONS =
+      java.util.Set.of("RegisterComputeNodeGroupInstance", "Heartbeat");
 
   public OperationTable(
-      ClusterOps clusters, NodeGroupOps groups, QueueOps queues, TagOps tags, RegistrationOps registration, AgentOps agents) {
-    agentOperations.put("Heartbeat", new Operation<>("Heartbeat", com.fasterxml.jackson.databind.JsonNode.class, false, agents::heartbeat));
-    add("CreateCluster", CreateClusterRequest.class, true, clusters::create, clusters::precheckCreate);
+      ClusterOps clusters,
+      NodeGroupOps groups,
+      QueueOps queues,
+      TagOps tags,
+      RegistrationOps registration,
+      AgentOps agents) {
+    agentOperations.put(
+        "Heartbeat",
+        new Operation<>(
+            "Heartbeat", com.fasterxml.jackson.databind.JsonNode.class, false, agents::heartbeat));
+    add(
+        "CreateCluster",
+        CreateClusterRequest.class,
+        true,
+        clusters::create,
+        clusters::precheckCreate);
     add("GetCluster", GetClusterRequest.class, false, clusters::get);
     add("ListClusters", ListClustersRequest.class, false, clusters::list);
-    add("UpdateCluster", UpdateClusterRequest.class, true, clusters::update, ClusterOps::precheckUpdate);
+    add(
+        "UpdateCluster",
+        UpdateClusterRequest.class,
+        true,
+        clusters::update,
+        ClusterOps::precheckUpdate);
     add("DeleteCluster", DeleteClusterRequest.class, true, clusters::delete);
-    add("CreateComputeNodeGroup", CreateComputeNodeGroupRequest.class, true, groups::create, groups::precheckCreate);
+    add(
+        "CreateComputeNodeGroup",
+        CreateComputeNodeGroupRequest.class,
+        true,
+        groups::create,
+        groups::precheckCreate);
     add("GetComputeNodeGroup", GetComputeNodeGroupRequest.class, false, groups::get);
     add("ListComputeNodeGroups", ListComputeNodeGroupsRequest.class, false, groups::list);
     add("UpdateComputeNodeGroup", UpdateComputeNodeGroupRequest.class, true, groups::update);
@@ -52,17 +77,27 @@ public final class OperationTable {
     add("ListQueues", ListQueuesRequest.class, false, queues::list);
     add("UpdateQueue", UpdateQueueRequest.class, true, queues::update);
     add("DeleteQueue", DeleteQueueRequest.class, true, queues::delete);
-    add("RegisterComputeNodeGroupInstance", RegisterComputeNodeGroupInstanceRequest.class, false, registration::register);
+    add(
+        "RegisterComputeNodeGroupInstance",
+        RegisterComputeNodeGroupInstanceRequest.class,
+        false,
+        registration::register);
     add("TagResource", TagResourceRequest.class, false, tags::tag);
     add("UntagResource", UntagResourceRequest.class, false, tags::untag);
     add("ListTagsForResource", ListTagsForResourceRequest.class, false, tags::list);
   }
 
-  private <I> void add(String name, Class<I> type, boolean idempotent, Operation.Handler<I> handler) {
+  private <I> void add(
+      String name, Class<I> type, boolean idempotent, Operation.Handler<I> handler) {
     operations.put(name, new Operation<>(name, type, idempotent, handler));
   }
 
-  private <I> void add(String name, Class<I> type, boolean idempotent, Operation.Handler<I> handler, Operation.Precheck<I> precheck) {
+  private <I> void add(
+      String name,
+      Class<I> type,
+      boolean idempotent,
+      Operation.Handler<I> handler,
+      Operation.Precheck<I> precheck) {
     operations.put(name, new Operation<>(name, type, idempotent, handler, precheck));
   }
 

@@ -43,7 +43,10 @@ public final class QueueOps {
     Cluster cluster = Lookup.cluster(tx, r.clusterIdentifier());
     Problems problems = new Problems();
     List<String> groupIds = groupIds(tx, cluster, r.computeNodeGroupConfigurations(), problems);
-    List<CustomSetting> settings = settings(r.slurmConfiguration() == null ? null : r.slurmConfiguration().slurmCustomSettings(), problems);
+    List<CustomSetting> settings =
+        settings(
+            r.slurmConfiguration() == null ? null : r.slurmConfiguration().slurmCustomSettings(),
+            problems);
     Tags.checkKeys(r.tags(), "tags", problems);
     problems.throwIfAny();
 
@@ -51,12 +54,17 @@ public final class QueueOps {
     ChildRules.requireAcceptsChildren(cluster);
     if (tx.findQueue(cluster.id(), r.queueName()).isPresent()) {
       throw new ConflictException(
-          "A queue named " + r.queueName() + " already exists in cluster " + cluster.name() + ".", r.queueName(), TYPE);
+          "A queue named " + r.queueName() + " already exists in cluster " + cluster.name() + ".",
+          r.queueName(),
+          TYPE);
     }
     int limit = services.quotas().queuesPerCluster();
     if (tx.queuesOf(cluster.id()).size() >= limit) {
       throw new ServiceQuotaExceededException(
-          "A cluster can have at most " + limit + " queues.", cluster.id(), ResourceKind.CLUSTER.arnType, "queues-per-cluster");
+          "A cluster can have at most " + limit + " queues.",
+          cluster.id(),
+          ResourceKind.CLUSTER.arnType,
+          "queues-per-cluster");
     }
     Queue queue =
         tx.insertQueue(
@@ -78,16 +86,20 @@ public final class QueueOps {
   }
 
   /** Semantic problems of a CreateQueue that need no stored state. */
-  public static List<org.openpcs.api.error.ValidationException.Field> precheckCreate(CreateQueueRequest r) {
+  public static List<org.openpcs.api.error.ValidationException.Field> precheckCreate(
+      CreateQueueRequest r) {
     Problems problems = new Problems();
-    settings(r.slurmConfiguration() == null ? null : r.slurmConfiguration().slurmCustomSettings(), problems);
+    settings(
+        r.slurmConfiguration() == null ? null : r.slurmConfiguration().slurmCustomSettings(),
+        problems);
     Tags.checkKeys(r.tags(), "tags", problems);
     return problems.fields();
   }
 
   public GetQueueResponse get(GetQueueRequest r, StoreTx tx, CallContext ctx) {
     Cluster cluster = Lookup.cluster(tx, r.clusterIdentifier());
-    return new GetQueueResponse(Wire.queue(Lookup.queue(tx, cluster, r.queueIdentifier()), services.arns()));
+    return new GetQueueResponse(
+        Wire.queue(Lookup.queue(tx, cluster, r.queueIdentifier()), services.arns()));
   }
 
   public ListQueuesResponse list(ListQueuesRequest r, StoreTx tx, CallContext ctx) {
@@ -108,12 +120,16 @@ public final class QueueOps {
         r.computeNodeGroupConfigurations() == null
             ? queue.spec().computeNodeGroupIds()
             : groupIds(tx, cluster, r.computeNodeGroupConfigurations(), problems);
-    List<CustomSetting> settings = settings(r.slurmConfiguration() == null ? null : r.slurmConfiguration().slurmCustomSettings(), problems);
+    List<CustomSetting> settings =
+        settings(
+            r.slurmConfiguration() == null ? null : r.slurmConfiguration().slurmCustomSettings(),
+            problems);
     problems.throwIfAny();
 
     tx.lockCluster(cluster.id());
     ChildRules.requireUpdatable(cluster, queue.status(), "queue " + queue.name(), queue.id(), TYPE);
-    QueueSpec spec = new QueueSpec(groupIds, Settings.orElse(settings, queue.spec().slurmCustomSettings()));
+    QueueSpec spec =
+        new QueueSpec(groupIds, Settings.orElse(settings, queue.spec().slurmCustomSettings()));
     Queue updated = tx.updateQueue(queue.withSpec(spec, ResourceStatus.UPDATING, ctx.now()));
     notifyChanged(updated, ctx);
     return new UpdateQueueResponse(Wire.queue(updated, services.arns()));
@@ -126,13 +142,15 @@ public final class QueueOps {
     if (Lifecycle.alreadyDeleting(queue.status())) {
       return new DeleteQueueResponse();
     }
-    Queue deleting = tx.updateQueue(queue.withStatus(ResourceStatus.DELETING, queue.errorInfo(), ctx.now()));
+    Queue deleting =
+        tx.updateQueue(queue.withStatus(ResourceStatus.DELETING, queue.errorInfo(), ctx.now()));
     notifyChanged(deleting, ctx);
     return new DeleteQueueResponse();
   }
 
   /** Resolves each configured group (by id, or by name for convenience) to a live group's id. */
-  private static List<String> groupIds(StoreTx tx, Cluster cluster, List<ComputeNodeGroupConfiguration> configs, Problems problems) {
+  private static List<String> groupIds(
+      StoreTx tx, Cluster cluster, List<ComputeNodeGroupConfiguration> configs, Problems problems) {
     List<String> ids = new ArrayList<>();
     if (configs == null) {
       return ids;
@@ -146,7 +164,9 @@ public final class QueueOps {
       }
       Optional<ComputeNodeGroup> group = tx.findNodeGroup(cluster.id(), ref);
       if (group.isEmpty()) {
-        problems.add(field, "The compute node group " + ref + " does not exist in cluster " + cluster.name() + ".");
+        problems.add(
+            field,
+            "The compute node group " + ref + " does not exist in cluster " + cluster.name() + ".");
       } else if (Lifecycle.alreadyDeleting(group.get().status())) {
         problems.add(field, "The compute node group " + ref + " is being deleted.");
       } else if (ids.contains(group.get().id())) {
@@ -159,7 +179,13 @@ public final class QueueOps {
   }
 
   private static List<CustomSetting> settings(List<SlurmCustomSetting> l, Problems p) {
-    return Settings.convert(l, SlurmCustomSetting::parameterName, SlurmCustomSetting::parameterValue, SettingLevel.PARTITION_LINE, SETTINGS_PATH, p);
+    return Settings.convert(
+        l,
+        SlurmCustomSetting::parameterName,
+        SlurmCustomSetting::parameterValue,
+        SettingLevel.PARTITION_LINE,
+        SETTINGS_PATH,
+        p);
   }
 
   private void notifyChanged(Queue q, CallContext ctx) {

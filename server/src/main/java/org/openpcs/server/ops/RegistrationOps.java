@@ -26,12 +26,15 @@ public final class RegistrationOps {
     this.box = box;
   }
 
-  public RegisterComputeNodeGroupInstanceResponse register(RegisterComputeNodeGroupInstanceRequest r, StoreTx tx, CallContext ctx) {
+  public RegisterComputeNodeGroupInstanceResponse register(
+      RegisterComputeNodeGroupInstanceRequest r, StoreTx tx, CallContext ctx) {
     Optional<Cluster> cluster = tx.findCluster(r.clusterIdentifier());
     if (cluster.isEmpty()) {
       throw deny(r, ctx, "no such cluster");
     }
-    NodeInstance ni = tx.findNodeInstance(r.bootstrapId()).orElseThrow(() -> deny(r, ctx, "unknown bootstrap id"));
+    NodeInstance ni =
+        tx.findNodeInstance(r.bootstrapId())
+            .orElseThrow(() -> deny(r, ctx, "unknown bootstrap id"));
     if (!ni.clusterId().equals(cluster.get().id())) {
       throw deny(r, ctx, "bootstrap id belongs to another cluster");
     }
@@ -41,14 +44,33 @@ public final class RegistrationOps {
     if (!ni.live()) {
       throw deny(r, ctx, "instance was terminated");
     }
-    String secret = tx.clusterSecret(ni.clusterId()).map(box::unseal).orElseThrow(() -> deny(r, ctx, "cluster has no key yet"));
+    String secret =
+        tx.clusterSecret(ni.clusterId())
+            .map(box::unseal)
+            .orElseThrow(() -> deny(r, ctx, "cluster has no key yet"));
     tx.updateNodeInstance(ni.registered(ctx.now()));
-    log.info("registered instance {} as node {} of cluster {}", ni.instanceId(), ni.nodeName(), ni.clusterId());
-    return new RegisterComputeNodeGroupInstanceResponse(ni.nodeName(), secret, Wire.endpoints(cluster.get().endpoints()) == null ? List.of() : Wire.endpoints(cluster.get().endpoints()));
+    log.info(
+        "registered instance {} as node {} of cluster {}",
+        ni.instanceId(),
+        ni.nodeName(),
+        ni.clusterId());
+    return new RegisterComputeNodeGroupInstanceResponse(
+        ni.nodeName(),
+        secret,
+        Wire.endpoints(cluster.get().endpoints()) == null
+            ? List.of()
+            : Wire.endpoints(cluster.get().endpoints()));
   }
 
-  private static AccessDeniedException deny(RegisterComputeNodeGroupInstanceRequest r, CallContext ctx, String why) {
-    log.warn("refused registration for cluster {} by key {} (request {}): {}", r.clusterIdentifier(), ctx.principal(), ctx.requestId(), why);
-    return new AccessDeniedException("The bootstrap id is not valid for cluster " + r.clusterIdentifier() + ".");
+  private static AccessDeniedException deny(
+      RegisterComputeNodeGroupInstanceRequest r, CallContext ctx, String why) {
+    log.warn(
+        "refused registration for cluster {} by key {} (request {}): {}",
+        r.clusterIdentifier(),
+        ctx.principal(),
+        ctx.requestId(),
+        why);
+    return new AccessDeniedException(
+        "The bootstrap id is not valid for cluster " + r.clusterIdentifier() + ".");
   }
 }

@@ -15,18 +15,28 @@ final class Settings {
    * never thrown, so one request reports all of them.
    */
   static <W> List<CustomSetting> convert(
-      List<W> wire, Function<W, String> name, Function<W, String> value, SettingLevel level, String path, Problems problems) {
+      List<W> wire,
+      Function<W, String> name,
+      Function<W, String> value,
+      SettingLevel level,
+      String path,
+      Problems problems) {
     if (wire == null) {
       return null;
     }
-    List<CustomSetting> settings = wire.stream().map(w -> new CustomSetting(name.apply(w), value.apply(w))).toList();
+    List<CustomSetting> settings =
+        wire.stream().map(w -> new CustomSetting(name.apply(w), value.apply(w))).toList();
     var found = CustomSettingsPolicy.check(level, path, settings);
     problems.addAll(found);
     if (!found.isEmpty()) {
       return settings;
     }
     return settings.stream()
-        .map(s -> new CustomSetting(CustomSettingsPolicy.canonicalName(level, s.parameterName()), s.parameterValue()))
+        .map(
+            s ->
+                new CustomSetting(
+                    CustomSettingsPolicy.canonicalName(level, s.parameterName()),
+                    s.parameterValue()))
         .toList();
   }
 

@@ -24,7 +24,12 @@ public final class TagOps {
     Tags.checkKeys(r.tags(), "tags", problems);
     problems.throwIfAny();
     Arns.Parsed target = resolve(tx, r.resourceArn());
-    Tags.apply(tx, target.resourceId(), target.kind().arnType, r.tags(), services.quotas().tagsPerResource());
+    Tags.apply(
+        tx,
+        target.resourceId(),
+        target.kind().arnType,
+        r.tags(),
+        services.quotas().tagsPerResource());
     return new TagResourceResponse();
   }
 
@@ -34,7 +39,8 @@ public final class TagOps {
     return new UntagResourceResponse();
   }
 
-  public ListTagsForResourceResponse list(ListTagsForResourceRequest r, StoreTx tx, CallContext ctx) {
+  public ListTagsForResourceResponse list(
+      ListTagsForResourceRequest r, StoreTx tx, CallContext ctx) {
     Arns.Parsed target = resolve(tx, r.resourceArn());
     return new ListTagsForResourceResponse(tx.tags(target.resourceId()));
   }
@@ -42,12 +48,21 @@ public final class TagOps {
   /** The resource an ARN names, which must exist on this server. */
   private Arns.Parsed resolve(StoreTx tx, String arn) {
     Arns.Parsed parsed = services.arns().parse(arn).orElseThrow(() -> notFound(arn));
-    Cluster cluster = tx.findCluster(parsed.clusterId()).filter(c -> c.id().equals(parsed.clusterId())).orElseThrow(() -> notFound(arn));
+    Cluster cluster =
+        tx.findCluster(parsed.clusterId())
+            .filter(c -> c.id().equals(parsed.clusterId()))
+            .orElseThrow(() -> notFound(arn));
     boolean exists =
         switch (parsed.kind()) {
           case CLUSTER -> true;
-          case COMPUTE_NODE_GROUP -> tx.findNodeGroup(cluster.id(), parsed.childId()).filter(g -> g.id().equals(parsed.childId())).isPresent();
-          case QUEUE -> tx.findQueue(cluster.id(), parsed.childId()).filter(q -> q.id().equals(parsed.childId())).isPresent();
+          case COMPUTE_NODE_GROUP ->
+              tx.findNodeGroup(cluster.id(), parsed.childId())
+                  .filter(g -> g.id().equals(parsed.childId()))
+                  .isPresent();
+          case QUEUE ->
+              tx.findQueue(cluster.id(), parsed.childId())
+                  .filter(q -> q.id().equals(parsed.childId()))
+                  .isPresent();
         };
     if (!exists) {
       throw notFound(arn);
@@ -56,6 +71,7 @@ public final class TagOps {
   }
 
   private static ResourceNotFoundException notFound(String arn) {
-    return new ResourceNotFoundException("No resource with ARN " + arn + " exists on this server.", arn, "resource");
+    return new ResourceNotFoundException(
+        "No resource with ARN " + arn + " exists on this server.", arn, "resource");
   }
 }

@@ -21,15 +21,21 @@ final class Tags {
   }
 
   /** Adds tags to a resource, refusing to exceed the per-resource limit. */
-  static void apply(StoreTx tx, String resourceId, String resourceType, Map<String, String> tags, int limit) {
+  static void apply(
+      StoreTx tx, String resourceId, String resourceType, Map<String, String> tags, int limit) {
     if (tags == null || tags.isEmpty()) {
       return;
     }
     Map<String, String> current = tx.tags(resourceId);
-    long after = current.size() + tags.keySet().stream().filter(k -> !current.containsKey(k)).count();
+    long after =
+        current.size() + tags.keySet().stream().filter(k -> !current.containsKey(k)).count();
     if (after > limit) {
       throw new ServiceQuotaExceededException(
-          "A resource can have at most " + limit + " tags; this request would leave it with " + after + ".",
+          "A resource can have at most "
+              + limit
+              + " tags; this request would leave it with "
+              + after
+              + ".",
           resourceId,
           resourceType,
           "tags-per-resource");

@@ -60,14 +60,21 @@ public final class Wire {
             new Accounting(slurm.defaultPurgeTimeInDays(), slurm.accountingMode()),
             new SlurmRest(slurm.slurmRestMode())),
         new Networking(
-            s.networking().subnetIds(), s.networking().securityGroupIds(), s.networking().networkType()),
+            s.networking().subnetIds(),
+            s.networking().securityGroupIds(),
+            s.networking().networkType()),
         endpoints(c.endpoints()),
         errors(c.errorInfo()));
   }
 
   public static ClusterSummary clusterSummary(Cluster c, Arns arns) {
     return new ClusterSummary(
-        c.name(), c.id(), arns.cluster(c.id()), timestamp(c.createdAt()), timestamp(c.modifiedAt()), c.status().name());
+        c.name(),
+        c.id(),
+        arns.cluster(c.id()),
+        timestamp(c.createdAt()),
+        timestamp(c.modifiedAt()),
+        c.status().name());
   }
 
   public static org.openpcs.api.model.ComputeNodeGroup nodeGroup(ComputeNodeGroup g, Arns arns) {
@@ -88,7 +95,8 @@ public final class Wire {
         new ScalingConfiguration(s.minInstanceCount(), s.maxInstanceCount()),
         s.instanceTypes().stream().map(InstanceConfig::new).toList(),
         s.spotAllocationStrategy() == null ? null : new SpotOptions(s.spotAllocationStrategy()),
-        new ComputeNodeGroupSlurmConfiguration(settings(s.slurmCustomSettings(), SlurmCustomSetting::new)),
+        new ComputeNodeGroupSlurmConfiguration(
+            settings(s.slurmCustomSettings(), SlurmCustomSetting::new)),
         errors(g.errorInfo()));
   }
 
@@ -113,7 +121,8 @@ public final class Wire {
         timestamp(q.modifiedAt()),
         q.status().name(),
         q.spec().computeNodeGroupIds().stream().map(ComputeNodeGroupConfiguration::new).toList(),
-        new QueueSlurmConfiguration(settings(q.spec().slurmCustomSettings(), SlurmCustomSetting::new)),
+        new QueueSlurmConfiguration(
+            settings(q.spec().slurmCustomSettings(), SlurmCustomSetting::new)),
         errors(q.errorInfo()));
   }
 
@@ -133,15 +142,24 @@ public final class Wire {
       return null;
     }
     return endpoints.stream()
-        .map(e -> new org.openpcs.api.model.Endpoint(e.type(), e.privateIpAddress(), e.publicIpAddress(), e.ipv6Address(), e.port()))
+        .map(
+            e ->
+                new org.openpcs.api.model.Endpoint(
+                    e.type(), e.privateIpAddress(), e.publicIpAddress(), e.ipv6Address(), e.port()))
         .toList();
   }
 
   static List<org.openpcs.api.model.ErrorInfo> errors(List<ErrorInfo> errors) {
-    return errors == null ? List.of() : errors.stream().map(e -> new org.openpcs.api.model.ErrorInfo(e.code(), e.message())).toList();
+    return errors == null
+        ? List.of()
+        : errors.stream()
+            .map(e -> new org.openpcs.api.model.ErrorInfo(e.code(), e.message()))
+            .toList();
   }
 
   static <W> List<W> settings(List<CustomSetting> settings, BiFunction<String, String, W> make) {
-    return settings == null ? List.of() : settings.stream().map(s -> make.apply(s.parameterName(), s.parameterValue())).toList();
+    return settings == null
+        ? List.of()
+        : settings.stream().map(s -> make.apply(s.parameterName(), s.parameterValue())).toList();
   }
 }

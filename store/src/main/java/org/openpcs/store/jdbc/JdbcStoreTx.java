@@ -136,7 +136,8 @@ final class JdbcStoreTx implements StoreTx {
   }
 
   @Override
-  public org.openpcs.domain.NodeInstance updateNodeInstance(org.openpcs.domain.NodeInstance instance) {
+  public org.openpcs.domain.NodeInstance updateNodeInstance(
+      org.openpcs.domain.NodeInstance instance) {
     return runtime.updateInstance(instance);
   }
 

@@ -25,7 +25,10 @@ final class RuntimeRows {
   }
 
   Optional<String> secret(String clusterId) {
-    return sql.queryOne("SELECT sealed_secret FROM cluster_secrets WHERE cluster_id = ?", rs -> rs.getString(1), clusterId);
+    return sql.queryOne(
+        "SELECT sealed_secret FROM cluster_secrets WHERE cluster_id = ?",
+        rs -> rs.getString(1),
+        clusterId);
   }
 
   void putSecret(String clusterId, String sealed) {
@@ -61,14 +64,17 @@ final class RuntimeRows {
 
   void release(String clusterId, Collection<String> owners) {
     for (String owner : owners) {
-      sql.update("DELETE FROM port_allocations WHERE cluster_id = ? AND owner = ?", clusterId, owner);
+      sql.update(
+          "DELETE FROM port_allocations WHERE cluster_id = ? AND owner = ?", clusterId, owner);
     }
   }
 
   void insertInstance(NodeInstance i) {
     sql.updateUnique(
         "bootstrap id already used",
-        "INSERT INTO node_instances (" + INSTANCE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO node_instances ("
+            + INSTANCE_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         i.bootstrapId(),
         i.clusterId(),
         i.nodeGroupId(),
@@ -85,12 +91,17 @@ final class RuntimeRows {
   }
 
   Optional<NodeInstance> findInstance(String bootstrapId) {
-    return sql.queryOne("SELECT " + INSTANCE_COLUMNS + " FROM node_instances WHERE bootstrap_id = ?", RuntimeRows::read, bootstrapId);
+    return sql.queryOne(
+        "SELECT " + INSTANCE_COLUMNS + " FROM node_instances WHERE bootstrap_id = ?",
+        RuntimeRows::read,
+        bootstrapId);
   }
 
   List<NodeInstance> instancesOf(String clusterId) {
     return sql.query(
-        "SELECT " + INSTANCE_COLUMNS + " FROM node_instances WHERE cluster_id = ? ORDER BY created_at_ns, bootstrap_id",
+        "SELECT "
+            + INSTANCE_COLUMNS
+            + " FROM node_instances WHERE cluster_id = ? ORDER BY created_at_ns, bootstrap_id",
         RuntimeRows::read,
         clusterId);
   }
@@ -109,11 +120,23 @@ final class RuntimeRows {
             i.bootstrapId(),
             i.version());
     if (n == 0) {
-      throw new StaleVersionException("node instance " + i.bootstrapId() + " changed concurrently or is gone");
+      throw new StaleVersionException(
+          "node instance " + i.bootstrapId() + " changed concurrently or is gone");
     }
     return new NodeInstance(
-        i.bootstrapId(), i.clusterId(), i.nodeGroupId(), i.nodeName(), i.instanceId(), i.instanceType(), i.launchToken(), i.state(),
-        i.message(), i.createdAt(), i.registeredAt(), i.lastHeartbeatAt(), i.version() + 1);
+        i.bootstrapId(),
+        i.clusterId(),
+        i.nodeGroupId(),
+        i.nodeName(),
+        i.instanceId(),
+        i.instanceType(),
+        i.launchToken(),
+        i.state(),
+        i.message(),
+        i.createdAt(),
+        i.registeredAt(),
+        i.lastHeartbeatAt(),
+        i.version() + 1);
   }
 
   void deleteInstance(String bootstrapId) {

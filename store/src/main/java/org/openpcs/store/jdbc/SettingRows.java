@@ -47,7 +47,8 @@ final class SettingRows {
   /** Sets a value, replacing any earlier one. */
   void put(String key, String value) {
     Objects.requireNonNull(value, "value");
-    if (sql.update("UPDATE settings SET setting_value = ? WHERE setting_key = ?", value, key) == 0) {
+    if (sql.update("UPDATE settings SET setting_value = ? WHERE setting_key = ?", value, key)
+        == 0) {
       putIfAbsent(key, value);
     }
   }
