@@ -1,24 +1,9 @@
 package org.openpcs.api.error;
 
-import java.util.Map;
-
-/** Model error {@code ConflictException}: carries the id and type of the resource concerned. */
-public final class ConflictException extends PcsException {
-  private final String resourceId;
-  private final String resourceType;
-
+/** The request conflicts with the resource's state, its name, or an earlier client token. */
+public final class ConflictException extends ResourceException {
   public ConflictException(String message, String resourceId, String resourceType) {
-    super(message);
-    this.resourceId = resourceId;
-    this.resourceType = resourceType;
-  }
-
-  public String resourceId() {
-    return resourceId;
-  }
-
-  public String resourceType() {
-    return resourceType;
+    super(message, resourceId, resourceType);
   }
 
   @Override
@@ -29,13 +14,5 @@ public final class ConflictException extends PcsException {
   @Override
   public int httpStatus() {
     return 409;
-  }
-
-  @Override
-  public Map<String, Object> extraMembers() {
-    var m = super.extraMembers();
-    m.put("resourceId", resourceId);
-    m.put("resourceType", resourceType);
-    return m;
   }
 }

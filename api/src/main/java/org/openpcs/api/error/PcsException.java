@@ -11,8 +11,7 @@ import java.util.Map;
 public abstract sealed class PcsException extends RuntimeException
     permits ValidationException,
         AccessDeniedException,
-        ResourceNotFoundException,
-        ConflictException,
+        ResourceException,
         ServiceQuotaExceededException,
         ThrottlingException,
         InternalServerException,

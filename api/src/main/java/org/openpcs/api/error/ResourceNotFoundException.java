@@ -1,26 +1,9 @@
 package org.openpcs.api.error;
 
-import java.util.Map;
-
-/**
- * Model error {@code ResourceNotFoundException}: carries the id and type of the resource concerned.
- */
-public final class ResourceNotFoundException extends PcsException {
-  private final String resourceId;
-  private final String resourceType;
-
+/** The named resource does not exist on this server. */
+public final class ResourceNotFoundException extends ResourceException {
   public ResourceNotFoundException(String message, String resourceId, String resourceType) {
-    super(message);
-    this.resourceId = resourceId;
-    this.resourceType = resourceType;
-  }
-
-  public String resourceId() {
-    return resourceId;
-  }
-
-  public String resourceType() {
-    return resourceType;
+    super(message, resourceId, resourceType);
   }
 
   @Override
@@ -31,13 +14,5 @@ public final class ResourceNotFoundException extends PcsException {
   @Override
   public int httpStatus() {
     return 404;
-  }
-
-  @Override
-  public Map<String, Object> extraMembers() {
-    var m = super.extraMembers();
-    m.put("resourceId", resourceId);
-    m.put("resourceType", resourceType);
-    return m;
   }
 }

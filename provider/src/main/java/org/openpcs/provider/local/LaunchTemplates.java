@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,18 +76,11 @@ public final class LaunchTemplates {
     this.dir = dir;
     try {
       Files.createDirectories(dir);
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "lt-*.json")) {
-        for (Path f : files) {
-          Template t = JsonFiles.read(f, Template.class);
-          if (t.id() == null || !ID.matcher(t.id()).matches() || t.versions().isEmpty()) {
-            throw new IllegalArgumentException(f + ": not a launch template");
-          }
-          templates.put(t.id(), t);
-        }
-      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read launch templates from " + dir, e);
     }
+    this.registry = new RegistryDir<>(dir, "lt-*.json", Template.class, Template::id, ID);
+    refresh();
   }
 
   /** The default template's id. */
@@ -242,38 +234,12 @@ public final class LaunchTemplates {
     return templates.get(id);
   }
 
-  /**
-   * Templates may be registered by another process ({@code openpcs launch-templates create} while
-   * the server runs): re-read the directory when it changed since the last look.
-   */
+  /** Picks up entries another process registered while this one runs. */
   private void refresh() {
-    try {
-      long stamp = Files.getLastModifiedTime(dir).toMillis();
-      long newest = stamp;
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "lt-*.json")) {
-        for (Path f : files) {
-          newest = Math.max(newest, Files.getLastModifiedTime(f).toMillis());
-        }
-      }
-      if (newest <= loadedAt) {
-        return;
-      }
-      loadedAt = newest;
-      templates.clear();
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "lt-*.json")) {
-        for (Path f : files) {
-          Template t = JsonFiles.read(f, Template.class);
-          if (t.id() != null && ID.matcher(t.id()).matches() && !t.versions().isEmpty()) {
-            templates.put(t.id(), t);
-          }
-        }
-      }
-    } catch (IOException e) {
-      // keep what we know; the next look tries again
-    }
+    registry.refresh(templates);
   }
 
-  private long loadedAt;
+  private final RegistryDir<Template> registry;
 
   private Template mutable(String id) {
     if (DEFAULT_ID.equals(id)) {

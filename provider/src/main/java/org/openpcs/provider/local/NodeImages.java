@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,18 +57,11 @@ public final class NodeImages {
             BUILTIN_AGENT);
     try {
       Files.createDirectories(dir);
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "ami-*.json")) {
-        for (Path f : files) {
-          NodeImage i = JsonFiles.read(f, NodeImage.class);
-          if (i.id() == null || !ID.matcher(i.id()).matches()) {
-            throw new IllegalArgumentException(f + ": not a node image");
-          }
-          images.put(i.id(), i);
-        }
-      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read node images from " + dir, e);
     }
+    this.registry = new RegistryDir<>(dir, "ami-*.json", NodeImage.class, NodeImage::id, ID);
+    refresh();
   }
 
   public String defaultId() {
@@ -85,34 +77,12 @@ public final class NodeImages {
     return Optional.ofNullable(images.get(id));
   }
 
-  private long loadedAt;
-
-  /** Images may be registered by another process while the server runs: re-read on change. */
+  /** Picks up images another process registered while this one runs. */
   private void refresh() {
-    try {
-      long newest = Files.getLastModifiedTime(dir).toMillis();
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "ami-*.json")) {
-        for (Path f : files) {
-          newest = Math.max(newest, Files.getLastModifiedTime(f).toMillis());
-        }
-      }
-      if (newest <= loadedAt) {
-        return;
-      }
-      loadedAt = newest;
-      images.clear();
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "ami-*.json")) {
-        for (Path f : files) {
-          NodeImage i = JsonFiles.read(f, NodeImage.class);
-          if (i.id() != null && ID.matcher(i.id()).matches()) {
-            images.put(i.id(), i);
-          }
-        }
-      }
-    } catch (IOException e) {
-      // keep what we know; the next look tries again
-    }
+    registry.refresh(images);
   }
+
+  private final RegistryDir<NodeImage> registry;
 
   public synchronized boolean exists(String id) {
     return find(id).isPresent();

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class JdbcUrlTest {
   private static final String H2_SETTINGS =
-      ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=30000";
+      ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=30000;WRITE_DELAY=0;AUTO_SERVER=TRUE";
 
   @Test
   void theEmbeddedUrlIsAnAbsoluteFileWithTheDialectSettings() {
@@ -36,7 +36,7 @@ class JdbcUrlTest {
     assertThat(url.url())
         .isEqualTo(
             "jdbc:h2:mem:t1;lock_timeout=5;PASSWORD=hunter2;MODE=PostgreSQL"
-                + ";DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+                + ";DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
     assertThat(url.description()).isEqualTo("H2 mem:t1");
     assertThat(url.driverClass()).isEqualTo("org.h2.Driver");
   }
