@@ -68,6 +68,10 @@ final class ApiBench {
   private final String tag = randomTag();
   private final List<String> notes = new ArrayList<>();
   private final Map<String, CpuMeter.Usage> cpuUsage = new LinkedHashMap<>();
+  // The current workload's measured window (nanoTime) and how many of its arrivals never finished.
+  private long measureStart;
+  private long measureEnd;
+  private long lastUnfinished;
 
   ApiBench(BenchTarget target, Settings settings, PrintStream progress) {
     this.target = target;
@@ -112,10 +116,6 @@ final class ApiBench {
   }
 
   // ---- workloads ----------------------------------------------------------------------------
-
-  private long measureStart;
-  private long measureEnd;
-  private long lastUnfinished;
 
   private List<LatencyRecorder> getCluster(PcsClient client, String clusterId) {
     LatencyRecorder measured = new LatencyRecorder("GetCluster");

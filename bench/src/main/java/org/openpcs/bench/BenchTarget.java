@@ -95,39 +95,50 @@ final class BenchTarget implements AutoCloseable {
             // The production resync period of `openpcs server`, so its background load is
             // realistic.
             Duration.ofSeconds(10));
-    OpenPcsServer server;
+    OpenPcsServer server = null;
+    boolean started = false;
     try {
       server = OpenPcsServer.start(config);
-    } catch (IOException | RuntimeException e) {
-      deleteTree(dir);
-      if (database != null) {
-        database.close();
+      AwsProfiles.Profile p =
+          AwsProfiles.read(
+                  config.awsDir().resolve("credentials"),
+                  config.awsDir().resolve("config"),
+                  "openpcs")
+              .orElseThrow(
+                  () -> new IllegalStateException("the server wrote no administrator profile"));
+      String description =
+          "in-process server at "
+              + server.endpoint()
+              + (database == null
+                  ? ", embedded H2 in " + dir
+                  : ", PostgreSQL database " + database.name());
+      BenchTarget target =
+          new BenchTarget(
+              store,
+              description,
+              URI.create(server.endpoint()),
+              p.accessKeyId(),
+              p.secretAccessKey(),
+              p.region() != null ? p.region() : "us-east-1",
+              server,
+              dir,
+              database);
+      started = true;
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      // Whatever went wrong (even an Error such as a missing class), leave nothing behind.
+      if (!started) {
+        if (server != null) {
+          server.close();
+        }
+        deleteTree(dir);
+        if (database != null) {
+          database.close();
+        }
       }
-      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
-    AwsProfiles.Profile p =
-        AwsProfiles.read(
-                config.awsDir().resolve("credentials"),
-                config.awsDir().resolve("config"),
-                "openpcs")
-            .orElseThrow(
-                () -> new IllegalStateException("the server wrote no administrator profile"));
-    String description =
-        "in-process server at "
-            + server.endpoint()
-            + (database == null
-                ? ", embedded H2 in " + dir
-                : ", PostgreSQL database " + database.name());
-    return new BenchTarget(
-        store,
-        description,
-        URI.create(server.endpoint()),
-        p.accessKeyId(),
-        p.secretAccessKey(),
-        p.region() != null ? p.region() : "us-east-1",
-        server,
-        dir,
-        database);
   }
 
   /**

@@ -49,7 +49,9 @@ class SlurmConfRendererTest {
             "SlurmdUser=root",
             "AuthType=auth/munge",
             "CredType=cred/munge",
-            "AuthInfo=socket=" + ROOT + "/munge/munge.socket",
+            "AuthInfo=socket="
+                + ClusterPaths.socketDir()
+                    .resolve(java.nio.file.Path.of(ROOT).getFileName() + ".socket"),
             "StateSaveLocation=" + ROOT + "/state",
             "SlurmdSpoolDir=" + ROOT + "/spool/%n",
             "SlurmctldPidFile=" + ROOT + "/run/slurmctld.pid",

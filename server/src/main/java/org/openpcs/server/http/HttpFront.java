@@ -30,6 +30,18 @@ public final class HttpFront implements AutoCloseable {
 
   private final HttpServer server;
 
+  static {
+    // The JDK server keeps only 200 idle keep-alive connections and silently closes any beyond
+    // that (no "Connection: close"), and drops idle ones after 30 s while AWS SDKs keep them for
+    // 60 s: both surface as failed requests under load. Raise both unless set explicitly.
+    if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+      System.setProperty("sun.net.httpserver.maxIdleConnections", "2000");
+    }
+    if (System.getProperty("sun.net.httpserver.idleInterval") == null) {
+      System.setProperty("sun.net.httpserver.idleInterval", "90");
+    }
+  }
+
   public HttpFront(InetSocketAddress listen, ApiDispatcher dispatcher, BooleanSupplier ready)
       throws IOException {
     server = HttpServer.create(listen, 512);
