@@ -89,100 +89,120 @@ public final class QuickstartCommand implements Callable<Integer> {
               + "; credentials in profile 'openpcs' under "
               + dir.resolve("aws"));
 
-      JsonNode cluster =
-          pcs.call(
-                  "CreateCluster",
-                  json(
-                      "{\"clusterName\":\"quickstart\",\"scheduler\":{\"type\":\"SLURM\",\"version\":\""
-                          + version
-                          + "\"},\"size\":\"SMALL\","
-                          + "\"networking\":{\"subnetIds\":[\"subnet-0123456789abcdef0\"]},\"slurmConfiguration\":{\"scaleDownIdleTimeInSeconds\":60},\"tags\":{\"project\":\"quickstart\"}}"))
-              .get("cluster");
-      step(
-          "CreateCluster quickstart -> "
-              + cluster.get("id").asText()
-              + " ("
-              + cluster.get("status").asText()
-              + ")");
-      await(pcs, "GetCluster", json("{\"clusterIdentifier\":\"quickstart\"}"), "cluster");
-
-      JsonNode group =
-          pcs.call(
-                  "CreateComputeNodeGroup",
-                  json(
-                      "{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupName\":\"compute\",\"subnetIds\":[\"subnet-0123456789abcdef0\"],"
-                          + "\"customLaunchTemplate\":{\"id\":\"lt-0000000000000000\",\"version\":\"1\"},\"iamInstanceProfileArn\":\"arn:aws:iam::123456789012:instance-profile/AWSPCS-quickstart\","
-                          + "\"scalingConfiguration\":{\"minInstanceCount\":2,\"maxInstanceCount\":2},\"instanceConfigs\":[{\"instanceType\":\"c5.large\"}]}"))
-              .get("computeNodeGroup");
-      step(
-          "CreateComputeNodeGroup compute (2 static c5.large instances) -> "
-              + group.get("id").asText());
-      await(
-          pcs,
-          "GetComputeNodeGroup",
-          json("{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"),
-          "computeNodeGroup");
-
-      JsonNode queue =
-          pcs.call(
-                  "CreateQueue",
-                  json(
-                      "{\"clusterIdentifier\":\"quickstart\",\"queueName\":\"batch\",\"computeNodeGroupConfigurations\":[{\"computeNodeGroupId\":\""
-                          + group.get("id").asText()
-                          + "\"}]}"))
-              .get("queue");
-      step("CreateQueue batch -> " + queue.get("id").asText());
-      await(
-          pcs,
-          "GetQueue",
-          json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"),
-          "queue");
-
-      String clusterId = cluster.get("id").asText();
-      SlurmJob job =
-          new SlurmJob(dir.resolve("clusters").resolve(clusterId).resolve("etc/slurm.conf"), dir);
-      step("waiting for nodes compute-1 and compute-2 to be up in Slurm");
-      job.awaitIdle(List.of("compute-1", "compute-2"), WAIT);
-      step("sinfo:\n" + job.run("sinfo"));
-      long id =
-          job.submit(
-              "-p", "batch", "-N2", "--wrap", "srun bash -c 'echo hello from $SLURMD_NODENAME'");
-      step("sbatch -p batch -N2 -> job " + id);
-      String state = job.awaitEnd(id, WAIT);
-      step("job " + id + " " + state + "; its output:\n" + job.output(id));
-      if (keep) {
-        step(
-            "resources are up; use e.g. AWS_SHARED_CREDENTIALS_FILE="
-                + dir.resolve("aws/credentials")
-                + " AWS_CONFIG_FILE="
-                + dir.resolve("aws/config")
-                + " AWS_PROFILE=openpcs ./openpcs list-clusters ; Ctrl-C stops");
-        Thread.currentThread().join();
+      try {
+        tour(pcs, dir, version);
+      } finally {
+        // Also after a failure: nothing of the tour may be left running.
+        cleanUp(pcs);
       }
-      pcs.call(
-          "DeleteQueue",
-          json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"));
-      awaitGone(
-          pcs,
-          "GetQueue",
-          json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"));
-      step("DeleteQueue batch -> gone");
-      pcs.call(
-          "DeleteComputeNodeGroup",
-          json(
-              "{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"));
-      awaitGone(
-          pcs,
-          "GetComputeNodeGroup",
-          json(
-              "{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"));
-      step("DeleteComputeNodeGroup compute -> gone");
-      pcs.call("DeleteCluster", json("{\"clusterIdentifier\":\"quickstart\"}"));
-      awaitGone(pcs, "GetCluster", json("{\"clusterIdentifier\":\"quickstart\"}"));
-      step("DeleteCluster quickstart -> gone");
       step("done");
     }
     return 0;
+  }
+
+  /** Creates the resources, runs the job and watches the group scale. */
+  private void tour(PcsHttpClient pcs, Path dir, String version) throws Exception {
+    JsonNode cluster =
+        pcs.call(
+                "CreateCluster",
+                json(
+                    "{\"clusterName\":\"quickstart\",\"scheduler\":{\"type\":\"SLURM\",\"version\":\""
+                        + version
+                        + "\"},\"size\":\"SMALL\","
+                        + "\"networking\":{\"subnetIds\":[\"subnet-0123456789abcdef0\"]},\"slurmConfiguration\":{\"scaleDownIdleTimeInSeconds\":10},\"tags\":{\"project\":\"quickstart\"}}"))
+            .get("cluster");
+    step(
+        "CreateCluster quickstart -> "
+            + cluster.get("id").asText()
+            + " ("
+            + cluster.get("status").asText()
+            + ")");
+    await(pcs, "GetCluster", json("{\"clusterIdentifier\":\"quickstart\"}"), "cluster");
+
+    JsonNode group =
+        pcs.call(
+                "CreateComputeNodeGroup",
+                json(
+                    "{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupName\":\"compute\",\"subnetIds\":[\"subnet-0123456789abcdef0\"],"
+                        + "\"customLaunchTemplate\":{\"id\":\"lt-0000000000000000\",\"version\":\"1\"},\"iamInstanceProfileArn\":\"arn:aws:iam::123456789012:instance-profile/AWSPCS-quickstart\","
+                        + "\"scalingConfiguration\":{\"minInstanceCount\":0,\"maxInstanceCount\":2},\"instanceConfigs\":[{\"instanceType\":\"c5.large\"}]}"))
+            .get("computeNodeGroup");
+    step(
+        "CreateComputeNodeGroup compute (0 to 2 c5.large instances, scale-down after 10 s idle) -> "
+            + group.get("id").asText());
+    await(
+        pcs,
+        "GetComputeNodeGroup",
+        json("{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}"),
+        "computeNodeGroup");
+
+    JsonNode queue =
+        pcs.call(
+                "CreateQueue",
+                json(
+                    "{\"clusterIdentifier\":\"quickstart\",\"queueName\":\"batch\",\"computeNodeGroupConfigurations\":[{\"computeNodeGroupId\":\""
+                        + group.get("id").asText()
+                        + "\"}]}"))
+            .get("queue");
+    step("CreateQueue batch -> " + queue.get("id").asText());
+    await(
+        pcs,
+        "GetQueue",
+        json("{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}"),
+        "queue");
+
+    String clusterId = cluster.get("id").asText();
+    SlurmJob job =
+        new SlurmJob(dir.resolve("clusters").resolve(clusterId).resolve("etc/slurm.conf"), dir);
+    step("nodes before the job (~ = powered down, no instance running): " + job.nodeStates());
+    long id =
+        job.submit(
+            "-p", "batch", "-N2", "--wrap", "srun bash -c 'echo hello from $SLURMD_NODENAME'");
+    step("sbatch -p batch -N2 -> job " + id + "; the group scales up from zero");
+    String state = job.awaitEnd(id, WAIT, change -> step("  " + change));
+    step("job " + id + " " + state + "; its output:\n" + job.output(id));
+    step("waiting for the scale-down after 10 s idle");
+    job.watchNodes(
+        WAIT.multipliedBy(2),
+        states -> states.stream().allMatch(s -> s.endsWith("~")),
+        change -> step("  " + change));
+    step("the group is back to zero instances: " + job.nodeStates());
+    if (keep) {
+      step(
+          "resources are up; use e.g. AWS_SHARED_CREDENTIALS_FILE="
+              + dir.resolve("aws/credentials")
+              + " AWS_CONFIG_FILE="
+              + dir.resolve("aws/config")
+              + " AWS_PROFILE=openpcs ./openpcs list-clusters ; Ctrl-C stops");
+      Thread.currentThread().join();
+    }
+  }
+
+  /** Deletes what the tour created, in PCS's order; a step with nothing to delete is skipped. */
+  private void cleanUp(PcsHttpClient pcs) throws InterruptedException {
+    String queue = "{\"clusterIdentifier\":\"quickstart\",\"queueIdentifier\":\"batch\"}";
+    String group =
+        "{\"clusterIdentifier\":\"quickstart\",\"computeNodeGroupIdentifier\":\"compute\"}";
+    String cluster = "{\"clusterIdentifier\":\"quickstart\"}";
+    delete(pcs, "DeleteQueue", "GetQueue", queue, "queue batch");
+    delete(
+        pcs, "DeleteComputeNodeGroup", "GetComputeNodeGroup", group, "compute node group compute");
+    delete(pcs, "DeleteCluster", "GetCluster", cluster, "cluster quickstart");
+  }
+
+  private void delete(PcsHttpClient pcs, String op, String get, String request, String what)
+      throws InterruptedException {
+    try {
+      pcs.call(op, json(request));
+      awaitGone(pcs, get, json(request));
+      step(op + " " + what + " -> gone");
+    } catch (org.openpcs.api.client.PcsClientException e) {
+      if (!e.errorType().equals("ResourceNotFoundException")) {
+        step(op + " " + what + " failed: " + e.errorType() + ": " + e.getMessage());
+      }
+    } catch (IllegalStateException e) {
+      step(op + " " + what + ": " + e.getMessage());
+    }
   }
 
   private JsonNode await(PcsHttpClient pcs, String op, ObjectNode request, String member)

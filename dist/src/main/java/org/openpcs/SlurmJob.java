@@ -36,20 +36,6 @@ final class SlurmJob {
     return out.strip();
   }
 
-  void awaitIdle(List<String> nodes, Duration within) throws IOException, InterruptedException {
-    Instant deadline = Instant.now().plus(within);
-    while (true) {
-      String states = run("sinfo", "-h", "-N", "-o", "%N %t");
-      if (nodes.stream().allMatch(n -> states.lines().anyMatch(l -> l.equals(n + " idle")))) {
-        return;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new IOException("nodes " + nodes + " are not idle: " + states);
-      }
-      Thread.sleep(300);
-    }
-  }
-
   long submit(String... args) throws IOException, InterruptedException {
     List<String> cmd =
         new ArrayList<>(
@@ -58,11 +44,19 @@ final class SlurmJob {
     return Long.parseLong(run(cmd.toArray(String[]::new)).split(";")[0].trim());
   }
 
-  String awaitEnd(long job, Duration within) throws IOException, InterruptedException {
+  /** Waits for the job to end, reporting each change of its state or of the node states. */
+  String awaitEnd(long job, Duration within, java.util.function.Consumer<String> changes)
+      throws IOException, InterruptedException {
     Instant deadline = Instant.now().plus(within);
+    String last = "";
     while (true) {
       Matcher m = STATE.matcher(run("scontrol", "show", "job", String.valueOf(job)));
       String state = m.find() ? m.group(1) : "UNKNOWN";
+      String now = "job " + state + ", nodes " + nodeStates();
+      if (!now.equals(last)) {
+        changes.accept(now);
+        last = now;
+      }
       if (!List.of("PENDING", "CONFIGURING", "RUNNING", "COMPLETING").contains(state)) {
         return state;
       }
@@ -70,6 +64,36 @@ final class SlurmJob {
         throw new IOException("job " + job + " still " + state);
       }
       Thread.sleep(300);
+    }
+  }
+
+  /** Node states as sinfo shows them: {@code compute-1 idle~, compute-2 alloc}. */
+  String nodeStates() throws IOException, InterruptedException {
+    return String.join(", ", run("sinfo", "-h", "-N", "-o", "%N %t").lines().toList());
+  }
+
+  /** Waits until the node states satisfy {@code done}, reporting every change. */
+  void watchNodes(
+      Duration within,
+      java.util.function.Predicate<List<String>> done,
+      java.util.function.Consumer<String> changes)
+      throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(within);
+    String last = "";
+    while (true) {
+      List<String> states = run("sinfo", "-h", "-N", "-o", "%N %t").lines().toList();
+      String now = String.join(", ", states);
+      if (!now.equals(last)) {
+        changes.accept("nodes " + now);
+        last = now;
+      }
+      if (done.test(states)) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IOException("nodes did not reach the expected state: " + now);
+      }
+      Thread.sleep(500);
     }
   }
 

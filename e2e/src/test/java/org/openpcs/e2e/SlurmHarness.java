@@ -108,13 +108,19 @@ final class SlurmHarness implements AutoCloseable {
   }
 
   String createCluster(String name) {
+    return createCluster(name, 600);
+  }
+
+  /** A cluster whose idle nodes are powered down after {@code idleSeconds}. */
+  String createCluster(String name, int idleSeconds) {
     String id =
         pcs.createCluster(
                 r ->
                     r.clusterName(name)
                         .scheduler(s -> s.type("SLURM").version(slurmVersion()))
                         .size("SMALL")
-                        .networking(n -> n.subnetIds("subnet-0123456789abcdef0")))
+                        .networking(n -> n.subnetIds("subnet-0123456789abcdef0"))
+                        .slurmConfiguration(c -> c.scaleDownIdleTimeInSeconds(idleSeconds)))
             .cluster()
             .id();
     await(
@@ -297,6 +303,18 @@ final class SlurmHarness implements AutoCloseable {
         throw new AssertionError("interrupted");
       }
     }
+  }
+
+  /** How many slurmd processes of this harness run now. */
+  long slurmdCount() {
+    return processesUsingDataDir().stream()
+        .filter(
+            p ->
+                ProcessHandle.of(p)
+                    .flatMap(ph -> ph.info().command())
+                    .map(c -> c.endsWith("/slurmd"))
+                    .orElse(false))
+        .count();
   }
 
   /** Pids of processes whose command line or working directory is in the harness's data dir. */

@@ -46,6 +46,7 @@ final class Infrastructure {
   final LocalProvider provider;
   final Map<ResourceKind, Reconciler> reconcilers;
   final Optional<ClusterRuntime> runtime;
+  final Optional<org.openpcs.control.slurm.PowerSave> powerSave;
   private final AtomicReference<URI> endpoint;
   private final String region;
   private final SigV4.Credentials nodeKey;
@@ -54,12 +55,14 @@ final class Infrastructure {
       LocalProvider provider,
       Map<ResourceKind, Reconciler> reconcilers,
       Optional<ClusterRuntime> runtime,
+      Optional<org.openpcs.control.slurm.PowerSave> powerSave,
       AtomicReference<URI> endpoint,
       String region,
       SigV4.Credentials nodeKey) {
     this.provider = provider;
     this.reconcilers = reconcilers;
     this.runtime = runtime;
+    this.powerSave = powerSave;
     this.endpoint = endpoint;
     this.region = region;
     this.nodeKey = nodeKey;
@@ -94,6 +97,7 @@ final class Infrastructure {
                   new LifecycleReconciler<>(
                       store, new QueueAccess(), new NoInfrastructureBackend<Queue>(), clock)),
           Optional.empty(),
+          Optional.empty(),
           endpoint,
           region,
           nodeKey);
@@ -110,8 +114,8 @@ final class Infrastructure {
             clock);
     NodeBootstrap bootstrap =
         new NodeBootstrap(endpoint::get, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey());
-    SlurmBackends backends =
-        new SlurmBackends(runtime, new StaticCapacity(store, provider, bootstrap, clock), store);
+    StaticCapacity fleet = new StaticCapacity(store, provider, bootstrap, clock);
+    SlurmBackends backends = new SlurmBackends(runtime, fleet, store);
     return new Infrastructure(
         provider,
         Map.of(
@@ -123,6 +127,7 @@ final class Infrastructure {
             ResourceKind.QUEUE,
                 new LifecycleReconciler<>(store, new QueueAccess(), backends.queues(), clock)),
         Optional.of(runtime),
+        Optional.of(new org.openpcs.control.slurm.PowerSave(store, fleet, runtime)),
         endpoint,
         region,
         nodeKey);

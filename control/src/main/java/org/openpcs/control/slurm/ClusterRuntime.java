@@ -135,11 +135,15 @@ public final class ClusterRuntime {
       }
       ClusterLayout layout =
           new ClusterLayout(controlAddress, allocated.get(PortAllocator.CONTROLLER), allocated);
+      // Power saving (ResumeProgram etc.) is on when some group has nodes beyond its minimum.
+      boolean elastic =
+          groups.stream().anyMatch(g -> g.spec().maxInstanceCount() > g.spec().minInstanceCount());
       SlurmConfig config =
-          SlurmConfigPlanner.plan(snap.cluster(), groups, queues, catalog, layout, paths, false);
+          SlurmConfigPlanner.plan(snap.cluster(), groups, queues, catalog, layout, paths, elastic);
       Map<String, String> files = SlurmConfRenderer.render(config);
       try {
         daemons.prepare();
+        PowerPrograms.install(paths);
         writeKeyIfChanged(daemons, paths, clusterKey(clusterId));
         var state = daemons.state();
         if (!state.munged().running()) {
@@ -227,6 +231,27 @@ public final class ClusterRuntime {
       return key;
     }
     return Base64.getDecoder().decode(box.unseal(sealed.get()));
+  }
+
+  /** Clusters whose controllers this server has synced since it started. */
+  public List<String> knownClusters() {
+    return List.copyOf(applied.keySet());
+  }
+
+  /**
+   * Powers a node down at once (running jobs are requeued), with an {@code openpcs:} reason; for a
+   * node whose launch failed. Does nothing when the controller does not answer.
+   */
+  public void powerDownForce(String clusterId, String node, String reason) {
+    slurm.ifPresent(
+        s -> {
+          try {
+            new org.openpcs.slurm.Scontrol(s, paths(clusterId))
+                .updateNode(node, "POWER_DOWN_FORCE", reason);
+          } catch (RuntimeException e) {
+            log.warn("cluster {}: could not power down {}: {}", clusterId, node, e.getMessage());
+          }
+        });
   }
 
   /** Clusters whose controller daemons are known here and not running now (for the supervisor). */

@@ -110,9 +110,9 @@ public final class SlurmConfigPlanner {
             layout.slurmctldPort(),
             cluster.spec().size().maxJobs,
             cluster.spec().slurm().scaleDownIdleTimeInSeconds(),
-            powerSaving ? bin.resolve("resume") : null,
-            powerSaving ? bin.resolve("suspend") : null,
-            powerSaving ? bin.resolve("resume-fail") : null,
+            powerSaving ? bin.resolve(PowerPrograms.RESUME) : null,
+            powerSaving ? bin.resolve(PowerPrograms.SUSPEND) : null,
+            powerSaving ? bin.resolve(PowerPrograms.RESUME_FAIL) : null,
             cluster.spec().slurm().slurmCustomSettings(),
             cluster.spec().slurm().cgroupCustomSettings());
     return new SlurmConfig(paths, controller, nodes, partitions);

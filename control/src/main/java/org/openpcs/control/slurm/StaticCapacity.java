@@ -70,8 +70,8 @@ public final class StaticCapacity {
                 + " becomes a "
                 + OwnershipTags.role(login)
                 + " node (queues changed); replacing");
-      } else if (index < 0 || !NodeNames.isStatic(g, index)) {
-        terminate(ni, "node " + ni.nodeName() + " is no longer a static node of " + g.name());
+      } else if (index < 0) {
+        terminate(ni, "node " + ni.nodeName() + " no longer exists in " + g.name());
       } else if (ni.instanceId() == null) {
         store.inTransaction(tx -> tx.updateNodeInstance(ni.withInstanceId(actual.instanceId())));
       }
@@ -86,6 +86,32 @@ public final class StaticCapacity {
     }
     sweepOrphans(g, describe(g));
     return problems;
+  }
+
+  /**
+   * Starts an instance for one dynamic node Slurm wants powered up (SCHEDULER_REQUESTED). When the
+   * launch fails, the node is powered down at once so that its job is requeued now rather than
+   * after slurmctld's ResumeTimeout.
+   */
+  public void launchDynamic(ComputeNodeGroup g, String nodeName, ClusterRuntime runtime) {
+    if (liveInstances(g).stream().anyMatch(i -> i.nodeName().equals(nodeName))) {
+      return;
+    }
+    List<ErrorInfo> problems = new ArrayList<>();
+    launch(g, nodeName, false, problems, "SCHEDULER_REQUESTED");
+    if (!problems.isEmpty()) {
+      runtime.powerDownForce(
+          g.clusterId(), nodeName, "openpcs: launch failed: " + problems.get(0).code());
+    }
+  }
+
+  /** Terminates the instance(s) backing one node (Slurm suspended it, or gave up resuming it). */
+  public void terminateNode(ComputeNodeGroup g, String nodeName, String why) {
+    for (NodeInstance ni : liveInstances(g)) {
+      if (ni.nodeName().equals(nodeName)) {
+        terminate(ni, why);
+      }
+    }
   }
 
   /** Terminates every instance of the group; returns how many are still not terminated. */
@@ -118,6 +144,11 @@ public final class StaticCapacity {
 
   private void launch(
       ComputeNodeGroup g, String nodeName, boolean login, List<ErrorInfo> problems) {
+    launch(g, nodeName, login, problems, "MAINTAIN_MIN_CAPACITY");
+  }
+
+  private void launch(
+      ComputeNodeGroup g, String nodeName, boolean login, List<ErrorInfo> problems, String reason) {
     String bootstrapId = "bs-" + HexFormat.of().formatHex(randomBytes(16));
     NodeInstance ni =
         new NodeInstance(
@@ -129,7 +160,7 @@ public final class StaticCapacity {
             g.spec().instanceTypes().get(0),
             bootstrapId,
             "LAUNCHING",
-            "MAINTAIN_MIN_CAPACITY",
+            reason,
             clock.instant().truncatedTo(ChronoUnit.MICROS),
             null,
             null,

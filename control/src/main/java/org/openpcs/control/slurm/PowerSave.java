@@ -1,0 +1,67 @@
+package org.openpcs.control.slurm;
+
+import java.util.List;
+import java.util.Optional;
+import org.openpcs.domain.ComputeNodeGroup;
+import org.openpcs.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Acts on Slurm's power-saving requests: {@code resume} launches an instance bound to exactly that
+ * node (reason SCHEDULER_REQUESTED), {@code suspend} terminates the node's instance after its idle
+ * time, {@code resume-fail} (slurmctld gave up waiting) terminates whatever was started. Every
+ * action is idempotent, and a request is forgotten only after it was acted on, so a server that
+ * dies in between acts on it again after its restart.
+ */
+public final class PowerSave {
+  private static final Logger log = LoggerFactory.getLogger(PowerSave.class);
+  private final Store store;
+  private final StaticCapacity fleet;
+  private final ClusterRuntime runtime;
+
+  public PowerSave(Store store, StaticCapacity fleet, ClusterRuntime runtime) {
+    this.store = store;
+    this.fleet = fleet;
+    this.runtime = runtime;
+  }
+
+  /** Handles every pending request of every cluster this host runs. */
+  public void drainAll() {
+    for (String clusterId : runtime.knownClusters()) {
+      try {
+        drain(clusterId);
+      } catch (RuntimeException e) {
+        log.warn("cluster {}: power-saving requests not handled yet: {}", clusterId, e.toString());
+      }
+    }
+  }
+
+  void drain(String clusterId) {
+    List<PowerInbox.Request> requests = PowerInbox.pending(runtime.paths(clusterId));
+    if (requests.isEmpty()) {
+      return;
+    }
+    List<ComputeNodeGroup> groups = store.inTransaction(tx -> tx.nodeGroupsOf(clusterId));
+    for (PowerInbox.Request r : requests) {
+      log.info("cluster {}: slurmctld asks to {} {}", clusterId, r.action(), r.nodes());
+      for (String node : r.nodes()) {
+        Optional<ComputeNodeGroup> group =
+            groups.stream().filter(g -> NodeNames.indexOf(g, node) > 0).findFirst();
+        if (group.isEmpty()) {
+          log.warn(
+              "cluster {}: no node group has node {}; ignoring {}", clusterId, node, r.action());
+          continue;
+        }
+        switch (r.action()) {
+          case PowerPrograms.RESUME -> fleet.launchDynamic(group.get(), node, runtime);
+          case PowerPrograms.SUSPEND ->
+              fleet.terminateNode(
+                  group.get(), node, "SCHEDULER_REQUESTED: idle for the scale-down time");
+          default -> fleet.terminateNode(group.get(), node, "resume timed out in slurmctld");
+        }
+      }
+      r.done();
+    }
+  }
+}

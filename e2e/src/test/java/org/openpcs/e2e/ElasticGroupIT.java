@@ -1,0 +1,66 @@
+package org.openpcs.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A group with no static node: a multi-node job makes it grow from zero through Slurm's power
+ * saving, runs, and the group shrinks back to zero instances after the cluster's idle time.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ElasticGroupIT {
+  private SlurmHarness h;
+
+  @BeforeAll
+  void start() {
+    h = new SlurmHarness();
+  }
+
+  @AfterAll
+  void stop() {
+    h.close();
+    assertThat(h.processesUsingDataDir()).isEmpty();
+  }
+
+  @Test
+  void aJobGrowsTheGroupFromZeroAndItShrinksBackAfterTheIdleTime() throws Exception {
+    String c = h.createCluster("elastic", 5);
+    String g = h.createGroup(c, "burst", 0, 2);
+    h.createQueue(c, "work", g);
+    assertThat(h.slurm(c, "sinfo", "-h", "-N", "-o", "%N %t"))
+        .isEqualTo("burst-1 idle~\nburst-2 idle~");
+    assertThat(h.slurmdCount()).as("no instance before any job").isZero();
+
+    Path out = h.dataDir.resolve("burst.out");
+    long job =
+        h.sbatch(
+            c,
+            "-p",
+            "work",
+            "-N2",
+            "-o",
+            out.toString(),
+            "--wrap",
+            "srun bash -c 'echo on $SLURMD_NODENAME'");
+    h.awaitJob(c, job, "COMPLETED", Duration.ofSeconds(120));
+    assertThat(Files.readAllLines(out)).containsExactlyInAnyOrder("on burst-1", "on burst-2");
+
+    SlurmHarness.await(
+        Duration.ofSeconds(120),
+        () ->
+            h.slurm(c, "sinfo", "-h", "-N", "-o", "%N %t").equals("burst-1 idle~\nburst-2 idle~")
+                && h.slurmdCount() == 0,
+        () ->
+            "scale-down to zero: "
+                + h.run(c, "sinfo", "-N", "-o", "%N %T %E").output()
+                + "; slurmd running: "
+                + h.slurmdCount());
+  }
+}
