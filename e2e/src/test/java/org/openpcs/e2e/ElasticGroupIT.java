@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,14 +31,31 @@ class ElasticGroupIT {
   }
 
   @Test
-  void aJobGrowsTheGroupFromZeroAndItShrinksBackAfterTheIdleTime() throws Exception {
+  void aJobGrowsTheGroupFromZeroFallingBackAcrossTypesAndItShrinksBackAfterTheIdleTime()
+      throws Exception {
     String c = h.createCluster("elastic", 5);
-    String g = h.createGroup(c, "burst", 0, 2);
+    String g =
+        h.pcs
+            .createComputeNodeGroup(
+                r ->
+                    r.clusterIdentifier(c)
+                        .computeNodeGroupName("burst")
+                        .subnetIds("subnet-0123456789abcdef0")
+                        .customLaunchTemplate(t -> t.id(SlurmHarness.TEMPLATE).version("1"))
+                        .iamInstanceProfileArn(
+                            "arn:aws:iam::123456789012:instance-profile/AWSPCS-e2e")
+                        .scalingConfiguration(s -> s.minInstanceCount(0).maxInstanceCount(2))
+                        .instanceConfigs(
+                            i -> i.instanceType("c5.large"), i -> i.instanceType("c6i.large")))
+            .computeNodeGroup()
+            .id();
     h.createQueue(c, "work", g);
     assertThat(h.slurm(c, "sinfo", "-h", "-N", "-o", "%N %t"))
         .isEqualTo("burst-1 idle~\nburst-2 idle~");
     assertThat(h.slurmdCount()).as("no instance before any job").isZero();
 
+    // The preferred type has no capacity for the next launch: the group must fall back.
+    h.server.provider().failNextLaunches(1, "INSUFFICIENT_CAPACITY");
     Path out = h.dataDir.resolve("burst.out");
     long job =
         h.sbatch(
@@ -62,5 +80,23 @@ class ElasticGroupIT {
                 + h.run(c, "sinfo", "-N", "-o", "%N %T %E").output()
                 + "; slurmd running: "
                 + h.slurmdCount());
+
+    List<String> steps =
+        Files.readAllLines(h.dataDir.resolve("logs").resolve(c).resolve("scaling.log")).stream()
+            .map(
+                l ->
+                    l.replaceAll(
+                        ".*\"node_name\":\"([^\"]*)\".*\"instance_type\":\"([^\"]*)\",\"state\":\"([^\"]*)\",\"reason\":\"([^\"]*)\".*",
+                        "$3 $4 $2"))
+            .toList();
+    assertThat(steps).contains("LAUNCH_FAILED INSUFFICIENT_CAPACITY c5.large");
+    assertThat(steps.stream().filter(s -> s.equals("LAUNCHED SCHEDULER_REQUESTED c6i.large")))
+        .hasSize(2);
+    assertThat(steps.stream().filter(s -> s.equals("REGISTERED REGISTER_SUCCESS c6i.large")))
+        .hasSize(2);
+    assertThat(steps.stream().filter(s -> s.equals("ACTIVE BOOTSTRAP_SUCCESS c6i.large")))
+        .hasSize(2);
+    assertThat(steps.stream().filter(s -> s.equals("TERMINATED SCHEDULER_REQUESTED c6i.large")))
+        .hasSize(2);
   }
 }

@@ -47,6 +47,7 @@ final class Infrastructure {
   final Map<ResourceKind, Reconciler> reconcilers;
   final Optional<ClusterRuntime> runtime;
   final Optional<org.openpcs.control.slurm.PowerSave> powerSave;
+  final org.openpcs.control.ScalingLog scalingLog;
   private final AtomicReference<URI> endpoint;
   private final String region;
   private final SigV4.Credentials nodeKey;
@@ -56,6 +57,7 @@ final class Infrastructure {
       Map<ResourceKind, Reconciler> reconcilers,
       Optional<ClusterRuntime> runtime,
       Optional<org.openpcs.control.slurm.PowerSave> powerSave,
+      org.openpcs.control.ScalingLog scalingLog,
       AtomicReference<URI> endpoint,
       String region,
       SigV4.Credentials nodeKey) {
@@ -63,6 +65,7 @@ final class Infrastructure {
     this.reconcilers = reconcilers;
     this.runtime = runtime;
     this.powerSave = powerSave;
+    this.scalingLog = scalingLog;
     this.endpoint = endpoint;
     this.region = region;
     this.nodeKey = nodeKey;
@@ -98,6 +101,7 @@ final class Infrastructure {
                       store, new QueueAccess(), new NoInfrastructureBackend<Queue>(), clock)),
           Optional.empty(),
           Optional.empty(),
+          org.openpcs.control.ScalingLog.NONE,
           endpoint,
           region,
           nodeKey);
@@ -114,7 +118,10 @@ final class Infrastructure {
             clock);
     NodeBootstrap bootstrap =
         new NodeBootstrap(endpoint::get, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey());
-    StaticCapacity fleet = new StaticCapacity(store, provider, bootstrap, clock);
+    var scaling = new org.openpcs.control.JsonLinesScalingLog(config.dataDir().resolve("logs"));
+    StaticCapacity fleet =
+        new StaticCapacity(
+            store, provider, bootstrap, clock, scaling, java.time.Duration.ofMinutes(10));
     SlurmBackends backends = new SlurmBackends(runtime, fleet, store);
     return new Infrastructure(
         provider,
@@ -128,6 +135,7 @@ final class Infrastructure {
                 new LifecycleReconciler<>(store, new QueueAccess(), backends.queues(), clock)),
         Optional.of(runtime),
         Optional.of(new org.openpcs.control.slurm.PowerSave(store, fleet, runtime)),
+        scaling,
         endpoint,
         region,
         nodeKey);

@@ -102,8 +102,8 @@ public final class OpenPcsServer implements AutoCloseable {
               new NodeGroupOps(services),
               new QueueOps(services),
               new TagOps(services),
-              new RegistrationOps(sealer),
-              new org.openpcs.server.ops.AgentOps(services.notifier()));
+              new RegistrationOps(sealer, infra.scalingLog, clock),
+              new org.openpcs.server.ops.AgentOps(services.notifier(), infra.scalingLog, clock));
 
       ApiDispatcher dispatcher =
           new ApiDispatcher(

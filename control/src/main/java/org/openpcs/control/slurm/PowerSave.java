@@ -57,8 +57,10 @@ public final class PowerSave {
           case PowerPrograms.RESUME -> fleet.launchDynamic(group.get(), node, runtime);
           case PowerPrograms.SUSPEND ->
               fleet.terminateNode(
-                  group.get(), node, "SCHEDULER_REQUESTED: idle for the scale-down time");
-          default -> fleet.terminateNode(group.get(), node, "resume timed out in slurmctld");
+                  group.get(), node, "SCHEDULER_REQUESTED", "idle for the scale-down time");
+          default ->
+              fleet.terminateNode(
+                  group.get(), node, "UNHEALTHY_NODE", "resume timed out in slurmctld");
         }
       }
       r.done();

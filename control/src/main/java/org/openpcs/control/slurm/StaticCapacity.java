@@ -36,13 +36,41 @@ public final class StaticCapacity {
   private final NodeBootstrap bootstrap;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+  private final org.openpcs.control.ScalingLog scaling;
+  private final java.time.Duration cooldown;
+
+  /** Instance types that failed to launch, until when they are skipped. */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.time.Instant> cooling =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public StaticCapacity(
       Store store, ComputeProvider provider, NodeBootstrap bootstrap, Clock clock) {
+    this(
+        store,
+        provider,
+        bootstrap,
+        clock,
+        org.openpcs.control.ScalingLog.NONE,
+        java.time.Duration.ofMinutes(10));
+  }
+
+  /**
+   * @param cooldown how long an instance type that failed to launch is skipped in favour of the
+   *     group's other types
+   */
+  public StaticCapacity(
+      Store store,
+      ComputeProvider provider,
+      NodeBootstrap bootstrap,
+      Clock clock,
+      org.openpcs.control.ScalingLog scaling,
+      java.time.Duration cooldown) {
     this.store = store;
     this.provider = provider;
     this.bootstrap = bootstrap;
     this.clock = clock;
+    this.scaling = scaling;
+    this.cooldown = cooldown;
   }
 
   /** Converges the group's static instances; returns problems to show as errorInfo. */
@@ -59,19 +87,27 @@ public final class StaticCapacity {
         relaunch(g, ni, login, problems);
       } else if (actual == null || actual.terminated()) {
         mark(ni, "TERMINATED", "instance " + ni.instanceId() + " is gone");
+        record(
+            g, ni, ni.instanceId(), "TERMINATED", "EXTERNALLY_TERMINATED", "the instance is gone");
       } else if ("BOOTSTRAP_FAILED".equals(ni.state())) {
         problems.add(new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": " + ni.message()));
-        terminate(ni, "bootstrap failed; replacing");
+        terminate(g, ni, "BOOTSTRAP_FAILED", "bootstrap failed; replacing");
       } else if (!OwnershipTags.role(login).equals(actual.tags().get(OwnershipTags.ROLE))) {
         terminate(
+            g,
             ni,
+            "REPLACEMENT_REQUESTED",
             "node "
                 + ni.nodeName()
                 + " becomes a "
                 + OwnershipTags.role(login)
                 + " node (queues changed); replacing");
       } else if (index < 0) {
-        terminate(ni, "node " + ni.nodeName() + " no longer exists in " + g.name());
+        terminate(
+            g,
+            ni,
+            "REPLACEMENT_REQUESTED",
+            "node " + ni.nodeName() + " no longer exists in " + g.name());
       } else if (ni.instanceId() == null) {
         store.inTransaction(tx -> tx.updateNodeInstance(ni.withInstanceId(actual.instanceId())));
       }
@@ -106,10 +142,10 @@ public final class StaticCapacity {
   }
 
   /** Terminates the instance(s) backing one node (Slurm suspended it, or gave up resuming it). */
-  public void terminateNode(ComputeNodeGroup g, String nodeName, String why) {
+  public void terminateNode(ComputeNodeGroup g, String nodeName, String reason, String why) {
     for (NodeInstance ni : liveInstances(g)) {
       if (ni.nodeName().equals(nodeName)) {
-        terminate(ni, why);
+        terminate(g, ni, reason, why);
       }
     }
   }
@@ -117,7 +153,8 @@ public final class StaticCapacity {
   /** Terminates every instance of the group; returns how many are still not terminated. */
   public int terminateAll(ComputeNodeGroup g) {
     for (NodeInstance ni : liveInstances(g)) {
-      terminate(ni, "compute node group " + g.name() + " is being deleted");
+      terminate(
+          g, ni, "NODE_GROUP_DELETION", "compute node group " + g.name() + " is being deleted");
     }
     sweepOrphans(g, describe(g));
     return (int)
@@ -147,30 +184,66 @@ public final class StaticCapacity {
     launch(g, nodeName, login, problems, "MAINTAIN_MIN_CAPACITY");
   }
 
+  /**
+   * Launches an instance for a node, trying the group's instance types in their order and skipping
+   * types that are cooling down after a failed launch; a type that fails now cools down and the
+   * next one is tried at once. Adds a problem only when no type could be launched.
+   */
   private void launch(
       ComputeNodeGroup g, String nodeName, boolean login, List<ErrorInfo> problems, String reason) {
-    String bootstrapId = "bs-" + HexFormat.of().formatHex(randomBytes(16));
-    NodeInstance ni =
-        new NodeInstance(
-            bootstrapId,
-            g.clusterId(),
-            g.id(),
-            nodeName,
-            null,
-            g.spec().instanceTypes().get(0),
-            bootstrapId,
-            "LAUNCHING",
-            reason,
-            clock.instant().truncatedTo(ChronoUnit.MICROS),
-            null,
-            null,
-            0);
-    store.inTransaction(
-        tx -> {
-          tx.insertNodeInstance(ni);
-          return null;
-        });
-    relaunch(g, ni, login, problems);
+    java.time.Instant now = clock.instant();
+    List<String> types =
+        g.spec().instanceTypes().stream()
+            .filter(t -> !cooling.getOrDefault(t, now).isAfter(now))
+            .toList();
+    if (types.isEmpty()) {
+      problems.add(
+          new ErrorInfo(
+              "INSUFFICIENT_CAPACITY",
+              nodeName
+                  + ": every instance type of "
+                  + g.name()
+                  + " is cooling down after failed launches: "
+                  + cooling));
+      return;
+    }
+    List<ErrorInfo> failures = new ArrayList<>();
+    for (String type : types) {
+      String bootstrapId = "bs-" + HexFormat.of().formatHex(randomBytes(16));
+      NodeInstance ni =
+          new NodeInstance(
+              bootstrapId,
+              g.clusterId(),
+              g.id(),
+              nodeName,
+              null,
+              type,
+              bootstrapId,
+              "LAUNCHING",
+              reason,
+              clock.instant().truncatedTo(ChronoUnit.MICROS),
+              null,
+              null,
+              0);
+      store.inTransaction(
+          tx -> {
+            tx.insertNodeInstance(ni);
+            return null;
+          });
+      List<ErrorInfo> attempt = new ArrayList<>();
+      relaunch(g, ni, login, attempt);
+      if (attempt.isEmpty()) {
+        return;
+      }
+      failures.addAll(attempt);
+      cooling.put(type, clock.instant().plus(cooldown));
+      log.warn(
+          "{} cooled down for {} s after a failed launch for node {}",
+          type,
+          cooldown.toSeconds(),
+          nodeName);
+    }
+    problems.addAll(failures);
   }
 
   private void relaunch(
@@ -203,6 +276,7 @@ public final class StaticCapacity {
           g.name());
       store.inTransaction(
           tx -> tx.updateNodeInstance(current(ni).withInstanceId(launched.instanceId())));
+      record(g, ni, launched.instanceId(), "LAUNCHED", ni.message(), null);
     } catch (LaunchException e) {
       log.warn(
           "launch for node {} of {} failed: {} {}",
@@ -212,15 +286,38 @@ public final class StaticCapacity {
           e.getMessage());
       problems.add(new ErrorInfo(e.reason(), ni.nodeName() + ": " + e.getMessage()));
       mark(ni, "TERMINATED", "LAUNCH_FAILED " + e.reason() + ": " + e.getMessage());
+      record(g, ni, null, "LAUNCH_FAILED", e.reason(), e.getMessage());
     }
   }
 
-  private void terminate(NodeInstance ni, String why) {
+  private void terminate(ComputeNodeGroup g, NodeInstance ni, String reason, String why) {
     if (ni.instanceId() != null) {
       provider.terminate(List.of(ni.instanceId()));
     }
     mark(ni, "TERMINATED", why);
+    record(g, ni, ni.instanceId(), "TERMINATED", reason, why);
     log.info("terminated {} (node {}): {}", ni.instanceId(), ni.nodeName(), why);
+  }
+
+  private void record(
+      ComputeNodeGroup g,
+      NodeInstance ni,
+      String instanceId,
+      String state,
+      String reason,
+      String message) {
+    scaling.record(
+        new org.openpcs.control.ScalingLog.Entry(
+            clock.instant(),
+            g.clusterId(),
+            g.id(),
+            g.name(),
+            ni.nodeName(),
+            instanceId,
+            ni.instanceType(),
+            state,
+            reason,
+            message));
   }
 
   /** Instances tagged as this group's that no live record accounts for. */

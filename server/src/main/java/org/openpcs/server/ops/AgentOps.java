@@ -25,9 +25,14 @@ public final class AgentOps {
   private static final Set<String> STATES =
       Set.of("BOOTSTRAPPING", "RUNNING", "BOOTSTRAP_FAILED", "STOPPED");
   private final ChangeNotifier notifier;
+  private final org.openpcs.control.ScalingLog scaling;
+  private final java.time.Clock clock;
 
-  public AgentOps(ChangeNotifier notifier) {
+  public AgentOps(
+      ChangeNotifier notifier, org.openpcs.control.ScalingLog scaling, java.time.Clock clock) {
     this.notifier = notifier;
+    this.scaling = scaling;
+    this.clock = clock;
   }
 
   public ObjectNode heartbeat(JsonNode body, StoreTx tx, CallContext ctx) {
@@ -80,6 +85,24 @@ public final class AgentOps {
       ctx.afterCommit(
           () ->
               notifier.changed(ResourceKind.COMPUTE_NODE_GROUP, ni.clusterId(), ni.nodeGroupId()));
+      if ("RUNNING".equals(next)) {
+        String group =
+            tx.findNodeGroup(ni.clusterId(), ni.nodeGroupId()).map(g -> g.name()).orElse(null);
+        ctx.afterCommit(
+            () ->
+                scaling.record(
+                    new org.openpcs.control.ScalingLog.Entry(
+                        clock.instant(),
+                        ni.clusterId(),
+                        ni.nodeGroupId(),
+                        group,
+                        ni.nodeName(),
+                        ni.instanceId(),
+                        ni.instanceType(),
+                        "ACTIVE",
+                        "BOOTSTRAP_SUCCESS",
+                        null)));
+      }
     }
     out.put("action", "CONTINUE");
     return out;

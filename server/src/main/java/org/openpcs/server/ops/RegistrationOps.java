@@ -21,9 +21,14 @@ import org.slf4j.LoggerFactory;
 public final class RegistrationOps {
   private static final Logger log = LoggerFactory.getLogger(RegistrationOps.class);
   private final SecretBox box;
+  private final org.openpcs.control.ScalingLog scaling;
+  private final java.time.Clock clock;
 
-  public RegistrationOps(SecretBox box) {
+  public RegistrationOps(
+      SecretBox box, org.openpcs.control.ScalingLog scaling, java.time.Clock clock) {
     this.box = box;
+    this.scaling = scaling;
+    this.clock = clock;
   }
 
   public RegisterComputeNodeGroupInstanceResponse register(
@@ -49,6 +54,22 @@ public final class RegistrationOps {
             .map(box::unseal)
             .orElseThrow(() -> deny(r, ctx, "cluster has no key yet"));
     tx.updateNodeInstance(ni.registered(ctx.now()));
+    String group =
+        tx.findNodeGroup(ni.clusterId(), ni.nodeGroupId()).map(g -> g.name()).orElse(null);
+    ctx.afterCommit(
+        () ->
+            scaling.record(
+                new org.openpcs.control.ScalingLog.Entry(
+                    clock.instant(),
+                    ni.clusterId(),
+                    ni.nodeGroupId(),
+                    group,
+                    ni.nodeName(),
+                    ni.instanceId(),
+                    ni.instanceType(),
+                    "REGISTERED",
+                    "REGISTER_SUCCESS",
+                    null)));
     log.info(
         "registered instance {} as node {} of cluster {}",
         ni.instanceId(),
