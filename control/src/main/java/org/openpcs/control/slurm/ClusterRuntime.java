@@ -254,6 +254,108 @@ public final class ClusterRuntime {
         });
   }
 
+  /**
+   * Takes a node whose instance was lost out of service with an {@code openpcs:} reason: DOWN for a
+   * static node (it is replaced), POWER_DOWN_FORCE for a dynamic one (back to the powered-down
+   * pool). Slurm requeues its jobs; their requeue hold (about two minutes in 22.05) is lifted at
+   * once, since the cause is known and handled. Does nothing when the controller does not answer.
+   */
+  public void failNode(String clusterId, String node, boolean dynamic, String reason) {
+    if (slurm.isEmpty()) {
+      return;
+    }
+    var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId));
+    try {
+      List<Long> jobs =
+          scontrol.jobs().stream()
+              .filter(
+                  j ->
+                      !FINISHED.contains(j.state())
+                          && j.nodes() != null
+                          && org.openpcs.slurm.Hostlist.expand(j.nodes()).contains(node))
+              .map(org.openpcs.slurm.JobStatus::id)
+              .toList();
+      scontrol.updateNode(node, dynamic ? "POWER_DOWN_FORCE" : "DOWN", reason);
+      if (!jobs.isEmpty()) {
+        // The requeue completes a moment after the node goes down; try a few times.
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  for (long delay : new long[] {500, 1500, 3000, 6000}) {
+                    try {
+                      Thread.sleep(delay);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    jobs.forEach(job -> releaseRequeueHold(clusterId, job));
+                  }
+                });
+      }
+      log.warn(
+          "cluster {}: node {} taken out of service ({}); jobs requeued: {}",
+          clusterId,
+          node,
+          reason,
+          jobs);
+    } catch (RuntimeException e) {
+      log.warn("cluster {}: could not take {} out of service: {}", clusterId, node, e.getMessage());
+    }
+  }
+
+  /** Slurm's view of the cluster's nodes by name; empty when the controller does not answer. */
+  public Optional<Map<String, org.openpcs.slurm.NodeStatus>> nodeStatuses(String clusterId) {
+    return slurm.flatMap(
+        s -> {
+          try {
+            Map<String, org.openpcs.slurm.NodeStatus> byName = new java.util.HashMap<>();
+            new org.openpcs.slurm.Scontrol(s, paths(clusterId))
+                .nodes()
+                .forEach(n -> byName.put(n.name(), n));
+            return Optional.of(byName);
+          } catch (RuntimeException e) {
+            return Optional.empty();
+          }
+        });
+  }
+
+  /** Brings back a node OpenPCS itself set DOWN (never a node an administrator drained). */
+  public void resumeNodeIfOurs(String clusterId, String node) {
+    if (slurm.isEmpty()) {
+      return;
+    }
+    try {
+      var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId));
+      scontrol.nodes().stream()
+          .filter(
+              n -> n.name().equals(node) && n.reason() != null && n.reason().startsWith("openpcs:"))
+          .filter(n -> n.baseState().equals("DOWN") || n.has("DRAIN"))
+          .findFirst()
+          .ifPresent(n -> scontrol.updateNode(node, "RESUME", null));
+    } catch (RuntimeException e) {
+      log.debug("cluster {}: could not resume {}: {}", clusterId, node, e.getMessage());
+    }
+  }
+
+  private void releaseRequeueHold(String clusterId, long job) {
+    try {
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  slurm.get().path("scontrol").toString(),
+                  "update",
+                  "JobId=" + job,
+                  "StartTime=now")
+              .redirectErrorStream(true);
+      pb.environment().put("SLURM_CONF", paths(clusterId).slurmConf().toString());
+      Process p = pb.start();
+      p.getInputStream().readAllBytes();
+      p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (IOException e) {
+      log.debug("could not release job {}: {}", job, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Clusters whose controller daemons are known here and not running now (for the supervisor). */
   public List<String> downClusters() {
     if (slurm.isEmpty()) {

@@ -57,7 +57,7 @@ public final class SlurmBackends {
             return new Outcome.InProgress(SOON);
           }
         }
-        List<ErrorInfo> problems = capacity.ensure(g, login);
+        List<ErrorInfo> problems = capacity.ensure(g, login, runtime);
         return new Outcome.Ready(List.of(), problems);
       }
 

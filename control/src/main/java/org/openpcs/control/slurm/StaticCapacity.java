@@ -74,7 +74,7 @@ public final class StaticCapacity {
   }
 
   /** Converges the group's static instances; returns problems to show as errorInfo. */
-  public List<ErrorInfo> ensure(ComputeNodeGroup g, boolean login) {
+  public List<ErrorInfo> ensure(ComputeNodeGroup g, boolean login, ClusterRuntime runtime) {
     List<ErrorInfo> problems = new ArrayList<>();
     Map<String, Instance> seen = describe(g);
     List<NodeInstance> live = liveInstances(g);
@@ -87,8 +87,28 @@ public final class StaticCapacity {
         relaunch(g, ni, login, problems);
       } else if (actual == null || actual.terminated()) {
         mark(ni, "TERMINATED", "instance " + ni.instanceId() + " is gone");
+        if (!login && index > 0) {
+          runtime.failNode(
+              g.clusterId(),
+              ni.nodeName(),
+              !NodeNames.isStatic(g, index),
+              "openpcs: instance " + ni.instanceId() + " is gone");
+        }
         record(
             g, ni, ni.instanceId(), "TERMINATED", "EXTERNALLY_TERMINATED", "the instance is gone");
+      } else if (!login
+          && "RUNNING".equals(ni.state())
+          && ni.message() != null
+          && ni.message().contains("is not running")) {
+        // The instance lives but its slurmd (or munged) died: the node is lost. Its jobs are
+        // requeued now, and a static node gets a new instance below.
+        problems.add(new ErrorInfo("UNHEALTHY_NODE", ni.nodeName() + ": " + ni.message()));
+        terminate(g, ni, "UNHEALTHY_NODE", ni.message());
+        runtime.failNode(
+            g.clusterId(),
+            ni.nodeName(),
+            index > 0 && !NodeNames.isStatic(g, index),
+            "openpcs: node lost: " + ni.message());
       } else if ("BOOTSTRAP_FAILED".equals(ni.state())) {
         problems.add(new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": " + ni.message()));
         terminate(g, ni, "BOOTSTRAP_FAILED", "bootstrap failed; replacing");
@@ -120,7 +140,11 @@ public final class StaticCapacity {
         launch(g, name, login, problems);
       }
     }
+    if (!login) {
+      resumeRecovered(g, runtime);
+    }
     sweepOrphans(g, describe(g));
+    problems.addAll(recentLaunchFailures(g));
     return problems;
   }
 
@@ -161,6 +185,45 @@ public final class StaticCapacity {
         provider.describe(Map.of(OwnershipTags.GROUP, g.id())).stream()
             .filter(i -> !i.terminated())
             .count();
+  }
+
+  /** A node OpenPCS took out of service comes back once a new instance of it runs. */
+  private void resumeRecovered(ComputeNodeGroup g, ClusterRuntime runtime) {
+    var running =
+        liveInstances(g).stream()
+            .filter(i -> "RUNNING".equals(i.state()))
+            .map(NodeInstance::nodeName)
+            .toList();
+    if (running.isEmpty()) {
+      return;
+    }
+    runtime
+        .nodeStatuses(g.clusterId())
+        .ifPresent(
+            nodes ->
+                running.forEach(
+                    name -> {
+                      var n = nodes.get(name);
+                      if (n != null
+                          && n.reason() != null
+                          && n.reason().startsWith("openpcs:")
+                          && (n.baseState().equals("DOWN") || n.has("DRAIN"))) {
+                        runtime.resumeNodeIfOurs(g.clusterId(), name);
+                      }
+                    }));
+  }
+
+  /** Launch failures of the last cool-down period, so the group's errorInfo says why. */
+  private List<ErrorInfo> recentLaunchFailures(ComputeNodeGroup g) {
+    java.time.Instant now = clock.instant();
+    return g.spec().instanceTypes().stream()
+        .filter(t -> cooling.getOrDefault(t, now).isAfter(now))
+        .map(
+            t ->
+                new ErrorInfo(
+                    "INSUFFICIENT_CAPACITY",
+                    t + " failed to launch; cooling down until " + cooling.get(t)))
+        .toList();
   }
 
   /** The provider's view of the group's instances, by bootstrap id. */

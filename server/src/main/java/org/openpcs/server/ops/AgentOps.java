@@ -74,7 +74,7 @@ public final class AgentOps {
           default -> ni.state();
         };
     tx.updateNodeInstance(ni.heartbeat(next, message == null ? ni.message() : message, ctx.now()));
-    if (!next.equals(ni.state())) {
+    if (!next.equals(ni.state()) || (message != null && !message.equals(ni.message()))) {
       log.info(
           "node {} of cluster {}: {} -> {}{}",
           ni.nodeName(),
