@@ -65,7 +65,8 @@ public final class ReconcileLoop implements AutoCloseable {
       result = reconcilers.get(key.kind()).reconcile(key);
       failures.remove(key);
       notBefore.remove(key);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Errors too: a key whose pass died without this cleanup would never run again.
       int n = failures.merge(key, 1, Integer::sum);
       long delayMs = Math.min(MAX_BACKOFF.toMillis(), 200L << Math.min(n, 8));
       if (n == 1) {

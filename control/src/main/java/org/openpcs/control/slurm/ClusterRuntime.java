@@ -130,6 +130,9 @@ public final class ClusterRuntime {
       Map<String, Integer> allocated;
       try {
         allocated = store.inTransaction(tx -> ports.ensure(tx, clusterId, owners));
+      } catch (DuplicateNameException | org.openpcs.store.StaleVersionException raced) {
+        // Another cluster took the same port in the same moment: look again shortly.
+        return new Outcome.InProgress(Duration.ofMillis(50));
       } catch (PortAllocator.PortsExhaustedException e) {
         return new Outcome.Failed(List.of(new ErrorInfo("PortsExhausted", e.getMessage())));
       }
@@ -225,7 +228,7 @@ public final class ClusterRuntime {
               tx.putClusterSecret(clusterId, box.seal(Base64.getEncoder().encodeToString(key)));
               return null;
             });
-      } catch (DuplicateNameException raced) {
+      } catch (DuplicateNameException | org.openpcs.store.StaleVersionException raced) {
         return clusterKey(clusterId);
       }
       return key;

@@ -35,8 +35,10 @@ public final class NodeNames {
       return -1;
     }
     try {
-      int i = Integer.parseInt(nodeName.substring(prefix.length()));
-      return i >= 1 && i <= group.spec().maxInstanceCount() ? i : -1;
+      String suffix = nodeName.substring(prefix.length());
+      int i = Integer.parseInt(suffix);
+      // Only the canonical spelling names a node: "compute-01" or "compute-+1" are not compute-1.
+      return i >= 1 && i <= group.spec().maxInstanceCount() && suffix.equals(Integer.toString(i)) ? i : -1;
     } catch (NumberFormatException e) {
       return -1;
     }

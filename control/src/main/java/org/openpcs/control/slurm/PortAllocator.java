@@ -70,7 +70,12 @@ public final class PortAllocator {
                 + missing.size()
                 + " more Slurm daemons; widen --slurm-ports");
       }
-      tx.allocatePort(clusterId, owner, candidate);
+      try {
+        tx.allocatePort(clusterId, owner, candidate);
+      } catch (org.openpcs.store.DuplicateNameException raced) {
+        // Another cluster took this port in the same moment: the caller re-reads and tries again.
+        throw new org.openpcs.store.StaleVersionException("port " + candidate + " was taken concurrently");
+      }
       have.put(owner, candidate);
       taken.add(candidate);
       candidate++;

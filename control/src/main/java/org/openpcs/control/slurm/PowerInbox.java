@@ -33,7 +33,8 @@ public final class PowerInbox {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(inbox)) {
       for (Path f : ds) {
         String name = f.getFileName().toString();
-        if (!name.startsWith(".")) {
+        // Only files our programs write: <action>-<ns>-<pid>; anything else is not a request.
+        if (!name.startsWith(".") && actionOf(name) != null) {
           files.add(f);
         }
       }
@@ -48,10 +49,7 @@ public final class PowerInbox {
     List<Request> requests = new ArrayList<>();
     for (Path f : files) {
       String name = f.getFileName().toString();
-      String action =
-          name.startsWith(PowerPrograms.RESUME_FAIL + "-")
-              ? PowerPrograms.RESUME_FAIL
-              : name.substring(0, name.indexOf('-'));
+      String action = actionOf(name);
       try {
         String hosts = Files.readString(f).strip();
         requests.add(new Request(f, action, hosts.isEmpty() ? List.of() : Hostlist.expand(hosts)));
@@ -60,6 +58,16 @@ public final class PowerInbox {
       }
     }
     return requests;
+  }
+
+  /** The action a request file names, or null when it is not a request. */
+  static String actionOf(String name) {
+    for (String action : new String[] {PowerPrograms.RESUME_FAIL, PowerPrograms.RESUME, PowerPrograms.SUSPEND}) {
+      if (name.startsWith(action + "-") && name.substring(action.length() + 1).matches("[0-9]+-[0-9]+")) {
+        return action;
+      }
+    }
+    return null;
   }
 
   /** The nanosecond time stamp in {@code <action>-<ns>-<pid>}. */

@@ -58,9 +58,10 @@ public final class PowerSave {
           case PowerPrograms.SUSPEND ->
               fleet.terminateNode(
                   group.get(), node, "SCHEDULER_REQUESTED", "idle for the scale-down time");
-          default ->
+          case PowerPrograms.RESUME_FAIL ->
               fleet.terminateNode(
                   group.get(), node, "UNHEALTHY_NODE", "resume timed out in slurmctld");
+          default -> log.warn("cluster {}: ignoring unknown power request {}", clusterId, r.action());
         }
       }
       r.done();

@@ -160,8 +160,8 @@ public final class StaticCapacity {
     List<ErrorInfo> problems = new ArrayList<>();
     launch(g, nodeName, false, problems, "SCHEDULER_REQUESTED");
     if (!problems.isEmpty()) {
-      runtime.powerDownForce(
-          g.clusterId(), nodeName, "openpcs: launch failed: " + problems.get(0).code());
+      runtime.failNode(
+          g.clusterId(), nodeName, true, "openpcs: launch failed: " + problems.get(0).code());
     }
   }
 

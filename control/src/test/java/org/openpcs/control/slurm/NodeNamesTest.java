@@ -6,7 +6,6 @@ import static org.openpcs.control.TestResources.group;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.openpcs.domain.ComputeNodeGroup;
 
@@ -66,13 +65,6 @@ class NodeNamesTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: NodeNames.indexOf accepts spellings that are not node names of the group:"
-          + " indexOf(group 'compute' max 5, \"compute-01\") and \"compute-+1\" both return 1"
-          + " (Integer.parseInt takes leading zeros and a '+'). PowerSave.drain uses indexOf > 0"
-          + " to decide that a host named by slurmctld belongs to a group, and would then launch"
-          + " an instance bound to the non-existent node name 'compute-01'. indexOf should return"
-          + " i only when nodeName equals name(group, i).")
   void indexOfAcceptsOnlyTheCanonicalSpelling() {
     assertThat(NodeNames.indexOf(COMPUTE, "compute-01")).isEqualTo(-1);
     assertThat(NodeNames.indexOf(COMPUTE, "compute-+1")).isEqualTo(-1);

@@ -11,6 +11,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -19,6 +25,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openpcs.store.StaleVersionException;
 import org.openpcs.store.Store;
 import org.openpcs.store.StoreFixtures;
 import org.openpcs.store.jdbc.JdbcStore;
@@ -126,8 +133,8 @@ class PortAllocatorTest {
 
     assertThat(shrunk).containsOnlyKeys("slurmctld", "n-3");
     assertThat(stored(cluster)).isEqualTo(shrunk);
-    assertThat(store.inTransaction(tx -> tx.allocatedPorts()))
-        .containsExactlyInAnyOrderElementsOf(shrunk.values());
+    Set<Integer> allocated = store.inTransaction(tx -> tx.allocatedPorts());
+    assertThat(allocated).containsExactlyInAnyOrderElementsOf(shrunk.values());
 
     String other = insertCluster(store);
     Map<String, Integer> reused = ensure(allocator, other, List.of("m-1", "m-2"));
@@ -179,6 +186,64 @@ class PortAllocatorTest {
     assertThat(ensure(allocator, cluster, List.of("a"))).containsEntry("a", 20002);
     assertThatThrownBy(() -> ensure(allocator, cluster, List.of("a", "b")))
         .isInstanceOf(PortAllocator.PortsExhaustedException.class);
+  }
+
+  /**
+   * Two clusters allocate at the same time (each cluster has its own reconcile key, so this is what
+   * two CreateCluster calls in a row do): A reads the allocated ports, then B takes the first free
+   * one and commits before A inserts. The probe, called between A's read and its insert, orders the
+   * two deterministically. Returns what A's ensure threw, or null.
+   */
+  private Throwable raceTwoClustersForTheFirstPort() throws Exception {
+    String other = insertCluster(store);
+    CountDownLatch aProbed = new CountDownLatch(1);
+    CountDownLatch bCommitted = new CountDownLatch(1);
+    PortAllocator slowA =
+        new PortAllocator(
+            new PortRange(20000, 20099),
+            p -> {
+              aProbed.countDown();
+              try {
+                return bCommitted.await(5, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+              }
+            });
+    PortAllocator fastB = new PortAllocator(new PortRange(20000, 20099), ALL_FREE);
+    try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+      Future<Map<String, Integer>> a =
+          pool.submit(() -> ensure(slowA, cluster, List.of("slurmctld")));
+      assertThat(aProbed.await(5, TimeUnit.SECONDS)).isTrue();
+      Map<String, Integer> b = ensure(fastB, other, List.of("slurmctld"));
+      bCommitted.countDown();
+      assertThat(b).containsEntry("slurmctld", 20000);
+      try {
+        Map<String, Integer> got = a.get(5, TimeUnit.SECONDS);
+        assertThat(got.get("slurmctld")).isNotEqualTo(20000);
+        return null;
+      } catch (ExecutionException e) {
+        return e.getCause();
+      } finally {
+        assertThat(stored(other)).containsExactly(Map.entry("slurmctld", 20000));
+        assertThat(stored(cluster).values()).doesNotContain(20000);
+      }
+    }
+  }
+
+  @Test
+  void twoClustersAllocatingAtOnceNeverShareAPort() throws Exception {
+    raceTwoClustersForTheFirstPort();
+  }
+
+  @Test
+  void aLostRaceForAPortIsRetryableNotAFailure() throws Exception {
+    Throwable thrown = raceTwoClustersForTheFirstPort();
+
+    assertThat(thrown)
+        .satisfiesAnyOf(
+            t -> assertThat(t).isNull(),
+            t -> assertThat(t).isInstanceOf(StaleVersionException.class));
   }
 
   @Test
@@ -233,7 +298,8 @@ class PortAllocatorTest {
       assertThat(now.values())
           .doesNotHaveDuplicates()
           .allSatisfy(p -> assertThat(p).isBetween(21000, 21030));
-      assertThat(shared.inTransaction(tx -> tx.portsOf(c))).isEqualTo(now);
+      Map<String, Integer> stored = shared.inTransaction(tx -> tx.portsOf(c));
+      assertThat(stored).isEqualTo(now);
       Map<String, Integer> kept = new HashMap<>(previous);
       kept.keySet().retainAll(wanted);
       assertThat(now).containsAllEntriesOf(kept);
