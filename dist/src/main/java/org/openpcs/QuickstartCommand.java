@@ -96,6 +96,11 @@ public final class QuickstartCommand implements Callable<Integer> {
         cleanUp(pcs);
       }
       step("done");
+    } finally {
+      if (dataDir == null) {
+        // The scratch data dir holds the administrator's credentials and the master key.
+        deleteTree(dir);
+      }
     }
     return 0;
   }
@@ -202,6 +207,14 @@ public final class QuickstartCommand implements Callable<Integer> {
       }
     } catch (IllegalStateException e) {
       step(op + " " + what + ": " + e.getMessage());
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (var walk = Files.walk(root)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      System.err.println("openpcs: could not remove " + root + ": " + e.getMessage());
     }
   }
 

@@ -10,11 +10,14 @@ public final class Lifecycle {
 
   /** States in which UpdateCluster may start. */
   public static final Set<ResourceStatus> CLUSTER_UPDATABLE =
-      java.util.Collections.unmodifiableSet(EnumSet.of(ResourceStatus.ACTIVE, ResourceStatus.UPDATE_FAILED, ResourceStatus.SUSPENDED));
+      java.util.Collections.unmodifiableSet(
+          EnumSet.of(
+              ResourceStatus.ACTIVE, ResourceStatus.UPDATE_FAILED, ResourceStatus.SUSPENDED));
 
   /** States in which a node group or queue may be updated. */
   public static final Set<ResourceStatus> CHILD_UPDATABLE =
-      java.util.Collections.unmodifiableSet(EnumSet.of(ResourceStatus.ACTIVE, ResourceStatus.UPDATE_FAILED));
+      java.util.Collections.unmodifiableSet(
+          EnumSet.of(ResourceStatus.ACTIVE, ResourceStatus.UPDATE_FAILED));
 
   /** Node groups and queues can only be added to a cluster that runs. */
   public static boolean acceptsChildren(Cluster cluster) {

@@ -310,11 +310,21 @@ final class SlurmHarness implements AutoCloseable {
     return processesUsingDataDir().stream()
         .filter(
             p ->
-                ProcessHandle.of(p)
-                    .flatMap(ph -> ph.info().command())
-                    .map(c -> c.endsWith("/slurmd"))
-                    .orElse(false))
+                commandLine(p).startsWith("/usr/sbin/slurmd ")
+                    || commandLine(p).startsWith("slurmd "))
         .count();
+  }
+
+  /** A process's command line, arguments separated by blanks ("" when it is gone). */
+  static String commandLine(long pid) {
+    try {
+      return new String(
+              Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
+              StandardCharsets.UTF_8)
+          .replace('\0', ' ');
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** Pids of processes whose command line or working directory is in the harness's data dir. */

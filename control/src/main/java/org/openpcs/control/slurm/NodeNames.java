@@ -38,7 +38,9 @@ public final class NodeNames {
       String suffix = nodeName.substring(prefix.length());
       int i = Integer.parseInt(suffix);
       // Only the canonical spelling names a node: "compute-01" or "compute-+1" are not compute-1.
-      return i >= 1 && i <= group.spec().maxInstanceCount() && suffix.equals(Integer.toString(i)) ? i : -1;
+      return i >= 1 && i <= group.spec().maxInstanceCount() && suffix.equals(Integer.toString(i))
+          ? i
+          : -1;
     } catch (NumberFormatException e) {
       return -1;
     }

@@ -74,7 +74,8 @@ public final class PortAllocator {
         tx.allocatePort(clusterId, owner, candidate);
       } catch (org.openpcs.store.DuplicateNameException raced) {
         // Another cluster took this port in the same moment: the caller re-reads and tries again.
-        throw new org.openpcs.store.StaleVersionException("port " + candidate + " was taken concurrently");
+        throw new org.openpcs.store.StaleVersionException(
+            "port " + candidate + " was taken concurrently");
       }
       have.put(owner, candidate);
       taken.add(candidate);

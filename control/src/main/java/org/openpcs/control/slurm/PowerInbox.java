@@ -62,8 +62,10 @@ public final class PowerInbox {
 
   /** The action a request file names, or null when it is not a request. */
   static String actionOf(String name) {
-    for (String action : new String[] {PowerPrograms.RESUME_FAIL, PowerPrograms.RESUME, PowerPrograms.SUSPEND}) {
-      if (name.startsWith(action + "-") && name.substring(action.length() + 1).matches("[0-9]+-[0-9]+")) {
+    for (String action :
+        new String[] {PowerPrograms.RESUME_FAIL, PowerPrograms.RESUME, PowerPrograms.SUSPEND}) {
+      if (name.startsWith(action + "-")
+          && name.substring(action.length() + 1).matches("[0-9]+-[0-9]+")) {
         return action;
       }
     }

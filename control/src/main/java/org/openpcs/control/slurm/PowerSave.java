@@ -61,7 +61,8 @@ public final class PowerSave {
           case PowerPrograms.RESUME_FAIL ->
               fleet.terminateNode(
                   group.get(), node, "UNHEALTHY_NODE", "resume timed out in slurmctld");
-          default -> log.warn("cluster {}: ignoring unknown power request {}", clusterId, r.action());
+          default ->
+              log.warn("cluster {}: ignoring unknown power request {}", clusterId, r.action());
         }
       }
       r.done();

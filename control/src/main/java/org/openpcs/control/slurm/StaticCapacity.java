@@ -36,6 +36,22 @@ public final class StaticCapacity {
   private final NodeBootstrap bootstrap;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+
+  /**
+   * Nodes whose instances keep failing to bootstrap: the failures so far and the time before which
+   * no new instance is launched for the node (exponential, up to 5 minutes), and the last reason,
+   * kept in errorInfo until an instance of the node bootstraps.
+   */
+  private record Backoff(int failures, java.time.Instant notBefore, ErrorInfo reason) {}
+
+  private final java.util.concurrent.ConcurrentHashMap<String, Backoff> backoffs =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final java.time.Duration MAX_BACKOFF = java.time.Duration.ofMinutes(5);
+
+  /** An instance that has not registered by then is treated as failed to bootstrap. */
+  private static final java.time.Duration REGISTRATION_TIMEOUT = java.time.Duration.ofMinutes(5);
+
   private final org.openpcs.control.ScalingLog scaling;
   private final java.time.Duration cooldown;
 
@@ -110,8 +126,36 @@ public final class StaticCapacity {
             index > 0 && !NodeNames.isStatic(g, index),
             "openpcs: node lost: " + ni.message());
       } else if ("BOOTSTRAP_FAILED".equals(ni.state())) {
-        problems.add(new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": " + ni.message()));
+        failedToBootstrap(
+            g,
+            ni.nodeName(),
+            new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": " + ni.message()));
         terminate(g, ni, "BOOTSTRAP_FAILED", "bootstrap failed; replacing");
+        if (!login && index > 0 && !NodeNames.isStatic(g, index)) {
+          // A dynamic node goes back to the powered-down pool now: Slurm requeues its job and asks
+          // again, instead of waiting out ResumeTimeout.
+          runtime.failNode(
+              g.clusterId(), ni.nodeName(), true, "openpcs: bootstrap failed: " + ni.message());
+        }
+      } else if (ni.registeredAt() == null
+          && ni.instanceId() != null
+          && ni.createdAt().plus(REGISTRATION_TIMEOUT).isBefore(clock.instant())) {
+        failedToBootstrap(
+            g,
+            ni.nodeName(),
+            new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": the instance never registered"));
+        terminate(
+            g,
+            ni,
+            "BOOTSTRAP_FAILED",
+            "never registered within " + REGISTRATION_TIMEOUT.toMinutes() + " min");
+        if (!login && index > 0) {
+          runtime.failNode(
+              g.clusterId(),
+              ni.nodeName(),
+              !NodeNames.isStatic(g, index),
+              "openpcs: instance never registered");
+        }
       } else if (!OwnershipTags.role(login).equals(actual.tags().get(OwnershipTags.ROLE))) {
         terminate(
             g,
@@ -136,7 +180,8 @@ public final class StaticCapacity {
         liveInstances(g).stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
     for (int i = 1; i <= g.spec().minInstanceCount(); i++) {
       String name = NodeNames.name(g, i);
-      if (!backed.contains(name)) {
+      Backoff wait = backoffs.get(key(g, name));
+      if (!backed.contains(name) && (wait == null || !wait.notBefore().isAfter(clock.instant()))) {
         launch(g, name, login, problems);
       }
     }
@@ -145,6 +190,16 @@ public final class StaticCapacity {
     }
     sweepOrphans(g, describe(g));
     problems.addAll(recentLaunchFailures(g));
+    // A node that bootstrapped again is healthy: forget its failures.
+    liveInstances(g).stream()
+        .filter(i -> "RUNNING".equals(i.state()))
+        .forEach(i -> backoffs.remove(key(g, i.nodeName())));
+    backoffs.forEach(
+        (k, b) -> {
+          if (k.startsWith(g.id() + "/")) {
+            problems.add(b.reason());
+          }
+        });
     return problems;
   }
 
@@ -185,6 +240,23 @@ public final class StaticCapacity {
         provider.describe(Map.of(OwnershipTags.GROUP, g.id())).stream()
             .filter(i -> !i.terminated())
             .count();
+  }
+
+  /**
+   * Remembers a bootstrap failure; the node's next instance waits 5 s, 10 s, 20 s, … up to 5 min.
+   */
+  private void failedToBootstrap(ComputeNodeGroup g, String node, ErrorInfo reason) {
+    backoffs.compute(
+        key(g, node),
+        (k, b) -> {
+          int n = b == null ? 1 : b.failures() + 1;
+          long seconds = Math.min(MAX_BACKOFF.toSeconds(), 5L << Math.min(n - 1, 10));
+          return new Backoff(n, clock.instant().plusSeconds(seconds), reason);
+        });
+  }
+
+  private static String key(ComputeNodeGroup g, String node) {
+    return g.id() + "/" + node;
   }
 
   /** A node OpenPCS took out of service comes back once a new instance of it runs. */
