@@ -44,14 +44,14 @@ class ElasticGroupIT {
                         .customLaunchTemplate(t -> t.id(SlurmHarness.TEMPLATE).version("1"))
                         .iamInstanceProfileArn(
                             "arn:aws:iam::123456789012:instance-profile/AWSPCS-e2e")
-                        .scalingConfiguration(s -> s.minInstanceCount(0).maxInstanceCount(2))
+                        .scalingConfiguration(s -> s.minInstanceCount(0).maxInstanceCount(4))
                         .instanceConfigs(
                             i -> i.instanceType("c5.large"), i -> i.instanceType("c6i.large")))
             .computeNodeGroup()
             .id();
     h.createQueue(c, "work", g);
     assertThat(h.slurm(c, "sinfo", "-h", "-N", "-o", "%N %t"))
-        .isEqualTo("burst-1 idle~\nburst-2 idle~");
+        .isEqualTo("burst-1 idle~\nburst-2 idle~\nburst-3 idle~\nburst-4 idle~");
     assertThat(h.slurmdCount()).as("no instance before any job").isZero();
 
     // The preferred type has no capacity for the next launch: the group must fall back.
@@ -62,18 +62,20 @@ class ElasticGroupIT {
             c,
             "-p",
             "work",
-            "-N2",
+            "-N4",
             "-o",
             out.toString(),
             "--wrap",
             "srun bash -c 'echo on $SLURMD_NODENAME'");
     h.awaitJob(c, job, "COMPLETED", Duration.ofSeconds(120));
-    assertThat(Files.readAllLines(out)).containsExactlyInAnyOrder("on burst-1", "on burst-2");
+    assertThat(Files.readAllLines(out))
+        .containsExactlyInAnyOrder("on burst-1", "on burst-2", "on burst-3", "on burst-4");
 
     SlurmHarness.await(
         Duration.ofSeconds(120),
         () ->
-            h.slurm(c, "sinfo", "-h", "-N", "-o", "%N %t").equals("burst-1 idle~\nburst-2 idle~")
+            h.slurm(c, "sinfo", "-h", "-N", "-o", "%N %t")
+                    .equals("burst-1 idle~\nburst-2 idle~\nburst-3 idle~\nburst-4 idle~")
                 && h.slurmdCount() == 0,
         () ->
             "scale-down to zero: "
@@ -91,12 +93,12 @@ class ElasticGroupIT {
             .toList();
     assertThat(steps).contains("LAUNCH_FAILED INSUFFICIENT_CAPACITY c5.large");
     assertThat(steps.stream().filter(s -> s.equals("LAUNCHED SCHEDULER_REQUESTED c6i.large")))
-        .hasSize(2);
+        .hasSize(4);
     assertThat(steps.stream().filter(s -> s.equals("REGISTERED REGISTER_SUCCESS c6i.large")))
-        .hasSize(2);
+        .hasSize(4);
     assertThat(steps.stream().filter(s -> s.equals("ACTIVE BOOTSTRAP_SUCCESS c6i.large")))
-        .hasSize(2);
+        .hasSize(4);
     assertThat(steps.stream().filter(s -> s.equals("TERMINATED SCHEDULER_REQUESTED c6i.large")))
-        .hasSize(2);
+        .hasSize(4);
   }
 }
