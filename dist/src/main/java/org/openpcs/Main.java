@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ShellCommand.class,
       LaunchTemplatesCommand.class,
       NodeImagesCommand.class,
+      InstancesCommand.class,
       org.openpcs.agent.AgentCommand.class,
       org.openpcs.bench.BenchCommand.class
     })

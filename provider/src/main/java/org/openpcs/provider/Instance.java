@@ -13,6 +13,15 @@ public record Instance(
     Instant launchedAt,
     String stateReason) {
 
+  /**
+   * Providers start {@link #stateReason()} with this while a spot interruption notice is pending.
+   */
+  public static final String SPOT_INTERRUPTION = "spot-interruption";
+
+  public boolean interruptionPending() {
+    return !terminated() && stateReason() != null && stateReason().startsWith(SPOT_INTERRUPTION);
+  }
+
   public boolean terminated() {
     return "TERMINATED".equals(state);
   }

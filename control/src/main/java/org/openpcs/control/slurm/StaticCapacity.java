@@ -49,6 +49,15 @@ public final class StaticCapacity {
 
   private static final java.time.Duration MAX_BACKOFF = java.time.Duration.ofMinutes(5);
 
+  /** Spot interruptions per group; this many within the window switch launches to on-demand. */
+  private static final int SPOT_INTERRUPTIONS_BEFORE_ON_DEMAND = 3;
+
+  private static final java.time.Duration SPOT_WINDOW = java.time.Duration.ofMinutes(10);
+  private final java.util.concurrent.ConcurrentHashMap<String, List<java.time.Instant>>
+      interruptions = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, java.time.Instant> onDemandUntil =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** An instance that has not registered by then is treated as failed to bootstrap. */
   private static final java.time.Duration REGISTRATION_TIMEOUT = java.time.Duration.ofMinutes(5);
 
@@ -112,6 +121,29 @@ public final class StaticCapacity {
         }
         record(
             g, ni, ni.instanceId(), "TERMINATED", "EXTERNALLY_TERMINATED", "the instance is gone");
+      } else if (actual.interruptionPending()) {
+        // Spot capacity is being reclaimed: requeue the node's jobs now, before the instance goes,
+        // and replace it (static nodes below; dynamic nodes when Slurm asks again).
+        record(
+            g,
+            ni,
+            ni.instanceId(),
+            "PENDING_REPLACEMENT",
+            "SPOT_INTERRUPTION",
+            actual.stateReason());
+        spotInterrupted(g);
+        if (!login && index > 0) {
+          runtime.failNode(
+              g.clusterId(),
+              ni.nodeName(),
+              !NodeNames.isStatic(g, index),
+              "openpcs: spot interruption notice");
+        }
+        terminate(
+            g,
+            ni,
+            "SPOT_INTERRUPTION",
+            "spot interruption notice; replaced before the instance is reclaimed");
       } else if (!login
           && "RUNNING".equals(ni.state())
           && ni.message() != null
@@ -190,6 +222,13 @@ public final class StaticCapacity {
     }
     sweepOrphans(g, describe(g));
     problems.addAll(recentLaunchFailures(g));
+    if (!purchaseOption(g).equals(g.spec().purchaseOption())) {
+      problems.add(
+          new ErrorInfo(
+              "SPOT_INTERRUPTION",
+              "spot capacity keeps being reclaimed; launching on-demand until "
+                  + onDemandUntil.get(g.id())));
+    }
     // A node that bootstrapped again is healthy: forget its failures.
     liveInstances(g).stream()
         .filter(i -> "RUNNING".equals(i.state()))
@@ -240,6 +279,31 @@ public final class StaticCapacity {
         provider.describe(Map.of(OwnershipTags.GROUP, g.id())).stream()
             .filter(i -> !i.terminated())
             .count();
+  }
+
+  /** Counts an interruption; when spot keeps failing, the group launches on-demand for a while. */
+  private void spotInterrupted(ComputeNodeGroup g) {
+    java.time.Instant now = clock.instant();
+    List<java.time.Instant> recent =
+        interruptions.computeIfAbsent(
+            g.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+    recent.add(now);
+    recent.removeIf(t -> t.isBefore(now.minus(SPOT_WINDOW)));
+    if (recent.size() >= SPOT_INTERRUPTIONS_BEFORE_ON_DEMAND) {
+      onDemandUntil.put(g.id(), now.plus(cooldown));
+      log.warn(
+          "{}: {} spot interruptions in {} min; launching on-demand until {}",
+          g.name(),
+          recent.size(),
+          SPOT_WINDOW.toMinutes(),
+          now.plus(cooldown));
+    }
+  }
+
+  /** The purchase option to launch with now: on-demand while spot keeps being reclaimed. */
+  private String purchaseOption(ComputeNodeGroup g) {
+    java.time.Instant until = onDemandUntil.get(g.id());
+    return until != null && until.isAfter(clock.instant()) ? "ONDEMAND" : g.spec().purchaseOption();
   }
 
   /**
@@ -388,7 +452,7 @@ public final class StaticCapacity {
         new LaunchRequest(
             ni.launchToken(),
             ni.instanceType(),
-            s.purchaseOption(),
+            purchaseOption(g),
             s.customLaunchTemplate().id(),
             s.customLaunchTemplate().version(),
             s.amiId(),

@@ -376,7 +376,12 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
   }
 
   @Override
-  public synchronized List<Instance> describe(Map<String, String> tags) {
+  public List<Instance> describe(Map<String, String> tags) {
+    reclaimInterrupted();
+    return describeNow(tags);
+  }
+
+  private synchronized List<Instance> describeNow(Map<String, String> tags) {
     purgeExpired();
     List<Instance> out = new ArrayList<>();
     for (InstanceRecord r : records.values()) {
@@ -485,6 +490,67 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
     return adopted;
   }
 
+  /** The prefix of an instance's state reason while a spot interruption notice is pending. */
+  public static final String SPOT_INTERRUPTION = Instance.SPOT_INTERRUPTION;
+
+  private static final String INTERRUPTION_FILE = "spot-interruption";
+
+  /**
+   * Delivers a spot interruption notice: the instance is reclaimed after {@code notice}, as EC2
+   * does two minutes after its notice. A file in the instance's directory carries the notice, so an
+   * administration command in another process can deliver it too.
+   */
+  public void interrupt(String instanceId, Duration notice) {
+    deliverInterruption(stateDir, instanceId, clock.instant().plus(notice));
+    log.info("spot interruption notice for {}: reclaimed in {} s", instanceId, notice.toSeconds());
+  }
+
+  /**
+   * Writes an interruption notice for an instance under {@code stateDir} ({@code
+   * <data-dir>/instances}); the provider that runs the instance acts on it at its next look.
+   */
+  public static void deliverInterruption(Path stateDir, String instanceId, Instant deadline) {
+    Path dir = stateDir.resolve(instanceId);
+    if (!INSTANCE_ID.matcher(instanceId).matches() || !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("no instance " + instanceId + " in " + stateDir);
+    }
+    try {
+      Files.writeString(dir.resolve(INTERRUPTION_FILE), Long.toString(deadline.getEpochSecond()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot deliver the interruption notice to " + instanceId, e);
+    }
+  }
+
+  private Optional<Instant> interruptionDeadline(String instanceId) {
+    Path f = stateDir.resolve(instanceId).resolve(INTERRUPTION_FILE);
+    try {
+      return Files.exists(f)
+          ? Optional.of(Instant.ofEpochSecond(Long.parseLong(Files.readString(f).strip())))
+          : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Instances whose interruption deadline passed are reclaimed, whether or not anyone reacted. */
+  private void reclaimInterrupted() {
+    List<String> due = new ArrayList<>();
+    synchronized (this) {
+      for (InstanceRecord r : records.values()) {
+        if (!TERMINATED.equals(r.state())
+            && interruptionDeadline(r.instanceId())
+                .map(t -> !t.isAfter(clock.instant()))
+                .orElse(false)) {
+          due.add(r.instanceId());
+        }
+      }
+    }
+    if (!due.isEmpty()) {
+      log.warn("reclaiming interrupted spot instances {}", due);
+      terminate(due);
+    }
+  }
+
   /** Lets go of every agent; the nodes keep running for a later {@link #adoptAll}. */
   @Override
   public void close() {
@@ -580,6 +646,10 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
           Agent.recorded(stateDir.resolve(r.instanceId()))
               .map(LocalProvider::agentReason)
               .orElse(reason);
+      Optional<Instant> deadline = interruptionDeadline(r.instanceId());
+      if (deadline.isPresent()) {
+        reason = SPOT_INTERRUPTION + ": the instance will be reclaimed at " + deadline.get();
+      }
     }
     return new Instance(
         r.instanceId(),
