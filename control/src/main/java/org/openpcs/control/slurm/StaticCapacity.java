@@ -37,36 +37,11 @@ public final class StaticCapacity {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  /**
-   * Nodes whose instances keep failing to bootstrap: the failures so far and the time before which
-   * no new instance is launched for the node (exponential, up to 5 minutes), and the last reason,
-   * kept in errorInfo until an instance of the node bootstraps.
-   */
-  private record Backoff(int failures, java.time.Instant notBefore, ErrorInfo reason) {}
-
-  private final java.util.concurrent.ConcurrentHashMap<String, Backoff> backoffs =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  private static final java.time.Duration MAX_BACKOFF = java.time.Duration.ofMinutes(5);
-
-  /** Spot interruptions per group; this many within the window switch launches to on-demand. */
-  private static final int SPOT_INTERRUPTIONS_BEFORE_ON_DEMAND = 3;
-
-  private static final java.time.Duration SPOT_WINDOW = java.time.Duration.ofMinutes(10);
-  private final java.util.concurrent.ConcurrentHashMap<String, List<java.time.Instant>>
-      interruptions = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.concurrent.ConcurrentHashMap<String, java.time.Instant> onDemandUntil =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
   /** An instance that has not registered by then is treated as failed to bootstrap. */
   private static final java.time.Duration REGISTRATION_TIMEOUT = java.time.Duration.ofMinutes(5);
 
   private final org.openpcs.control.ScalingLog scaling;
-  private final java.time.Duration cooldown;
-
-  /** Instance types that failed to launch, until when they are skipped. */
-  private final java.util.concurrent.ConcurrentHashMap<String, java.time.Instant> cooling =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final LaunchPolicy policy;
 
   public StaticCapacity(
       Store store, ComputeProvider provider, NodeBootstrap bootstrap, Clock clock) {
@@ -95,7 +70,7 @@ public final class StaticCapacity {
     this.bootstrap = bootstrap;
     this.clock = clock;
     this.scaling = scaling;
-    this.cooldown = cooldown;
+    this.policy = new LaunchPolicy(clock, cooldown);
   }
 
   /** Converges the group's static instances; returns problems to show as errorInfo. */
@@ -131,7 +106,7 @@ public final class StaticCapacity {
             "PENDING_REPLACEMENT",
             "SPOT_INTERRUPTION",
             actual.stateReason());
-        spotInterrupted(g);
+        policy.spotInterrupted(g.id(), g.name());
         if (!login && index > 0) {
           runtime.failNode(
               g.clusterId(),
@@ -158,8 +133,8 @@ public final class StaticCapacity {
             index > 0 && !NodeNames.isStatic(g, index),
             "openpcs: node lost: " + ni.message());
       } else if ("BOOTSTRAP_FAILED".equals(ni.state())) {
-        failedToBootstrap(
-            g,
+        policy.bootstrapFailed(
+            g.id(),
             ni.nodeName(),
             new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": " + ni.message()));
         terminate(g, ni, "BOOTSTRAP_FAILED", "bootstrap failed; replacing");
@@ -172,8 +147,8 @@ public final class StaticCapacity {
       } else if (ni.registeredAt() == null
           && ni.instanceId() != null
           && ni.createdAt().plus(REGISTRATION_TIMEOUT).isBefore(clock.instant())) {
-        failedToBootstrap(
-            g,
+        policy.bootstrapFailed(
+            g.id(),
             ni.nodeName(),
             new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": the instance never registered"));
         terminate(
@@ -212,8 +187,7 @@ public final class StaticCapacity {
         liveInstances(g).stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
     for (int i = 1; i <= g.spec().minInstanceCount(); i++) {
       String name = NodeNames.name(g, i);
-      Backoff wait = backoffs.get(key(g, name));
-      if (!backed.contains(name) && (wait == null || !wait.notBefore().isAfter(clock.instant()))) {
+      if (!backed.contains(name) && policy.mayLaunch(g.id(), name)) {
         launch(g, name, login, problems);
       }
     }
@@ -221,24 +195,11 @@ public final class StaticCapacity {
       resumeRecovered(g, runtime);
     }
     sweepOrphans(g, describe(g));
-    problems.addAll(recentLaunchFailures(g));
-    if (!purchaseOption(g).equals(g.spec().purchaseOption())) {
-      problems.add(
-          new ErrorInfo(
-              "SPOT_INTERRUPTION",
-              "spot capacity keeps being reclaimed; launching on-demand until "
-                  + onDemandUntil.get(g.id())));
-    }
     // A node that bootstrapped again is healthy: forget its failures.
     liveInstances(g).stream()
         .filter(i -> "RUNNING".equals(i.state()))
-        .forEach(i -> backoffs.remove(key(g, i.nodeName())));
-    backoffs.forEach(
-        (k, b) -> {
-          if (k.startsWith(g.id() + "/")) {
-            problems.add(b.reason());
-          }
-        });
+        .forEach(i -> policy.bootstrapped(g.id(), i.nodeName()));
+    problems.addAll(policy.problems(g.id(), g.spec().instanceTypes(), g.spec().purchaseOption()));
     return problems;
   }
 
@@ -281,48 +242,6 @@ public final class StaticCapacity {
             .count();
   }
 
-  /** Counts an interruption; when spot keeps failing, the group launches on-demand for a while. */
-  private void spotInterrupted(ComputeNodeGroup g) {
-    java.time.Instant now = clock.instant();
-    List<java.time.Instant> recent =
-        interruptions.computeIfAbsent(
-            g.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>());
-    recent.add(now);
-    recent.removeIf(t -> t.isBefore(now.minus(SPOT_WINDOW)));
-    if (recent.size() >= SPOT_INTERRUPTIONS_BEFORE_ON_DEMAND) {
-      onDemandUntil.put(g.id(), now.plus(cooldown));
-      log.warn(
-          "{}: {} spot interruptions in {} min; launching on-demand until {}",
-          g.name(),
-          recent.size(),
-          SPOT_WINDOW.toMinutes(),
-          now.plus(cooldown));
-    }
-  }
-
-  /** The purchase option to launch with now: on-demand while spot keeps being reclaimed. */
-  private String purchaseOption(ComputeNodeGroup g) {
-    java.time.Instant until = onDemandUntil.get(g.id());
-    return until != null && until.isAfter(clock.instant()) ? "ONDEMAND" : g.spec().purchaseOption();
-  }
-
-  /**
-   * Remembers a bootstrap failure; the node's next instance waits 5 s, 10 s, 20 s, … up to 5 min.
-   */
-  private void failedToBootstrap(ComputeNodeGroup g, String node, ErrorInfo reason) {
-    backoffs.compute(
-        key(g, node),
-        (k, b) -> {
-          int n = b == null ? 1 : b.failures() + 1;
-          long seconds = Math.min(MAX_BACKOFF.toSeconds(), 5L << Math.min(n - 1, 10));
-          return new Backoff(n, clock.instant().plusSeconds(seconds), reason);
-        });
-  }
-
-  private static String key(ComputeNodeGroup g, String node) {
-    return g.id() + "/" + node;
-  }
-
   /** A node OpenPCS took out of service comes back once a new instance of it runs. */
   private void resumeRecovered(ComputeNodeGroup g, ClusterRuntime runtime) {
     var running =
@@ -347,19 +266,6 @@ public final class StaticCapacity {
                         runtime.resumeNodeIfOurs(g.clusterId(), name);
                       }
                     }));
-  }
-
-  /** Launch failures of the last cool-down period, so the group's errorInfo says why. */
-  private List<ErrorInfo> recentLaunchFailures(ComputeNodeGroup g) {
-    java.time.Instant now = clock.instant();
-    return g.spec().instanceTypes().stream()
-        .filter(t -> cooling.getOrDefault(t, now).isAfter(now))
-        .map(
-            t ->
-                new ErrorInfo(
-                    "INSUFFICIENT_CAPACITY",
-                    t + " failed to launch; cooling down until " + cooling.get(t)))
-        .toList();
   }
 
   /** The provider's view of the group's instances, by bootstrap id. */
@@ -390,11 +296,7 @@ public final class StaticCapacity {
    */
   private void launch(
       ComputeNodeGroup g, String nodeName, boolean login, List<ErrorInfo> problems, String reason) {
-    java.time.Instant now = clock.instant();
-    List<String> types =
-        g.spec().instanceTypes().stream()
-            .filter(t -> !cooling.getOrDefault(t, now).isAfter(now))
-            .toList();
+    List<String> types = policy.usableTypes(g.spec().instanceTypes());
     if (types.isEmpty()) {
       problems.add(
           new ErrorInfo(
@@ -403,7 +305,7 @@ public final class StaticCapacity {
                   + ": every instance type of "
                   + g.name()
                   + " is cooling down after failed launches: "
-                  + cooling));
+                  + policy.coolingSummary()));
       return;
     }
     List<ErrorInfo> failures = new ArrayList<>();
@@ -435,12 +337,7 @@ public final class StaticCapacity {
         return;
       }
       failures.addAll(attempt);
-      cooling.put(type, clock.instant().plus(cooldown));
-      log.warn(
-          "{} cooled down for {} s after a failed launch for node {}",
-          type,
-          cooldown.toSeconds(),
-          nodeName);
+      policy.launchFailed(type, nodeName);
     }
     problems.addAll(failures);
   }
@@ -452,7 +349,7 @@ public final class StaticCapacity {
         new LaunchRequest(
             ni.launchToken(),
             ni.instanceType(),
-            purchaseOption(g),
+            policy.purchaseOption(g.id(), g.spec().purchaseOption()),
             s.customLaunchTemplate().id(),
             s.customLaunchTemplate().version(),
             s.amiId(),
