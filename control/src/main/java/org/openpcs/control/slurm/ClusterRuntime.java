@@ -242,22 +242,6 @@ public final class ClusterRuntime {
   }
 
   /**
-   * Powers a node down at once (running jobs are requeued), with an {@code openpcs:} reason; for a
-   * node whose launch failed. Does nothing when the controller does not answer.
-   */
-  public void powerDownForce(String clusterId, String node, String reason) {
-    slurm.ifPresent(
-        s -> {
-          try {
-            new org.openpcs.slurm.Scontrol(s, paths(clusterId))
-                .updateNode(node, "POWER_DOWN_FORCE", reason);
-          } catch (RuntimeException e) {
-            log.warn("cluster {}: could not power down {}: {}", clusterId, node, e.getMessage());
-          }
-        });
-  }
-
-  /**
    * Takes a node whose instance was lost out of service with an {@code openpcs:} reason: DOWN for a
    * static node (it is replaced), POWER_DOWN_FORCE for a dynamic one (back to the powered-down
    * pool). Slurm requeues its jobs; their requeue hold (about two minutes in 22.05) is lifted at
