@@ -146,13 +146,34 @@ public final class PcsHttpClient implements AutoCloseable {
    * @throws UncheckedIOException when no response could be had, after retries
    */
   public JsonNode call(String operation, JsonNode body) {
-    byte[] payload = serialize(operation, body);
+    return send(ServiceModel.TARGET_PREFIX + operation, operation, serialize(operation, body));
+  }
+
+  /**
+   * Calls an operation outside the PCS model by its full {@code X-Amz-Target} (e.g. {@code
+   * OpenPCS.ListEvents}), with the same signing, retries and error handling as {@link #call}.
+   */
+  public JsonNode callTarget(String target, JsonNode body) {
+    if (body != null && !body.isObject()) {
+      throw new IllegalArgumentException("the request body must be a JSON object");
+    }
+    try {
+      return send(
+          target,
+          target,
+          MAPPER.writeValueAsBytes(body == null ? MAPPER.createObjectNode() : body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot serialise the request body", e);
+    }
+  }
+
+  private JsonNode send(String target, String operation, byte[] payload) {
     int retries = 0;
     boolean skewCorrected = false;
     while (true) {
       HttpResponse<byte[]> response;
       try {
-        response = http.send(request(operation, payload), HttpResponse.BodyHandlers.ofByteArray());
+        response = http.send(request(target, payload), HttpResponse.BodyHandlers.ofByteArray());
       } catch (IOException e) {
         if (retries >= options.maxRetries()) {
           throw new UncheckedIOException(operation + " at " + uri + " failed: " + e, e);
@@ -180,8 +201,7 @@ public final class PcsHttpClient implements AutoCloseable {
     }
   }
 
-  private HttpRequest request(String operation, byte[] payload) {
-    String target = ServiceModel.TARGET_PREFIX + operation;
+  private HttpRequest request(String target, byte[] payload) {
     Map<String, List<String>> signed = new LinkedHashMap<>();
     signed.put("host", List.of(host));
     signed.put("content-type", List.of(CONTENT_TYPE));

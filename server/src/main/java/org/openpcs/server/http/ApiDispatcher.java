@@ -115,16 +115,17 @@ public final class ApiDispatcher {
           Reason.UNKNOWN_OPERATION,
           "PCS operations are sent as POST / with an X-Amz-Target header.");
     }
-    if (target != null && target.startsWith(org.openpcs.server.ops.AgentOps.TARGET_PREFIX)) {
-      String agentOp = target.substring(org.openpcs.server.ops.AgentOps.TARGET_PREFIX.length());
+    if (target != null
+        && (target.startsWith(org.openpcs.server.ops.AgentOps.TARGET_PREFIX)
+            || target.startsWith(OperationTable.EXTENSION_PREFIX))) {
       Operation<?> op =
           operations
-              .findAgentOperation(agentOp)
+              .findExtension(target)
               .orElseThrow(
                   () ->
                       new ValidationException(
                           Reason.UNKNOWN_OPERATION,
-                          "Unknown operation '" + abbreviate(agentOp) + "'."));
+                          "Unknown operation '" + abbreviate(target) + "'."));
       requireJson(request);
       return op;
     }

@@ -30,7 +30,12 @@ import org.openpcs.api.model.UpdateQueueRequest;
  */
 public final class OperationTable {
   private final Map<String, Operation<?>> operations = new LinkedHashMap<>();
-  private final Map<String, Operation<?>> agentOperations = new LinkedHashMap<>();
+
+  /** Operations outside the PCS model, by full X-Amz-Target (e.g. {@code OpenPCS.ListEvents}). */
+  private final Map<String, Operation<?>> extensions = new LinkedHashMap<>();
+
+  /** Target prefix of the administrator's extension operations (logs, events). */
+  public static final String EXTENSION_PREFIX = "OpenPCS.";
 
   /** Operations a node access key may call; everything else needs an administrator key. */
   public static final java.util.Set<String> NODE_KEY_OPERATIONS =
@@ -43,10 +48,7 @@ public final class OperationTable {
       TagOps tags,
       RegistrationOps registration,
       AgentOps agents) {
-    agentOperations.put(
-        "Heartbeat",
-        new Operation<>(
-            "Heartbeat", com.fasterxml.jackson.databind.JsonNode.class, false, agents::heartbeat));
+    extend(AgentOps.TARGET_PREFIX + "Heartbeat", agents::heartbeat);
     add(
         "CreateCluster",
         CreateClusterRequest.class,
@@ -105,9 +107,24 @@ public final class OperationTable {
     return Optional.ofNullable(operations.get(name));
   }
 
-  /** Node-agent operations ({@code OpenPCSAgent.<name>}); not part of the PCS model. */
-  public Optional<Operation<?>> findAgentOperation(String name) {
-    return Optional.ofNullable(agentOperations.get(name));
+  /**
+   * Adds an operation outside the PCS model, reached by its full {@code X-Amz-Target} ({@code
+   * OpenPCSAgent.<name>} for node agents, {@link #EXTENSION_PREFIX}{@code <name>} for
+   * administrators). Its input is the raw JSON body: the handler validates it and names every bad
+   * field. Only {@link #NODE_KEY_OPERATIONS} are open to node keys.
+   */
+  public OperationTable extend(
+      String target, Operation.Handler<com.fasterxml.jackson.databind.JsonNode> handler) {
+    String name = target.substring(target.indexOf('.') + 1);
+    extensions.put(
+        target,
+        new Operation<>(name, com.fasterxml.jackson.databind.JsonNode.class, false, handler));
+    return this;
+  }
+
+  /** An operation outside the PCS model, by its full X-Amz-Target. */
+  public Optional<Operation<?>> findExtension(String target) {
+    return Optional.ofNullable(extensions.get(target));
   }
 
   public Iterable<String> names() {
