@@ -24,6 +24,12 @@ import org.openpcs.server.http.ApiDispatcher;
 import org.openpcs.server.http.HttpFront;
 import org.openpcs.server.keys.AccessKeys;
 import org.openpcs.server.keys.SecretSealer;
+import org.openpcs.server.logs.AuditLog;
+import org.openpcs.server.logs.GetLogRecordsOp;
+import org.openpcs.server.logs.LogDelivery;
+import org.openpcs.server.logs.LogOptions;
+import org.openpcs.server.logs.LogReader;
+import org.openpcs.server.logs.LogSources;
 import org.openpcs.server.ops.ApiServices;
 import org.openpcs.server.ops.ClusterOps;
 import org.openpcs.server.ops.IdempotentExecutor;
@@ -48,6 +54,8 @@ public final class OpenPcsServer implements AutoCloseable {
   private final String endpoint;
   private final Optional<Path> credentials;
   private final Infrastructure infra;
+  private final LogDelivery logs;
+  private final Optional<LogSources> logSources;
 
   private OpenPcsServer(
       Store store,
@@ -56,8 +64,12 @@ public final class OpenPcsServer implements AutoCloseable {
       ScheduledExecutorService housekeeping,
       String endpoint,
       Optional<Path> credentials,
-      Infrastructure infra) {
+      Infrastructure infra,
+      LogDelivery logs,
+      Optional<LogSources> logSources) {
     this.infra = infra;
+    this.logs = logs;
+    this.logSources = logSources;
     this.store = store;
     this.loop = loop;
     this.front = front;
@@ -67,11 +79,17 @@ public final class OpenPcsServer implements AutoCloseable {
   }
 
   public static OpenPcsServer start(ServerConfig config) throws IOException {
+    return start(config, LogOptions.defaults());
+  }
+
+  public static OpenPcsServer start(ServerConfig config, LogOptions logOptions) throws IOException {
     Files.createDirectories(config.dataDir());
     Clock clock = Clock.systemUTC();
     String url =
         config.databaseUrl() != null ? config.databaseUrl() : JdbcStore.h2FileUrl(config.dataDir());
     Store store = JdbcStore.open(url, config.databaseUser(), config.databasePassword());
+    Path logsDir = config.dataDir().resolve("logs");
+    LogDelivery logs = LogDelivery.open(logsDir, logOptions);
     try {
       Identity identity = Identity.resolve(store, config.region(), config.accountId());
       Arns arns = new Arns("aws", identity.region(), identity.accountId());
@@ -83,7 +101,8 @@ public final class OpenPcsServer implements AutoCloseable {
       SecretSealer sealer = SecretSealer.open(config.dataDir().resolve("master.key"));
       AccessKeys keys = new AccessKeys(store, sealer, clock);
       Infrastructure infra =
-          Infrastructure.build(config, store, sealer, keys.nodeKey(), identity.region(), clock);
+          Infrastructure.build(
+              config, store, sealer, keys.nodeKey(), identity.region(), clock, logs);
       ReconcileLoop loop = new ReconcileLoop(infra.reconcilers);
 
       ApiServices services =
@@ -104,6 +123,16 @@ public final class OpenPcsServer implements AutoCloseable {
               new TagOps(services),
               new RegistrationOps(sealer, infra.scalingLog, clock),
               new org.openpcs.server.ops.AgentOps(services.notifier(), infra.scalingLog, clock));
+      operations.extend(
+          GetLogRecordsOp.TARGET,
+          new GetLogRecordsOp(new LogReader(logsDir, logOptions.keptFiles()))::handle);
+      AuditLog audit =
+          new AuditLog(
+              logs,
+              identifier ->
+                  store.inTransaction(
+                      tx -> tx.findCluster(identifier).map(org.openpcs.domain.Cluster::id)),
+              clock);
 
       ApiDispatcher dispatcher =
           new ApiDispatcher(
@@ -111,7 +140,8 @@ public final class OpenPcsServer implements AutoCloseable {
               operations,
               new IdempotentExecutor(store, config.quotas().idempotencyTtl()),
               clock,
-              OpenPcsServer::logRequest,
+              ApiDispatcher.RequestListener.of(c -> audit.record(auditCall(c)))
+                  .andThen(OpenPcsServer::logRequest),
               keys::isAdministrator);
       HttpFront front = new HttpFront(config.listen(), dispatcher, () -> ready(store));
       front.start();
@@ -119,6 +149,20 @@ public final class OpenPcsServer implements AutoCloseable {
       Optional<Path> credentials =
           AdminProfile.ensure(store, keys, config.awsDir(), endpoint, identity.region());
       infra.started(java.net.URI.create(endpoint));
+      Optional<LogSources> logSources =
+          infra.runtime.map(
+              r -> {
+                LogSources sources =
+                    new LogSources(
+                        config.dataDir().resolve("clusters"),
+                        logsDir,
+                        logs,
+                        clusterFacts(store),
+                        java.time.ZoneId.systemDefault(),
+                        clock);
+                sources.start(Duration.ofMillis(500));
+                return sources;
+              });
       loop.start(config.resyncPeriod());
 
       ScheduledExecutorService housekeeping =
@@ -158,8 +202,10 @@ public final class OpenPcsServer implements AutoCloseable {
                   "administrator credentials: profile '{}' in {} (config beside it)",
                   AdminProfile.PROFILE,
                   c));
-      return new OpenPcsServer(store, loop, front, housekeeping, endpoint, credentials, infra);
+      return new OpenPcsServer(
+          store, loop, front, housekeeping, endpoint, credentials, infra, logs, logSources);
     } catch (RuntimeException | IOException e) {
+      logs.close();
       store.close();
       throw e;
     }
@@ -180,6 +226,39 @@ public final class OpenPcsServer implements AutoCloseable {
 
   public Optional<Path> credentialsFile() {
     return credentials;
+  }
+
+  /** The log delivery: its drop counts feed the metrics. */
+  public LogDelivery logs() {
+    return logs;
+  }
+
+  private static AuditLog.Call auditCall(ApiDispatcher.Completed c) {
+    return new AuditLog.Call(
+        c.requestId(),
+        c.principal(),
+        c.operation(),
+        c.status(),
+        c.errorType(),
+        c.nanos(),
+        c.remote(),
+        c.subject().cluster(),
+        c.subject().resource());
+  }
+
+  private static LogSources.ClusterFacts clusterFacts(Store store) {
+    return new LogSources.ClusterFacts() {
+      @Override
+      public Optional<String> schedulerVersion(String clusterId) {
+        return store.inTransaction(
+            tx -> tx.findCluster(clusterId).map(c -> c.spec().schedulerVersion()));
+      }
+
+      @Override
+      public java.util.List<org.openpcs.domain.NodeInstance> instances(String clusterId) {
+        return store.inTransaction(tx -> tx.nodeInstancesOf(clusterId));
+      }
+    };
   }
 
   private static void logRequest(
@@ -236,9 +315,12 @@ public final class OpenPcsServer implements AutoCloseable {
   public void close() {
     front.close();
     housekeeping.shutdownNow();
+    logSources.ifPresent(LogSources::close);
     loop.close();
     // Instances and controllers keep running: a restarted server adopts them.
     infra.provider.close();
+    // After the controllers stopped: their last scaling steps are still delivered.
+    logs.close();
     store.close();
     log.info("OpenPCS stopped");
   }
