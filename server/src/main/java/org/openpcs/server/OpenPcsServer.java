@@ -24,12 +24,6 @@ import org.openpcs.server.http.ApiDispatcher;
 import org.openpcs.server.http.HttpFront;
 import org.openpcs.server.keys.AccessKeys;
 import org.openpcs.server.keys.SecretSealer;
-import org.openpcs.server.logs.AuditLog;
-import org.openpcs.server.logs.GetLogRecordsOp;
-import org.openpcs.server.logs.LogDelivery;
-import org.openpcs.server.logs.LogOptions;
-import org.openpcs.server.logs.LogReader;
-import org.openpcs.server.logs.LogSources;
 import org.openpcs.server.ops.ApiServices;
 import org.openpcs.server.ops.ClusterOps;
 import org.openpcs.server.ops.IdempotentExecutor;
@@ -54,8 +48,7 @@ public final class OpenPcsServer implements AutoCloseable {
   private final String endpoint;
   private final Optional<Path> credentials;
   private final Infrastructure infra;
-  private final LogDelivery logs;
-  private final Optional<LogSources> logSources;
+  private final ServerLogs logs;
 
   private OpenPcsServer(
       Store store,
@@ -65,11 +58,9 @@ public final class OpenPcsServer implements AutoCloseable {
       String endpoint,
       Optional<Path> credentials,
       Infrastructure infra,
-      LogDelivery logs,
-      Optional<LogSources> logSources) {
+      ServerLogs logs) {
     this.infra = infra;
     this.logs = logs;
-    this.logSources = logSources;
     this.store = store;
     this.loop = loop;
     this.front = front;
@@ -79,17 +70,17 @@ public final class OpenPcsServer implements AutoCloseable {
   }
 
   public static OpenPcsServer start(ServerConfig config) throws IOException {
-    return start(config, LogOptions.defaults());
+    return start(config, org.openpcs.server.logs.LogOptions.defaults());
   }
 
-  public static OpenPcsServer start(ServerConfig config, LogOptions logOptions) throws IOException {
+  public static OpenPcsServer start(
+      ServerConfig config, org.openpcs.server.logs.LogOptions logOptions) throws IOException {
     Files.createDirectories(config.dataDir());
     Clock clock = Clock.systemUTC();
     String url =
         config.databaseUrl() != null ? config.databaseUrl() : JdbcStore.h2FileUrl(config.dataDir());
     Store store = JdbcStore.open(url, config.databaseUser(), config.databasePassword());
-    Path logsDir = config.dataDir().resolve("logs");
-    LogDelivery logs = LogDelivery.open(logsDir, logOptions);
+    ServerLogs logs = new ServerLogs(config.dataDir(), logOptions, store, clock);
     try {
       Identity identity = Identity.resolve(store, config.region(), config.accountId());
       Arns arns = new Arns("aws", identity.region(), identity.accountId());
@@ -102,7 +93,7 @@ public final class OpenPcsServer implements AutoCloseable {
       AccessKeys keys = new AccessKeys(store, sealer, clock);
       Infrastructure infra =
           Infrastructure.build(
-              config, store, sealer, keys.nodeKey(), identity.region(), clock, logs);
+              config, store, sealer, keys.nodeKey(), identity.region(), clock, logs.delivery());
       ReconcileLoop loop = new ReconcileLoop(infra.reconcilers);
 
       ApiServices services =
@@ -123,16 +114,7 @@ public final class OpenPcsServer implements AutoCloseable {
               new TagOps(services),
               new RegistrationOps(sealer, infra.scalingLog, clock),
               new org.openpcs.server.ops.AgentOps(services.notifier(), infra.scalingLog, clock));
-      operations.extend(
-          GetLogRecordsOp.TARGET,
-          new GetLogRecordsOp(new LogReader(logsDir, logOptions.keptFiles()))::handle);
-      AuditLog audit =
-          new AuditLog(
-              logs,
-              identifier ->
-                  store.inTransaction(
-                      tx -> tx.findCluster(identifier).map(org.openpcs.domain.Cluster::id)),
-              clock);
+      logs.addOperations(operations);
 
       ApiDispatcher dispatcher =
           new ApiDispatcher(
@@ -140,8 +122,7 @@ public final class OpenPcsServer implements AutoCloseable {
               operations,
               new IdempotentExecutor(store, config.quotas().idempotencyTtl()),
               clock,
-              ApiDispatcher.RequestListener.of(c -> audit.record(auditCall(c)))
-                  .andThen(OpenPcsServer::logRequest),
+              logs.auditing(OpenPcsServer::logRequest),
               keys::isAdministrator);
       HttpFront front = new HttpFront(config.listen(), dispatcher, () -> ready(store));
       front.start();
@@ -149,20 +130,9 @@ public final class OpenPcsServer implements AutoCloseable {
       Optional<Path> credentials =
           AdminProfile.ensure(store, keys, config.awsDir(), endpoint, identity.region());
       infra.started(java.net.URI.create(endpoint));
-      Optional<LogSources> logSources =
-          infra.runtime.map(
-              r -> {
-                LogSources sources =
-                    new LogSources(
-                        config.dataDir().resolve("clusters"),
-                        logsDir,
-                        logs,
-                        clusterFacts(store),
-                        java.time.ZoneId.systemDefault(),
-                        clock);
-                sources.start(Duration.ofMillis(500));
-                return sources;
-              });
+      if (infra.runtime.isPresent()) {
+        logs.startSources(config.dataDir().resolve("clusters"));
+      }
       loop.start(config.resyncPeriod());
 
       ScheduledExecutorService housekeeping =
@@ -203,7 +173,7 @@ public final class OpenPcsServer implements AutoCloseable {
                   AdminProfile.PROFILE,
                   c));
       return new OpenPcsServer(
-          store, loop, front, housekeeping, endpoint, credentials, infra, logs, logSources);
+          store, loop, front, housekeeping, endpoint, credentials, infra, logs);
     } catch (RuntimeException | IOException e) {
       logs.close();
       store.close();
@@ -229,36 +199,8 @@ public final class OpenPcsServer implements AutoCloseable {
   }
 
   /** The log delivery: its drop counts feed the metrics. */
-  public LogDelivery logs() {
-    return logs;
-  }
-
-  private static AuditLog.Call auditCall(ApiDispatcher.Completed c) {
-    return new AuditLog.Call(
-        c.requestId(),
-        c.principal(),
-        c.operation(),
-        c.status(),
-        c.errorType(),
-        c.nanos(),
-        c.remote(),
-        c.subject().cluster(),
-        c.subject().resource());
-  }
-
-  private static LogSources.ClusterFacts clusterFacts(Store store) {
-    return new LogSources.ClusterFacts() {
-      @Override
-      public Optional<String> schedulerVersion(String clusterId) {
-        return store.inTransaction(
-            tx -> tx.findCluster(clusterId).map(c -> c.spec().schedulerVersion()));
-      }
-
-      @Override
-      public java.util.List<org.openpcs.domain.NodeInstance> instances(String clusterId) {
-        return store.inTransaction(tx -> tx.nodeInstancesOf(clusterId));
-      }
-    };
+  public org.openpcs.server.logs.LogDelivery logs() {
+    return logs.delivery();
   }
 
   private static void logRequest(
@@ -315,7 +257,7 @@ public final class OpenPcsServer implements AutoCloseable {
   public void close() {
     front.close();
     housekeeping.shutdownNow();
-    logSources.ifPresent(LogSources::close);
+    logs.stopSources();
     loop.close();
     // Instances and controllers keep running: a restarted server adopts them.
     infra.provider.close();
