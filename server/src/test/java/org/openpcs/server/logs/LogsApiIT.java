@@ -240,7 +240,7 @@ class LogsApiIT {
   void aLogStoreThatNeverAnswersCostsTheApiNothingAndItsDropsAreCounted() throws Exception {
     try (ServerSocket hanging =
         new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      List<Socket> held = new ArrayList<>();
+      List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
       Thread acceptor =
           Thread.ofPlatform()
               .daemon()
