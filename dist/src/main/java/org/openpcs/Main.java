@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The single entry point: {@code openpcs <command>}. Operations mirror {@code aws pcs}; {@code
- * server} and {@code keys} run and administer the server.
+ * server} and {@code keys} run and administer the server; {@code logs} reads a cluster's logs.
  */
 @Command(
     name = "openpcs",
@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       LaunchTemplatesCommand.class,
       NodeImagesCommand.class,
       InstancesCommand.class,
+      org.openpcs.cli.LogsCommand.class,
       org.openpcs.agent.AgentCommand.class,
       org.openpcs.bench.BenchCommand.class
     })

@@ -2,35 +2,28 @@ package org.openpcs.control;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.format.DateTimeFormatter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.BiConsumer;
 
 /**
- * Writes the scaling log as JSON lines, one file per cluster: {@code
- * <dir>/<cluster-id>/scaling.log}. Field names follow PCS's vended logs ({@code resource_id},
- * {@code event_timestamp}, …). A write failure is logged and never stops the caller.
+ * Turns scaling steps into JSON records with PCS's vended-log field names ({@code resource_id},
+ * {@code event_timestamp}, …) and hands them to the server's log delivery, which writes them to
+ * {@code <data-dir>/logs/<cluster-id>/scaling.log} and any other destination. Handing on never
+ * blocks: reconcilers call this in the middle of a pass.
  */
 public final class JsonLinesScalingLog implements ScalingLog {
-  private static final Logger log = LoggerFactory.getLogger(JsonLinesScalingLog.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Path dir;
+  private final BiConsumer<String, String> out;
 
-  public JsonLinesScalingLog(Path dir) {
-    this.dir = dir;
-  }
-
-  public Path file(String clusterId) {
-    return dir.resolve(clusterId).resolve("scaling.log");
+  /**
+   * @param out receives (cluster id, one JSON object on one line); must not block
+   */
+  public JsonLinesScalingLog(BiConsumer<String, String> out) {
+    this.out = out;
   }
 
   @Override
-  public synchronized void record(Entry e) {
+  public void record(Entry e) {
     ObjectNode o = JSON.createObjectNode();
     o.put("event_timestamp", DateTimeFormatter.ISO_INSTANT.format(e.timestamp()));
     o.put("resource_id", e.clusterId());
@@ -45,17 +38,6 @@ public final class JsonLinesScalingLog implements ScalingLog {
     if (e.message() != null) {
       o.put("message", e.message());
     }
-    try {
-      Path f = file(e.clusterId());
-      Files.createDirectories(f.getParent());
-      Files.writeString(
-          f,
-          o.toString() + "\n",
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException ex) {
-      log.warn("could not write the scaling log of {}: {}", e.clusterId(), ex.toString());
-    }
+    out.accept(e.clusterId(), o.toString());
   }
 }

@@ -77,7 +77,8 @@ final class Infrastructure {
       SecretBox box,
       SigV4.Credentials nodeKey,
       String region,
-      Clock clock) {
+      Clock clock,
+      org.openpcs.server.logs.LogSink logs) {
     var catalog = org.openpcs.provider.BundledCatalog.forDataDir(config.dataDir());
     LocalProvider provider =
         LocalProvider.forDataDir(
@@ -118,7 +119,12 @@ final class Infrastructure {
             clock);
     NodeBootstrap bootstrap =
         new NodeBootstrap(endpoint::get, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey());
-    var scaling = new org.openpcs.control.JsonLinesScalingLog(config.dataDir().resolve("logs"));
+    var scaling =
+        new org.openpcs.control.JsonLinesScalingLog(
+            (cluster, json) ->
+                logs.publish(
+                    new org.openpcs.server.logs.LogRecord(
+                        cluster, org.openpcs.server.logs.LogType.SCALING, json)));
     StaticCapacity fleet =
         new StaticCapacity(
             store, provider, bootstrap, clock, scaling, java.time.Duration.ofMinutes(10));

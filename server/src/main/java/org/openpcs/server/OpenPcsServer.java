@@ -48,6 +48,7 @@ public final class OpenPcsServer implements AutoCloseable {
   private final String endpoint;
   private final Optional<Path> credentials;
   private final Infrastructure infra;
+  private final ServerLogs logs;
 
   private OpenPcsServer(
       Store store,
@@ -56,8 +57,10 @@ public final class OpenPcsServer implements AutoCloseable {
       ScheduledExecutorService housekeeping,
       String endpoint,
       Optional<Path> credentials,
-      Infrastructure infra) {
+      Infrastructure infra,
+      ServerLogs logs) {
     this.infra = infra;
+    this.logs = logs;
     this.store = store;
     this.loop = loop;
     this.front = front;
@@ -67,11 +70,17 @@ public final class OpenPcsServer implements AutoCloseable {
   }
 
   public static OpenPcsServer start(ServerConfig config) throws IOException {
+    return start(config, org.openpcs.server.logs.LogOptions.defaults());
+  }
+
+  public static OpenPcsServer start(
+      ServerConfig config, org.openpcs.server.logs.LogOptions logOptions) throws IOException {
     Files.createDirectories(config.dataDir());
     Clock clock = Clock.systemUTC();
     String url =
         config.databaseUrl() != null ? config.databaseUrl() : JdbcStore.h2FileUrl(config.dataDir());
     Store store = JdbcStore.open(url, config.databaseUser(), config.databasePassword());
+    ServerLogs logs = new ServerLogs(config.dataDir(), logOptions, store, clock);
     try {
       Identity identity = Identity.resolve(store, config.region(), config.accountId());
       Arns arns = new Arns("aws", identity.region(), identity.accountId());
@@ -83,7 +92,8 @@ public final class OpenPcsServer implements AutoCloseable {
       SecretSealer sealer = SecretSealer.open(config.dataDir().resolve("master.key"));
       AccessKeys keys = new AccessKeys(store, sealer, clock);
       Infrastructure infra =
-          Infrastructure.build(config, store, sealer, keys.nodeKey(), identity.region(), clock);
+          Infrastructure.build(
+              config, store, sealer, keys.nodeKey(), identity.region(), clock, logs.delivery());
       ReconcileLoop loop = new ReconcileLoop(infra.reconcilers);
 
       ApiServices services =
@@ -104,6 +114,7 @@ public final class OpenPcsServer implements AutoCloseable {
               new TagOps(services),
               new RegistrationOps(sealer, infra.scalingLog, clock),
               new org.openpcs.server.ops.AgentOps(services.notifier(), infra.scalingLog, clock));
+      logs.addOperations(operations);
 
       ApiDispatcher dispatcher =
           new ApiDispatcher(
@@ -111,7 +122,7 @@ public final class OpenPcsServer implements AutoCloseable {
               operations,
               new IdempotentExecutor(store, config.quotas().idempotencyTtl()),
               clock,
-              OpenPcsServer::logRequest,
+              logs.auditing(OpenPcsServer::logRequest),
               keys::isAdministrator);
       HttpFront front = new HttpFront(config.listen(), dispatcher, () -> ready(store));
       front.start();
@@ -119,6 +130,9 @@ public final class OpenPcsServer implements AutoCloseable {
       Optional<Path> credentials =
           AdminProfile.ensure(store, keys, config.awsDir(), endpoint, identity.region());
       infra.started(java.net.URI.create(endpoint));
+      if (infra.runtime.isPresent()) {
+        logs.startSources(config.dataDir().resolve("clusters"));
+      }
       loop.start(config.resyncPeriod());
 
       ScheduledExecutorService housekeeping =
@@ -158,8 +172,10 @@ public final class OpenPcsServer implements AutoCloseable {
                   "administrator credentials: profile '{}' in {} (config beside it)",
                   AdminProfile.PROFILE,
                   c));
-      return new OpenPcsServer(store, loop, front, housekeeping, endpoint, credentials, infra);
+      return new OpenPcsServer(
+          store, loop, front, housekeeping, endpoint, credentials, infra, logs);
     } catch (RuntimeException | IOException e) {
+      logs.close();
       store.close();
       throw e;
     }
@@ -180,6 +196,11 @@ public final class OpenPcsServer implements AutoCloseable {
 
   public Optional<Path> credentialsFile() {
     return credentials;
+  }
+
+  /** The log delivery: its drop counts feed the metrics. */
+  public org.openpcs.server.logs.LogDelivery logs() {
+    return logs.delivery();
   }
 
   private static void logRequest(
@@ -236,9 +257,12 @@ public final class OpenPcsServer implements AutoCloseable {
   public void close() {
     front.close();
     housekeeping.shutdownNow();
+    logs.stopSources();
     loop.close();
     // Instances and controllers keep running: a restarted server adopts them.
     infra.provider.close();
+    // After the controllers stopped: their last scaling steps are still delivered.
+    logs.close();
     store.close();
     log.info("OpenPCS stopped");
   }

@@ -68,6 +68,8 @@ public final class SlurmConfRenderer {
           "SlurmdPidFile",
           "SlurmctldLogFile",
           "SlurmdLogFile",
+          "JobCompType",
+          "JobCompLoc",
           "PlugStackConfig",
           "TmpFS",
           "SlurmctldParameters",
@@ -152,6 +154,9 @@ public final class SlurmConfRenderer {
     defaults.put("SlurmdPidFile", p.run() + "/slurmd-%n.pid");
     defaults.put("SlurmctldLogFile", p.log().resolve("slurmctld.log").toString());
     defaults.put("SlurmdLogFile", p.log() + "/slurmd-%n.log");
+    // One line per finished job, which the server tails into the cluster's jobcomp log.
+    defaults.put("JobCompType", "jobcomp/filetxt");
+    defaults.put("JobCompLoc", p.log().resolve("jobcomp.txt").toString());
     defaults.put("PlugStackConfig", p.etc().resolve(PLUGSTACK_CONF).toString());
     // Per-node TmpFS: PMIx puts its per-step directory there; a shared /tmp collides (lab §10).
     defaults.put("TmpFS", p.tmp() + "/%n");

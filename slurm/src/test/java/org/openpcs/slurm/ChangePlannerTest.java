@@ -220,8 +220,6 @@ class ChangePlannerTest {
         "AuthAltParameters=jwt_key=/k",
         "AccountingStorageEnforce=limits",
         "AccountingStorageType=accounting_storage/slurmdbd",
-        "JobCompType=jobcomp/filetxt",
-        "JobCompLoc=/tmp/jobcomp.txt",
         "MaxNodeCount=100",
         "SchedulerType=sched/builtin",
         "ProctrackType=proctrack/pgid",

@@ -58,6 +58,8 @@ class SlurmConfRendererTest {
             "SlurmdPidFile=" + ROOT + "/run/slurmd-%n.pid",
             "SlurmctldLogFile=" + ROOT + "/log/slurmctld.log",
             "SlurmdLogFile=" + ROOT + "/log/slurmd-%n.log",
+            "JobCompType=jobcomp/filetxt",
+            "JobCompLoc=" + ROOT + "/log/jobcomp.txt",
             "PlugStackConfig=" + ROOT + "/etc/plugstack.conf",
             "TmpFS=" + ROOT + "/tmp/%n",
             "ProctrackType=proctrack/linuxproc",
@@ -175,7 +177,9 @@ class SlurmConfRendererTest {
         "NodeName",
         "ClusterName",
         "Include",
-        "slurmctldparameters"
+        "slurmctldparameters",
+        "JobCompType",
+        "JobCompLoc"
       })
   void settingsOpenPcsOwnsAreRefused(String key) {
     assertThatThrownBy(() -> slurmConf(Fixtures.withCustom(config(), setting(key, "x"))))

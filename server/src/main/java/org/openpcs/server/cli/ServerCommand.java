@@ -101,10 +101,36 @@ public final class ServerCommand implements Callable<Integer> {
       defaultValue = "127.0.0.1")
   String controlAddress;
 
+  @Option(
+      names = "--log-stdout",
+      description = "Also write every log record (scheduler, jobcomp, scaling, audit) to stdout.")
+  boolean logStdout;
+
+  @Option(
+      names = "--log-http-url",
+      paramLabel = "URL",
+      description = "Also POST log records, as JSON lines, to this log store URL.")
+  java.net.URI logHttpUrl;
+
+  @Option(
+      names = "--log-buffer-records",
+      description =
+          "Records each log destination may hold before it drops (default ${DEFAULT-VALUE}).",
+      defaultValue = "" + org.openpcs.server.logs.LogOptions.DEFAULT_BUFFER_RECORDS)
+  int logBufferRecords;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
-    OpenPcsServer server = OpenPcsServer.start(config);
+    OpenPcsServer server =
+        OpenPcsServer.start(
+            config,
+            new org.openpcs.server.logs.LogOptions(
+                logStdout,
+                logHttpUrl,
+                logBufferRecords,
+                org.openpcs.server.logs.LogOptions.DEFAULT_MAX_FILE_BYTES,
+                org.openpcs.server.logs.LogOptions.DEFAULT_KEPT_FILES));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -52,7 +52,82 @@ public final class ApiDispatcher {
         int status,
         String errorType,
         long nanos);
+
+    /**
+     * The same call with what an audit log needs besides: the caller's address and the call's
+     * subject. Listeners that only count calls need not override it.
+     */
+    default void completed(Completed call) {
+      completed(
+          call.requestId(),
+          call.principal(),
+          call.operation(),
+          call.status(),
+          call.errorType(),
+          call.nanos());
+    }
+
+    /** Both listeners, this one first. */
+    default RequestListener andThen(RequestListener next) {
+      RequestListener first = this;
+      return new RequestListener() {
+        @Override
+        public void completed(
+            String requestId,
+            String principal,
+            String operation,
+            int status,
+            String errorType,
+            long nanos) {
+          first.completed(requestId, principal, operation, status, errorType, nanos);
+          next.completed(requestId, principal, operation, status, errorType, nanos);
+        }
+
+        @Override
+        public void completed(Completed call) {
+          first.completed(call);
+          next.completed(call);
+        }
+      };
+    }
+
+    /** A listener that wants the whole {@link Completed} call. */
+    static RequestListener of(java.util.function.Consumer<Completed> listener) {
+      return new RequestListener() {
+        @Override
+        public void completed(
+            String requestId,
+            String principal,
+            String operation,
+            int status,
+            String errorType,
+            long nanos) {
+          listener.accept(
+              new Completed(
+                  requestId, principal, operation, status, errorType, nanos, null, CallFacts.NONE));
+        }
+
+        @Override
+        public void completed(Completed call) {
+          listener.accept(call);
+        }
+      };
+    }
   }
+
+  /**
+   * One finished call. {@code principal} and {@code operation} are null when authentication or the
+   * target failed; {@code subject} holds identifiers only, never a body.
+   */
+  public record Completed(
+      String requestId,
+      String principal,
+      String operation,
+      int status,
+      String errorType,
+      long nanos,
+      String remote,
+      CallFacts subject) {}
 
   public ApiDispatcher(
       SigV4Verifier verifier,
@@ -75,6 +150,8 @@ public final class ApiDispatcher {
     String requestId = UUID.randomUUID().toString();
     String principal = null;
     String operation = null;
+    JsonNode[] parsed = {null};
+    String body = null;
     RawResponse response;
     try {
       principal =
@@ -91,7 +168,8 @@ public final class ApiDispatcher {
         throw new org.openpcs.api.error.AccessDeniedException(
             "The access key " + principal + " is a node key; it may only register instances.");
       }
-      response = RawResponse.json(200, requestId, run(op, request, requestId, principal), Map.of());
+      body = run(op, request, requestId, principal, parsed);
+      response = RawResponse.json(200, requestId, body, Map.of());
     } catch (PcsException e) {
       response = ErrorWriter.write(e, requestId);
     } catch (RuntimeException e) {
@@ -103,8 +181,17 @@ public final class ApiDispatcher {
               requestId);
     }
     String errorType = response.status() == 200 ? null : response.headers().get("x-amzn-ErrorType");
+    long nanos = System.nanoTime() - start;
     listener.completed(
-        requestId, principal, operation, response.status(), errorType, System.nanoTime() - start);
+        new Completed(
+            requestId,
+            principal,
+            operation,
+            response.status(),
+            errorType,
+            nanos,
+            request.remote(),
+            CallFacts.of(operation, parsed[0], response.status(), body)));
     return response;
   }
 
@@ -164,8 +251,10 @@ public final class ApiDispatcher {
     }
   }
 
-  private <I> String run(Operation<I> op, RawRequest request, String requestId, String principal) {
+  private <I> String run(
+      Operation<I> op, RawRequest request, String requestId, String principal, JsonNode[] parsed) {
     JsonNode json = parse(request.body());
+    parsed[0] = json;
     if (op.inputType() != JsonNode.class) {
       var problems = new java.util.ArrayList<>(validator.validate(op.name(), json));
       if (!problems.isEmpty()) {
