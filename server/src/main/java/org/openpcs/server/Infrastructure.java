@@ -77,7 +77,9 @@ final class Infrastructure {
       SecretBox box,
       SigV4.Credentials nodeKey,
       String region,
-      Clock clock) {
+      Clock clock,
+      java.util.function.UnaryOperator<org.openpcs.control.ScalingLog> meterScalingLog,
+      org.openpcs.control.EventSink events) {
     var catalog = org.openpcs.provider.BundledCatalog.forDataDir(config.dataDir());
     LocalProvider provider =
         LocalProvider.forDataDir(
@@ -89,16 +91,25 @@ final class Infrastructure {
           Map.of(
               ResourceKind.CLUSTER,
                   new LifecycleReconciler<>(
-                      store, new ClusterAccess(), new NoInfrastructureBackend<Cluster>(), clock),
+                      store,
+                      new ClusterAccess(),
+                      new NoInfrastructureBackend<Cluster>(),
+                      clock,
+                      events),
               ResourceKind.COMPUTE_NODE_GROUP,
                   new LifecycleReconciler<>(
                       store,
                       new NodeGroupAccess(),
                       new NoInfrastructureBackend<ComputeNodeGroup>(),
-                      clock),
+                      clock,
+                      events),
               ResourceKind.QUEUE,
                   new LifecycleReconciler<>(
-                      store, new QueueAccess(), new NoInfrastructureBackend<Queue>(), clock)),
+                      store,
+                      new QueueAccess(),
+                      new NoInfrastructureBackend<Queue>(),
+                      clock,
+                      events)),
           Optional.empty(),
           Optional.empty(),
           org.openpcs.control.ScalingLog.NONE,
@@ -118,7 +129,9 @@ final class Infrastructure {
             clock);
     NodeBootstrap bootstrap =
         new NodeBootstrap(endpoint::get, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey());
-    var scaling = new org.openpcs.control.JsonLinesScalingLog(config.dataDir().resolve("logs"));
+    var scaling =
+        meterScalingLog.apply(
+            new org.openpcs.control.JsonLinesScalingLog(config.dataDir().resolve("logs")));
     StaticCapacity fleet =
         new StaticCapacity(
             store, provider, bootstrap, clock, scaling, java.time.Duration.ofMinutes(10));
@@ -127,12 +140,14 @@ final class Infrastructure {
         provider,
         Map.of(
             ResourceKind.CLUSTER,
-                new LifecycleReconciler<>(store, new ClusterAccess(), backends.clusters(), clock),
+                new LifecycleReconciler<>(
+                    store, new ClusterAccess(), backends.clusters(), clock, events),
             ResourceKind.COMPUTE_NODE_GROUP,
                 new LifecycleReconciler<>(
-                    store, new NodeGroupAccess(), backends.nodeGroups(), clock),
+                    store, new NodeGroupAccess(), backends.nodeGroups(), clock, events),
             ResourceKind.QUEUE,
-                new LifecycleReconciler<>(store, new QueueAccess(), backends.queues(), clock)),
+                new LifecycleReconciler<>(
+                    store, new QueueAccess(), backends.queues(), clock, events)),
         Optional.of(runtime),
         Optional.of(new org.openpcs.control.slurm.PowerSave(store, fleet, runtime)),
         scaling,

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.openpcs.api.auth.SigV4Verifier;
 import org.openpcs.control.ReconcileLoop;
 import org.openpcs.control.ResourceKey;
+import org.openpcs.control.slurm.ClusterRuntime;
 import org.openpcs.domain.Arns;
 import org.openpcs.domain.IdGenerator;
 import org.openpcs.domain.PageTokens;
@@ -48,6 +49,7 @@ public final class OpenPcsServer implements AutoCloseable {
   private final String endpoint;
   private final Optional<Path> credentials;
   private final Infrastructure infra;
+  private final org.openpcs.server.metrics.Observability observability;
 
   private OpenPcsServer(
       Store store,
@@ -56,8 +58,10 @@ public final class OpenPcsServer implements AutoCloseable {
       ScheduledExecutorService housekeeping,
       String endpoint,
       Optional<Path> credentials,
-      Infrastructure infra) {
+      Infrastructure infra,
+      org.openpcs.server.metrics.Observability observability) {
     this.infra = infra;
+    this.observability = observability;
     this.store = store;
     this.loop = loop;
     this.front = front;
@@ -72,6 +76,7 @@ public final class OpenPcsServer implements AutoCloseable {
     String url =
         config.databaseUrl() != null ? config.databaseUrl() : JdbcStore.h2FileUrl(config.dataDir());
     Store store = JdbcStore.open(url, config.databaseUser(), config.databasePassword());
+    var observability = new org.openpcs.server.metrics.Observability(store);
     try {
       Identity identity = Identity.resolve(store, config.region(), config.accountId());
       Arns arns = new Arns("aws", identity.region(), identity.accountId());
@@ -83,7 +88,15 @@ public final class OpenPcsServer implements AutoCloseable {
       SecretSealer sealer = SecretSealer.open(config.dataDir().resolve("master.key"));
       AccessKeys keys = new AccessKeys(store, sealer, clock);
       Infrastructure infra =
-          Infrastructure.build(config, store, sealer, keys.nodeKey(), identity.region(), clock);
+          Infrastructure.build(
+              config,
+              store,
+              sealer,
+              keys.nodeKey(),
+              identity.region(),
+              clock,
+              observability.metrics()::metered,
+              observability.events());
       ReconcileLoop loop = new ReconcileLoop(infra.reconcilers);
 
       ApiServices services =
@@ -104,6 +117,10 @@ public final class OpenPcsServer implements AutoCloseable {
               new TagOps(services),
               new RegistrationOps(sealer, infra.scalingLog, clock),
               new org.openpcs.server.ops.AgentOps(services.notifier(), infra.scalingLog, clock));
+      operations.extend(
+          org.openpcs.server.events.ListEventsOp.TARGET,
+          new org.openpcs.server.events.ListEventsOp()::handle);
+      ApiDispatcher.RequestListener apiMetrics = observability.metrics().requestListener();
 
       ApiDispatcher dispatcher =
           new ApiDispatcher(
@@ -111,9 +128,14 @@ public final class OpenPcsServer implements AutoCloseable {
               operations,
               new IdempotentExecutor(store, config.quotas().idempotencyTtl()),
               clock,
-              OpenPcsServer::logRequest,
+              (id, principal, op, status, error, nanos) -> {
+                logRequest(id, principal, op, status, error, nanos);
+                apiMetrics.completed(id, principal, op, status, error, nanos);
+              },
               keys::isAdministrator);
-      HttpFront front = new HttpFront(config.listen(), dispatcher, () -> ready(store));
+      HttpFront front =
+          new HttpFront(
+              config.listen(), dispatcher, () -> ready(store), observability.metrics()::scrape);
       front.start();
       String endpoint = "http://" + clientHost(config.listen()) + ":" + front.port();
       Optional<Path> credentials =
@@ -144,6 +166,28 @@ public final class OpenPcsServer implements AutoCloseable {
                   1,
                   Infrastructure.supervisionPeriod().toMillis(),
                   TimeUnit.MILLISECONDS));
+      housekeeping.scheduleWithFixedDelay(
+          () ->
+              org.openpcs.server.metrics.Observability.purgeEvents(
+                  store, clock, config.eventRetention()),
+          0,
+          10,
+          TimeUnit.MINUTES);
+      if (infra.runtime.isPresent()) {
+        ClusterRuntime runtime = infra.runtime.get();
+        observability.metrics().countDaemonRestarts(config.dataDir().resolve("clusters"));
+        org.openpcs.slurm.SlurmInstallation.detect()
+            .ifPresent(
+                slurm ->
+                    observability.collect(
+                        new org.openpcs.server.metrics.ClusterCollector(
+                            store,
+                            org.openpcs.server.metrics.SlurmReader.of(slurm, runtime::paths),
+                            infra.provider,
+                            observability.metrics().registry(),
+                            clock,
+                            org.openpcs.server.metrics.Observability.COLLECTION_PERIOD)));
+      }
 
       log.info(
           "OpenPCS listening on {} (region {}, account {}); store: {}; Slurm versions: {}",
@@ -158,8 +202,10 @@ public final class OpenPcsServer implements AutoCloseable {
                   "administrator credentials: profile '{}' in {} (config beside it)",
                   AdminProfile.PROFILE,
                   c));
-      return new OpenPcsServer(store, loop, front, housekeeping, endpoint, credentials, infra);
+      return new OpenPcsServer(
+          store, loop, front, housekeeping, endpoint, credentials, infra, observability);
     } catch (RuntimeException | IOException e) {
+      observability.close();
       store.close();
       throw e;
     }
@@ -176,6 +222,11 @@ public final class OpenPcsServer implements AutoCloseable {
   /** The local provider (for administration commands and tests). */
   public LocalProvider provider() {
     return infra.provider;
+  }
+
+  /** Metrics and events (also where log delivery registers its drop counts). */
+  public org.openpcs.server.metrics.Observability observability() {
+    return observability;
   }
 
   public Optional<Path> credentialsFile() {
@@ -239,6 +290,7 @@ public final class OpenPcsServer implements AutoCloseable {
     loop.close();
     // Instances and controllers keep running: a restarted server adopts them.
     infra.provider.close();
+    observability.close();
     store.close();
     log.info("OpenPCS stopped");
   }
