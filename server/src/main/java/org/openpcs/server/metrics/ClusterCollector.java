@@ -248,8 +248,16 @@ public final class ClusterCollector implements Runnable {
 
   /** One cluster's resources as the store has them, with the lookups the collector needs. */
   record Snapshot(Cluster cluster, List<ComputeNodeGroup> groups, List<Queue> queues) {
+    private static final Set<org.openpcs.domain.ResourceStatus> RUNNING =
+        Set.of(
+            org.openpcs.domain.ResourceStatus.ACTIVE,
+            org.openpcs.domain.ResourceStatus.UPDATING,
+            org.openpcs.domain.ResourceStatus.UPDATE_FAILED);
+
+    /** Clusters that have a controller to ask (not being created, failed or deleted). */
     static List<Snapshot> readAll(org.openpcs.store.StoreTx tx) {
       return tx.allClusters().stream()
+          .filter(c -> RUNNING.contains(c.status()))
           .map(c -> new Snapshot(c, tx.nodeGroupsOf(c.id()), tx.queuesOf(c.id())))
           .toList();
     }

@@ -70,20 +70,28 @@ public final class MeteredScalingLog implements ScalingLog {
     String node = e.clusterId() + "/" + e.nodeName();
     switch (state) {
       case "LAUNCHED" -> {
-        counter("openpcs.instance.launches", e, false).increment();
+        counter("openpcs.instance.launches", "Instances launched", e, false).increment();
         if ("SCHEDULER_REQUESTED".equals(e.reason()) && e.timestamp() != null) {
           synchronized (resumeStarted) {
             resumeStarted.putIfAbsent(node, e.timestamp());
           }
         }
       }
-      case "LAUNCH_FAILED" -> counter("openpcs.instance.launch.failures", e, true).increment();
+      case "LAUNCH_FAILED" ->
+          counter("openpcs.instance.launch.failures", "Launches that failed, by reason", e, true)
+              .increment();
       case "TERMINATED" -> {
-        counter("openpcs.instance.terminations", e, true).increment();
+        counter("openpcs.instance.terminations", "Instances terminated, by reason", e, true)
+            .increment();
         forget(node);
       }
       case "TERMINATE_FAILED" ->
-          counter("openpcs.instance.termination.failures", e, true).increment();
+          counter(
+                  "openpcs.instance.termination.failures",
+                  "Terminations that failed, by reason",
+                  e,
+                  true)
+              .increment();
       case "ACTIVE" -> ready(e, node);
       default -> {}
     }
@@ -118,9 +126,10 @@ public final class MeteredScalingLog implements ScalingLog {
     }
   }
 
-  private Counter counter(String name, Entry e, boolean withReason) {
+  private Counter counter(String name, String description, Entry e, boolean withReason) {
     Counter.Builder b =
         Counter.builder(name)
+            .description(description)
             .tags(
                 "cluster",
                 label(e.clusterId()),

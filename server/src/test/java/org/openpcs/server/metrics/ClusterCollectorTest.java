@@ -48,12 +48,19 @@ class ClusterCollectorTest {
   private List<JobStatus> jobs = new ArrayList<>();
   private final List<Instance> instances = new ArrayList<>();
   private RuntimeException slurmFailure;
+  private final List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
   private ClusterCollector collector;
 
   @BeforeEach
   void setUp() {
     store = JdbcStore.open("jdbc:h2:mem:collector-" + UUID.randomUUID(), null, null);
-    cluster = store.inTransaction(tx -> tx.insertCluster(StoreFixtures.cluster("metrics")));
+    Cluster fixture = StoreFixtures.cluster("metrics");
+    cluster =
+        store.inTransaction(
+            tx ->
+                tx.insertCluster(
+                    fixture.withStatus(
+                        org.openpcs.domain.ResourceStatus.ACTIVE, List.of(), fixture.createdAt())));
     compute =
         store.inTransaction(
             tx -> tx.insertNodeGroup(StoreFixtures.nodeGroup(cluster.id(), "compute")));
@@ -63,6 +70,7 @@ class ClusterCollectorTest {
         new SlurmReader() {
           @Override
           public List<NodeStatus> nodes(String clusterId) {
+            asked.add(clusterId);
             if (slurmFailure != null) {
               throw slurmFailure;
             }
@@ -135,6 +143,7 @@ class ClusterCollectorTest {
         .contains(gauge("openpcs_instances", id, "node_group=\"compute\",state=\"pending\"", 1))
         .doesNotContain("state=\"completed\"")
         .doesNotContain("state=\"terminated\"");
+    MetricConventions.check(PrometheusText.parse(text));
   }
 
   @Test
@@ -182,6 +191,17 @@ class ClusterCollectorTest {
     collector.run();
 
     assertThat(registry.scrape()).doesNotContain("openpcs_slurm_nodes{");
+  }
+
+  @Test
+  void clustersWithoutAControllerAreNotAsked() {
+    Cluster creating =
+        store.inTransaction(tx -> tx.insertCluster(StoreFixtures.cluster("not-yet")));
+
+    collector.run();
+
+    assertThat(asked).containsExactly(cluster.id()).doesNotContain(creating.id());
+    assertThat(registry.find("openpcs.collector.errors").counter()).isNull();
   }
 
   private double idleSeconds() {

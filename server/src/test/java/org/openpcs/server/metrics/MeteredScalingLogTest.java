@@ -51,6 +51,7 @@ class MeteredScalingLogTest {
     assertThat(registry.scrape())
         .contains(
             "openpcs_instance_launches_total{cluster=\"pcs_c1\",instance_type=\"c5.large\",node_group=\"compute\"} 2");
+    MetricConventions.check(PrometheusText.parse(registry.scrape()));
   }
 
   @Test

@@ -77,7 +77,7 @@ class ObservabilityIT {
     assertThat(count(after, "ListClusters", "success") - listsBefore).isEqualTo(3);
     assertThat(count(after, "GetCluster", "ResourceNotFoundException") - missingBefore)
         .isEqualTo(1);
-    assertConventions(after);
+    MetricConventions.check(after);
     assertThat(after).containsKeys("jvm_memory_used_bytes", "process_uptime_seconds");
     assertThat(after.get("openpcs_events_dropped_total").samples().getFirst().value()).isZero();
   }
@@ -240,25 +240,5 @@ class ObservabilityIT {
         .filter(s -> outcome.equals(s.labels().get("outcome")))
         .mapToDouble(PrometheusText.Sample::value)
         .sum();
-  }
-
-  /** openpcs_ prefix, snake case, _total on counters, a unit on histograms. */
-  static void assertConventions(Map<String, PrometheusText.Family> metrics) {
-    List<PrometheusText.Family> ours =
-        metrics.values().stream().filter(f -> f.name().startsWith("openpcs_")).toList();
-    assertThat(ours).isNotEmpty();
-    for (PrometheusText.Family f : ours) {
-      assertThat(f.name()).matches("openpcs_[a-z0-9_]+");
-      assertThat(f.help()).as("HELP of " + f.name()).isNotBlank();
-      switch (f.type()) {
-        case "counter" -> assertThat(f.name()).endsWith("_total");
-        case "histogram" -> assertThat(f.name()).endsWith("_seconds");
-        case "gauge" -> assertThat(f.name()).doesNotEndWith("_total");
-        default -> throw new AssertionError(f.name() + " has type " + f.type());
-      }
-      for (PrometheusText.Sample s : f.samples()) {
-        s.labels().keySet().forEach(l -> assertThat(l).matches("[a-z][a-z0-9_]*"));
-      }
-    }
   }
 }
