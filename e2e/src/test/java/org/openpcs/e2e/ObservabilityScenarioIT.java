@@ -164,6 +164,24 @@ class ObservabilityScenarioIT {
     follower.join(Duration.ofSeconds(10));
     assertThat(follower.isAlive()).isFalse();
     assertThat(followed.toString()).contains("DELETING").doesNotContain("CREATING");
+
+    // A crashed slurmctld is restarted by the supervisor: counted, and a DEGRADED event says so.
+    // (Deleting the queue restarted slurmctld for the new partition list: planned, not counted.)
+    Path pidFile = h.dataDir.resolve("clusters").resolve(c).resolve("run/slurmctld.pid");
+    SlurmHarness.await(
+        Duration.ofSeconds(60),
+        () -> Files.exists(pidFile) && h.run(c, "scontrol", "ping").output().contains("UP"),
+        () -> "slurmctld up after the queue's deletion");
+    ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
+        .orElseThrow()
+        .destroyForcibly();
+    awaitMetrics(
+        "the slurmctld restart counted",
+        x -> counter(x, "openpcs_controller_daemon_restarts_total", c, "daemon", "slurmctld") == 1);
+    SlurmHarness.await(
+        Duration.ofSeconds(30),
+        () -> cli("events", "--cluster", c, "--resource", c).contains("DEGRADED"),
+        () -> "a DEGRADED event: " + cli("events", "--cluster", c, "--resource", c));
   }
 
   private String cli(String... args) {
