@@ -48,6 +48,7 @@ final class Infrastructure {
   final Optional<ClusterRuntime> runtime;
   final Optional<org.openpcs.control.slurm.PowerSave> powerSave;
   final org.openpcs.control.ScalingLog scalingLog;
+  final org.openpcs.control.EventSink events;
   private final AtomicReference<URI> endpoint;
   private final String region;
   private final SigV4.Credentials nodeKey;
@@ -60,7 +61,8 @@ final class Infrastructure {
       org.openpcs.control.ScalingLog scalingLog,
       AtomicReference<URI> endpoint,
       String region,
-      SigV4.Credentials nodeKey) {
+      SigV4.Credentials nodeKey,
+      org.openpcs.control.EventSink events) {
     this.provider = provider;
     this.reconcilers = reconcilers;
     this.runtime = runtime;
@@ -69,6 +71,7 @@ final class Infrastructure {
     this.endpoint = endpoint;
     this.region = region;
     this.nodeKey = nodeKey;
+    this.events = events;
   }
 
   static Infrastructure build(
@@ -115,7 +118,8 @@ final class Infrastructure {
           org.openpcs.control.ScalingLog.NONE,
           endpoint,
           region,
-          nodeKey);
+          nodeKey,
+          events);
     }
     ClusterRuntime runtime =
         new ClusterRuntime(
@@ -153,7 +157,8 @@ final class Infrastructure {
         scaling,
         endpoint,
         region,
-        nodeKey);
+        nodeKey,
+        events);
   }
 
   /**
