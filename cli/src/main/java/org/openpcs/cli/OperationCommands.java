@@ -37,6 +37,11 @@ public final class OperationCommands {
       sub.setErr(root.getErr());
       root.addSubcommand(sub.getCommandName(), sub);
     }
+    // OpenPCS's own reading command, with the same endpoint and credential resolution.
+    CommandLine events = EventsCommand.create(env);
+    events.setOut(root.getOut());
+    events.setErr(root.getErr());
+    root.addSubcommand("events", events);
     UsageErrors.install(root);
   }
 }

@@ -22,6 +22,16 @@ public final class ClusterAccess implements ResourceAccess<Cluster> {
   }
 
   @Override
+  public String name(Cluster c) {
+    return c.name();
+  }
+
+  @Override
+  public List<ErrorInfo> errors(Cluster c) {
+    return c.errorInfo() == null ? List.of() : c.errorInfo();
+  }
+
+  @Override
   public long generation(Cluster c) {
     return c.generation();
   }

@@ -21,13 +21,25 @@ public final class LifecycleReconciler<T> implements Reconciler {
   private final ResourceAccess<T> access;
   private final ResourceBackend<T> backend;
   private final Clock clock;
+  private final LifecycleEvents<T> events;
 
   public LifecycleReconciler(
       Store store, ResourceAccess<T> access, ResourceBackend<T> backend, Clock clock) {
+    this(store, access, backend, clock, EventSink.NONE);
+  }
+
+  /** With {@code events}: every status change it writes is also reported as an event. */
+  public LifecycleReconciler(
+      Store store,
+      ResourceAccess<T> access,
+      ResourceBackend<T> backend,
+      Clock clock,
+      EventSink events) {
     this.store = store;
     this.access = access;
     this.backend = backend;
     this.clock = clock;
+    this.events = new LifecycleEvents<>(events, access, clock);
   }
 
   @Override
@@ -38,13 +50,14 @@ public final class LifecycleReconciler<T> implements Reconciler {
     }
     T resource = found.get();
     ResourceStatus status = access.status(resource);
+    events.seen(key, resource, status);
     try {
       return switch (status) {
-        case CREATING, UPDATING, RESUMING -> converge(resource, status);
+        case CREATING, UPDATING, RESUMING -> converge(key, resource, status);
         // ACTIVE resources are converged on every pass too: that is how a crashed daemon or a
         // lost instance is noticed and repaired (level-triggered, not edge-triggered).
-        case ACTIVE -> converge(resource, status);
-        case DELETING -> remove(resource);
+        case ACTIVE -> converge(key, resource, status);
+        case DELETING -> remove(key, resource);
         default -> DONE;
       };
     } catch (StaleVersionException e) {
@@ -53,14 +66,14 @@ public final class LifecycleReconciler<T> implements Reconciler {
     }
   }
 
-  private Result converge(T resource, ResourceStatus status) {
+  private Result converge(ResourceKey key, T resource, ResourceStatus status) {
     Outcome outcome = guarded(() -> backend.converge(resource));
     return switch (outcome) {
       case Outcome.Ready ready -> {
         T next =
             access.observed(
                 resource, ResourceStatus.ACTIVE, ready.notes(), ready.endpoints(), now());
-        yield access.sameObservedState(resource, next) ? DONE : write(next);
+        yield access.sameObservedState(resource, next) ? DONE : write(key, resource, next);
       }
       case Outcome.InProgress p -> Reconciler.requeueAfter(p.recheck());
       // A running resource that breaks stays ACTIVE with the reason in errorInfo and is retried
@@ -68,12 +81,14 @@ public final class LifecycleReconciler<T> implements Reconciler {
       case Outcome.Failed f when status == ResourceStatus.ACTIVE -> {
         T next = access.observed(resource, ResourceStatus.ACTIVE, f.errors(), null, now());
         if (!access.sameObservedState(resource, next)) {
-          write(next);
+          write(key, resource, next);
         }
         yield Reconciler.requeueAfter(RETRY_BROKEN);
       }
       case Outcome.Failed f ->
           write(
+              key,
+              resource,
               access.observed(
                   resource,
                   status == ResourceStatus.CREATING
@@ -85,7 +100,7 @@ public final class LifecycleReconciler<T> implements Reconciler {
     };
   }
 
-  private Result remove(T resource) {
+  private Result remove(ResourceKey key, T resource) {
     Outcome outcome = guarded(() -> backend.remove(resource));
     return switch (outcome) {
       case Outcome.Ready r -> {
@@ -94,11 +109,15 @@ public final class LifecycleReconciler<T> implements Reconciler {
               access.delete(tx, resource);
               return null;
             });
+        events.deleted(key, resource);
         yield DONE;
       }
       case Outcome.InProgress p -> Reconciler.requeueAfter(p.recheck());
       case Outcome.Failed f ->
-          write(access.observed(resource, ResourceStatus.DELETE_FAILED, f.errors(), null, now()));
+          write(
+              key,
+              resource,
+              access.observed(resource, ResourceStatus.DELETE_FAILED, f.errors(), null, now()));
     };
   }
 
@@ -119,12 +138,14 @@ public final class LifecycleReconciler<T> implements Reconciler {
     }
   }
 
-  private Result write(T updated) {
+  /** Writes {@code updated} over {@code current}; the event follows only a committed write. */
+  private Result write(ResourceKey key, T current, T updated) {
     store.inTransaction(
         tx -> {
           access.update(tx, updated);
           return null;
         });
+    events.written(key, current, updated);
     return DONE;
   }
 

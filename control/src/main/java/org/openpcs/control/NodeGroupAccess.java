@@ -22,6 +22,16 @@ public final class NodeGroupAccess implements ResourceAccess<ComputeNodeGroup> {
   }
 
   @Override
+  public String name(ComputeNodeGroup g) {
+    return g.name();
+  }
+
+  @Override
+  public List<ErrorInfo> errors(ComputeNodeGroup g) {
+    return g.errorInfo() == null ? List.of() : g.errorInfo();
+  }
+
+  @Override
   public long generation(ComputeNodeGroup g) {
     return g.generation();
   }

@@ -22,6 +22,16 @@ public final class QueueAccess implements ResourceAccess<Queue> {
   }
 
   @Override
+  public String name(Queue q) {
+    return q.name();
+  }
+
+  @Override
+  public List<ErrorInfo> errors(Queue q) {
+    return q.errorInfo() == null ? List.of() : q.errorInfo();
+  }
+
+  @Override
   public long generation(Queue q) {
     return q.generation();
   }

@@ -16,6 +16,12 @@ public interface ResourceAccess<T> {
 
   ResourceStatus status(T resource);
 
+  /** The resource's name, for events people read. */
+  String name(T resource);
+
+  /** The errorInfo shown now (empty when none). */
+  List<ErrorInfo> errors(T resource);
+
   long generation(T resource);
 
   long observedGeneration(T resource);

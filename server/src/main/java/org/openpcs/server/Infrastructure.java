@@ -48,6 +48,7 @@ final class Infrastructure {
   final Optional<ClusterRuntime> runtime;
   final Optional<org.openpcs.control.slurm.PowerSave> powerSave;
   final org.openpcs.control.ScalingLog scalingLog;
+  final org.openpcs.control.EventSink events;
   private final AtomicReference<URI> endpoint;
   private final String region;
   private final SigV4.Credentials nodeKey;
@@ -60,7 +61,8 @@ final class Infrastructure {
       org.openpcs.control.ScalingLog scalingLog,
       AtomicReference<URI> endpoint,
       String region,
-      SigV4.Credentials nodeKey) {
+      SigV4.Credentials nodeKey,
+      org.openpcs.control.EventSink events) {
     this.provider = provider;
     this.reconcilers = reconcilers;
     this.runtime = runtime;
@@ -69,6 +71,7 @@ final class Infrastructure {
     this.endpoint = endpoint;
     this.region = region;
     this.nodeKey = nodeKey;
+    this.events = events;
   }
 
   static Infrastructure build(
@@ -78,7 +81,9 @@ final class Infrastructure {
       SigV4.Credentials nodeKey,
       String region,
       Clock clock,
-      org.openpcs.server.logs.LogSink logs) {
+      org.openpcs.server.logs.LogSink logs,
+      java.util.function.UnaryOperator<org.openpcs.control.ScalingLog> meterScalingLog,
+      org.openpcs.control.EventSink events) {
     var catalog = org.openpcs.provider.BundledCatalog.forDataDir(config.dataDir());
     LocalProvider provider =
         LocalProvider.forDataDir(
@@ -90,22 +95,32 @@ final class Infrastructure {
           Map.of(
               ResourceKind.CLUSTER,
                   new LifecycleReconciler<>(
-                      store, new ClusterAccess(), new NoInfrastructureBackend<Cluster>(), clock),
+                      store,
+                      new ClusterAccess(),
+                      new NoInfrastructureBackend<Cluster>(),
+                      clock,
+                      events),
               ResourceKind.COMPUTE_NODE_GROUP,
                   new LifecycleReconciler<>(
                       store,
                       new NodeGroupAccess(),
                       new NoInfrastructureBackend<ComputeNodeGroup>(),
-                      clock),
+                      clock,
+                      events),
               ResourceKind.QUEUE,
                   new LifecycleReconciler<>(
-                      store, new QueueAccess(), new NoInfrastructureBackend<Queue>(), clock)),
+                      store,
+                      new QueueAccess(),
+                      new NoInfrastructureBackend<Queue>(),
+                      clock,
+                      events)),
           Optional.empty(),
           Optional.empty(),
           org.openpcs.control.ScalingLog.NONE,
           endpoint,
           region,
-          nodeKey);
+          nodeKey,
+          events);
     }
     ClusterRuntime runtime =
         new ClusterRuntime(
@@ -120,11 +135,12 @@ final class Infrastructure {
     NodeBootstrap bootstrap =
         new NodeBootstrap(endpoint::get, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey());
     var scaling =
-        new org.openpcs.control.JsonLinesScalingLog(
-            (cluster, json) ->
-                logs.publish(
-                    new org.openpcs.server.logs.LogRecord(
-                        cluster, org.openpcs.server.logs.LogType.SCALING, json)));
+        meterScalingLog.apply(
+            new org.openpcs.control.JsonLinesScalingLog(
+                (cluster, json) ->
+                    logs.publish(
+                        new org.openpcs.server.logs.LogRecord(
+                            cluster, org.openpcs.server.logs.LogType.SCALING, json))));
     StaticCapacity fleet =
         new StaticCapacity(
             store, provider, bootstrap, clock, scaling, java.time.Duration.ofMinutes(10));
@@ -133,18 +149,21 @@ final class Infrastructure {
         provider,
         Map.of(
             ResourceKind.CLUSTER,
-                new LifecycleReconciler<>(store, new ClusterAccess(), backends.clusters(), clock),
+                new LifecycleReconciler<>(
+                    store, new ClusterAccess(), backends.clusters(), clock, events),
             ResourceKind.COMPUTE_NODE_GROUP,
                 new LifecycleReconciler<>(
-                    store, new NodeGroupAccess(), backends.nodeGroups(), clock),
+                    store, new NodeGroupAccess(), backends.nodeGroups(), clock, events),
             ResourceKind.QUEUE,
-                new LifecycleReconciler<>(store, new QueueAccess(), backends.queues(), clock)),
+                new LifecycleReconciler<>(
+                    store, new QueueAccess(), backends.queues(), clock, events)),
         Optional.of(runtime),
         Optional.of(new org.openpcs.control.slurm.PowerSave(store, fleet, runtime)),
         scaling,
         endpoint,
         region,
-        nodeKey);
+        nodeKey,
+        events);
   }
 
   /**

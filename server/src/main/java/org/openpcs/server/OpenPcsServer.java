@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.openpcs.api.auth.SigV4Verifier;
 import org.openpcs.control.ReconcileLoop;
 import org.openpcs.control.ResourceKey;
+import org.openpcs.control.slurm.ClusterRuntime;
 import org.openpcs.domain.Arns;
 import org.openpcs.domain.IdGenerator;
 import org.openpcs.domain.PageTokens;
@@ -49,6 +50,7 @@ public final class OpenPcsServer implements AutoCloseable {
   private final Optional<Path> credentials;
   private final Infrastructure infra;
   private final ServerLogs logs;
+  private final org.openpcs.server.metrics.Observability observability;
 
   private OpenPcsServer(
       Store store,
@@ -58,9 +60,11 @@ public final class OpenPcsServer implements AutoCloseable {
       String endpoint,
       Optional<Path> credentials,
       Infrastructure infra,
-      ServerLogs logs) {
+      ServerLogs logs,
+      org.openpcs.server.metrics.Observability observability) {
     this.infra = infra;
     this.logs = logs;
+    this.observability = observability;
     this.store = store;
     this.loop = loop;
     this.front = front;
@@ -81,6 +85,8 @@ public final class OpenPcsServer implements AutoCloseable {
         config.databaseUrl() != null ? config.databaseUrl() : JdbcStore.h2FileUrl(config.dataDir());
     Store store = JdbcStore.open(url, config.databaseUser(), config.databasePassword());
     ServerLogs logs = new ServerLogs(config.dataDir(), logOptions, store, clock);
+    var observability = new org.openpcs.server.metrics.Observability(store);
+    observability.metrics().registerLogDrops(logs.delivery()::dropped);
     try {
       Identity identity = Identity.resolve(store, config.region(), config.accountId());
       Arns arns = new Arns("aws", identity.region(), identity.accountId());
@@ -93,7 +99,15 @@ public final class OpenPcsServer implements AutoCloseable {
       AccessKeys keys = new AccessKeys(store, sealer, clock);
       Infrastructure infra =
           Infrastructure.build(
-              config, store, sealer, keys.nodeKey(), identity.region(), clock, logs.delivery());
+              config,
+              store,
+              sealer,
+              keys.nodeKey(),
+              identity.region(),
+              clock,
+              logs.delivery(),
+              observability.metrics()::metered,
+              observability.events());
       ReconcileLoop loop = new ReconcileLoop(infra.reconcilers);
 
       ApiServices services =
@@ -115,6 +129,10 @@ public final class OpenPcsServer implements AutoCloseable {
               new RegistrationOps(sealer, infra.scalingLog, clock),
               new org.openpcs.server.ops.AgentOps(services.notifier(), infra.scalingLog, clock));
       logs.addOperations(operations);
+      operations.extend(
+          org.openpcs.server.events.ListEventsOp.TARGET,
+          new org.openpcs.server.events.ListEventsOp()::handle);
+      ApiDispatcher.RequestListener apiMetrics = observability.metrics().requestListener();
 
       ApiDispatcher dispatcher =
           new ApiDispatcher(
@@ -122,9 +140,15 @@ public final class OpenPcsServer implements AutoCloseable {
               operations,
               new IdempotentExecutor(store, config.quotas().idempotencyTtl()),
               clock,
-              logs.auditing(OpenPcsServer::logRequest),
+              logs.auditing(
+                  (id, principal, op, status, error, nanos) -> {
+                    logRequest(id, principal, op, status, error, nanos);
+                    apiMetrics.completed(id, principal, op, status, error, nanos);
+                  }),
               keys::isAdministrator);
-      HttpFront front = new HttpFront(config.listen(), dispatcher, () -> ready(store));
+      HttpFront front =
+          new HttpFront(
+              config.listen(), dispatcher, () -> ready(store), observability.metrics()::scrape);
       front.start();
       String endpoint = "http://" + clientHost(config.listen()) + ":" + front.port();
       Optional<Path> credentials =
@@ -158,6 +182,28 @@ public final class OpenPcsServer implements AutoCloseable {
                   1,
                   Infrastructure.supervisionPeriod().toMillis(),
                   TimeUnit.MILLISECONDS));
+      housekeeping.scheduleWithFixedDelay(
+          () ->
+              org.openpcs.server.metrics.Observability.purgeEvents(
+                  store, clock, config.eventRetention()),
+          0,
+          10,
+          TimeUnit.MINUTES);
+      if (infra.runtime.isPresent()) {
+        ClusterRuntime runtime = infra.runtime.get();
+        observability.metrics().countDaemonRestarts(config.dataDir().resolve("clusters"));
+        org.openpcs.slurm.SlurmInstallation.detect()
+            .ifPresent(
+                slurm ->
+                    observability.collect(
+                        new org.openpcs.server.metrics.ClusterCollector(
+                            store,
+                            org.openpcs.server.metrics.SlurmReader.of(slurm, runtime::paths),
+                            infra.provider,
+                            observability.metrics().registry(),
+                            clock,
+                            org.openpcs.server.metrics.Observability.COLLECTION_PERIOD)));
+      }
 
       log.info(
           "OpenPCS listening on {} (region {}, account {}); store: {}; Slurm versions: {}",
@@ -173,8 +219,9 @@ public final class OpenPcsServer implements AutoCloseable {
                   AdminProfile.PROFILE,
                   c));
       return new OpenPcsServer(
-          store, loop, front, housekeeping, endpoint, credentials, infra, logs);
+          store, loop, front, housekeeping, endpoint, credentials, infra, logs, observability);
     } catch (RuntimeException | IOException e) {
+      observability.close();
       logs.close();
       store.close();
       throw e;
@@ -192,6 +239,11 @@ public final class OpenPcsServer implements AutoCloseable {
   /** The local provider (for administration commands and tests). */
   public LocalProvider provider() {
     return infra.provider;
+  }
+
+  /** Metrics and events (also where log delivery registers its drop counts). */
+  public org.openpcs.server.metrics.Observability observability() {
+    return observability;
   }
 
   public Optional<Path> credentialsFile() {
@@ -261,7 +313,8 @@ public final class OpenPcsServer implements AutoCloseable {
     loop.close();
     // Instances and controllers keep running: a restarted server adopts them.
     infra.provider.close();
-    // After the controllers stopped: their last scaling steps are still delivered.
+    // After the controllers stopped: their last scaling steps and events are still delivered.
+    observability.close();
     logs.close();
     store.close();
     log.info("OpenPCS stopped");

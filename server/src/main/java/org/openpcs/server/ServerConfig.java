@@ -24,7 +24,42 @@ public record ServerConfig(
     Duration resyncPeriod,
     Infrastructure infrastructure,
     String slurmPorts,
-    String controlAddress) {
+    String controlAddress,
+    Duration eventRetention) {
+
+  /** How long events are kept unless {@code --event-retention} says otherwise. */
+  public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
+
+  public ServerConfig(
+      InetSocketAddress listen,
+      Path dataDir,
+      String databaseUrl,
+      String databaseUser,
+      String databasePassword,
+      String region,
+      String accountId,
+      Quotas quotas,
+      List<String> extraSchedulerVersions,
+      Duration resyncPeriod,
+      Infrastructure infrastructure,
+      String slurmPorts,
+      String controlAddress) {
+    this(
+        listen,
+        dataDir,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        region,
+        accountId,
+        quotas,
+        extraSchedulerVersions,
+        resyncPeriod,
+        infrastructure,
+        slurmPorts,
+        controlAddress,
+        DEFAULT_EVENT_RETENTION);
+  }
 
   /**
    * What resources become. SLURM: real controllers and instances on this host (the product). NONE:
@@ -80,7 +115,8 @@ public record ServerConfig(
         resyncPeriod,
         infra,
         slurmPorts,
-        controlAddress);
+        controlAddress,
+        eventRetention);
   }
 
   public ServerConfig withSlurmPorts(String ports) {
@@ -97,7 +133,29 @@ public record ServerConfig(
         resyncPeriod,
         infrastructure,
         ports,
-        controlAddress);
+        controlAddress,
+        eventRetention);
+  }
+
+  public ServerConfig withEventRetention(Duration retention) {
+    if (retention.isNegative() || retention.isZero()) {
+      throw new IllegalArgumentException("the event retention must be positive");
+    }
+    return new ServerConfig(
+        listen,
+        dataDir,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        region,
+        accountId,
+        quotas,
+        extraSchedulerVersions,
+        resyncPeriod,
+        infrastructure,
+        slurmPorts,
+        controlAddress,
+        retention);
   }
 
   public static Path defaultDataDir() {

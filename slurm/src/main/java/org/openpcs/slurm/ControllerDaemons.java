@@ -45,6 +45,20 @@ public final class ControllerDaemons {
   private static final int LOG_LINES = 8;
   private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+  /**
+   * Told when a daemon that had run before (its log exists) is started again because it was found
+   * dead: a crash the supervisor repaired, not a planned restart for a config change.
+   */
+  @FunctionalInterface
+  public interface RestartListener {
+    void restarted(Path clusterRoot, String daemon);
+  }
+
+  // Static because ClusterRuntime makes a ControllerDaemons per call and keeps no state here; a
+  // listener filters by the cluster root (several servers may share a JVM in tests).
+  private static final List<RestartListener> RESTART_LISTENERS =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private final SlurmInstallation installation;
   private final ClusterPaths paths;
   private final SlurmCli cli;
@@ -59,6 +73,22 @@ public final class ControllerDaemons {
 
   public ClusterPaths paths() {
     return paths;
+  }
+
+  /** Adds a restart listener until the returned handle is closed. */
+  public static AutoCloseable onRestart(RestartListener listener) {
+    RESTART_LISTENERS.add(Objects.requireNonNull(listener, "listener"));
+    return () -> RESTART_LISTENERS.remove(listener);
+  }
+
+  private void restarted(String daemon) {
+    for (RestartListener l : RESTART_LISTENERS) {
+      try {
+        l.restarted(paths.root(), daemon);
+      } catch (RuntimeException e) {
+        log.warn("restart listener failed: {}", e.toString());
+      }
+    }
   }
 
   // ------------------------------------------------------------------ files
@@ -119,6 +149,7 @@ public final class ControllerDaemons {
     if (!Files.isRegularFile(paths.mungeKey())) {
       throw new SlurmException("cannot start munged: " + paths.mungeKey() + " does not exist");
     }
+    boolean ranBefore = Files.exists(mungedLog());
     int rc =
         launchDetached(
             List.of(
@@ -145,10 +176,17 @@ public final class ControllerDaemons {
       Procs.pause(100);
     }
     log.info("munged for {} started (pid {})", paths.root(), mungedStatus().pid());
+    if (ranBefore) {
+      restarted("munged");
+    }
   }
 
   /** Starts slurmctld unless it already runs, and waits until {@code scontrol ping} says UP. */
   public synchronized void startSlurmctld() {
+    startSlurmctld(true);
+  }
+
+  private void startSlurmctld(boolean unplanned) {
     DaemonState.Daemon current = slurmctldStatus();
     if (current.running()) {
       log.info("slurmctld for {} already running (pid {})", paths.root(), current.pid());
@@ -161,6 +199,7 @@ public final class ControllerDaemons {
     if (!cli.configExists()) {
       throw new SlurmException("cannot start slurmctld: " + paths.slurmConf() + " does not exist");
     }
+    boolean ranBefore = Files.exists(slurmctldLog());
     long started = System.nanoTime();
     int rc =
         launchDetached(
@@ -191,6 +230,9 @@ public final class ControllerDaemons {
         paths.root(),
         slurmctldStatus().pid(),
         Duration.ofNanos(System.nanoTime() - started).toMillis());
+    if (unplanned && ranBefore) {
+      restarted("slurmctld");
+    }
   }
 
   // ------------------------------------------------------------------ observe
@@ -247,7 +289,7 @@ public final class ControllerDaemons {
     if (current.running()) {
       stopSlurmctld(current.pid());
     }
-    startSlurmctld();
+    startSlurmctld(false);
   }
 
   /**
@@ -379,6 +421,10 @@ public final class ControllerDaemons {
 
   private Path mungedLog() {
     return paths.mungeDir().resolve("munged.log");
+  }
+
+  private Path slurmctldLog() {
+    return paths.log().resolve("slurmctld.log");
   }
 
   private Path slurmctldStdio() {

@@ -44,6 +44,8 @@ class ControllerDaemonsIT {
   private Scontrol scontrol;
   private int basePort;
   private SlurmConfig config;
+  private final List<String> restartsSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private AutoCloseable restartListener = () -> {};
 
   @BeforeAll
   void startCluster() {
@@ -57,6 +59,13 @@ class ControllerDaemonsIT {
       throw new java.io.UncheckedIOException(e);
     }
     paths = new ClusterPaths(root);
+    restartListener =
+        ControllerDaemons.onRestart(
+            (cluster, daemon) -> {
+              if (cluster.equals(root)) {
+                restartsSeen.add(daemon);
+              }
+            });
     basePort = ItSupport.freePortBlock(5);
     daemons = new ControllerDaemons(inst, paths);
     scontrol = new Scontrol(inst, paths);
@@ -89,7 +98,8 @@ class ControllerDaemonsIT {
   }
 
   @AfterAll
-  void tearDown() {
+  void tearDown() throws Exception {
+    restartListener.close();
     try {
       if (daemons != null && daemons.ping()) {
         slurm(inst, paths, "scancel", "--full", "-u", "root");
@@ -256,6 +266,8 @@ class ControllerDaemonsIT {
     awaitJob(pending, "COMPLETED");
     assertThat(restarts(running)).isZero();
     await("n3 idle", Duration.ofSeconds(20), paths, () -> idle("n3"));
+    // Neither the first starts nor a restart for a config change are crashes.
+    assertThat(restartsSeen).isEmpty();
   }
 
   @Test
@@ -282,6 +294,7 @@ class ControllerDaemonsIT {
     long t = System.nanoTime();
     daemons.startSlurmctld();
     timing("slurmctld start after kill -9", t);
+    assertThat(restartsSeen).containsExactly("slurmctld");
     assertThat(job(job).state()).isIn("RUNNING", "COMPLETED");
     awaitJob(job, "COMPLETED");
     assertThat(restarts(job)).isZero();

@@ -139,6 +139,17 @@ public interface StoreTx {
 
   void deleteNodeInstance(String bootstrapId);
 
+  // --- events: appended by the event sink's writer, read by cursor, purged after the retention
+
+  /** Appends events in list order; each gets the next insertion sequence. */
+  void appendEvents(List<org.openpcs.domain.Event> events);
+
+  /** The events {@code query} selects, oldest first; {@code lastSeq} is the reader's cursor. */
+  Page<org.openpcs.domain.Event> events(EventQuery query);
+
+  /** Removes events that happened before {@code cutoff}; returns how many. */
+  int purgeEvents(Instant cutoff);
+
   // --- server settings (a small key/value table: e.g. the pagination-token signing key)
 
   Optional<String> setting(String key);

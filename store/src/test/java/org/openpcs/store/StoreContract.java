@@ -32,8 +32,10 @@ import org.openpcs.domain.Cluster;
 import org.openpcs.domain.ComputeNodeGroup;
 import org.openpcs.domain.Endpoint;
 import org.openpcs.domain.ErrorInfo;
+import org.openpcs.domain.Event;
 import org.openpcs.domain.IdempotencyRecord;
 import org.openpcs.domain.Queue;
+import org.openpcs.domain.ResourceKind;
 import org.openpcs.domain.ResourceStatus;
 import org.openpcs.domain.Size;
 
@@ -585,6 +587,103 @@ public abstract class StoreContract {
         .isInstanceOf(DuplicateNameException.class);
 
     assertThat(tx((StoreTx t) -> t.findCluster(doomed.id()))).isEmpty();
+  }
+
+  // --- events
+
+  @Test
+  void eventsRoundTripInInsertionOrderAndAreScopedToTheirCluster() {
+    String cluster = StoreFixtures.newId();
+    String other = StoreFixtures.newId();
+    Event first = event(cluster, "pcs_group00001", CREATED, "CREATING");
+    // An earlier time inserted later: order is insertion order, not event time.
+    Event second = event(cluster, "pcs_queue00001", CREATED.minusSeconds(5), "ACTIVE");
+    Event elsewhere = event(other, other, CREATED, "CREATING");
+    run(t -> t.appendEvents(List.of(first, second)));
+    run(t -> t.appendEvents(List.of(elsewhere)));
+
+    Page<Event> page = tx((StoreTx t) -> t.events(new EventQuery(cluster, null, null, 0, 10)));
+
+    assertThat(page.items()).containsExactly(first, second);
+    assertThat(page.more()).isFalse();
+    assertThat(tx((StoreTx t) -> t.events(new EventQuery(other, null, null, 0, 10))).items())
+        .containsExactly(elsewhere);
+    assertThat(tx((StoreTx t) -> t.events(new EventQuery(null, null, null, 0, 100_000))).items())
+        .contains(first, second, elsewhere);
+  }
+
+  @Test
+  void eventsAreFilteredByResourceAndTimeAndPagedByCursor() {
+    String cluster = StoreFixtures.newId();
+    List<Event> all = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      all.add(
+          event(
+              cluster,
+              i % 2 == 0 ? "pcs_even000001" : "pcs_odd0000001",
+              CREATED.plusSeconds(i),
+              "R" + i));
+    }
+    run(t -> t.appendEvents(all));
+
+    assertThat(
+            tx((StoreTx t) -> t.events(new EventQuery(cluster, "pcs_odd0000001", null, 0, 10)))
+                .items())
+        .containsExactly(all.get(1), all.get(3));
+    assertThat(
+            tx((StoreTx t) ->
+                    t.events(new EventQuery(cluster, null, CREATED.plusSeconds(3), 0, 10)))
+                .items())
+        .containsExactly(all.get(3), all.get(4));
+
+    Page<Event> one = tx((StoreTx t) -> t.events(new EventQuery(cluster, null, null, 0, 2)));
+    assertThat(one.items()).containsExactly(all.get(0), all.get(1));
+    assertThat(one.more()).isTrue();
+    Page<Event> two =
+        tx((StoreTx t) -> t.events(new EventQuery(cluster, null, null, one.lastSeq(), 2)));
+    assertThat(two.items()).containsExactly(all.get(2), all.get(3));
+    Page<Event> three =
+        tx((StoreTx t) -> t.events(new EventQuery(cluster, null, null, two.lastSeq(), 2)));
+    assertThat(three.items()).containsExactly(all.get(4));
+    assertThat(three.more()).isFalse();
+
+    // A follower's cursor at the end sees nothing, then exactly what is appended after it.
+    Page<Event> none =
+        tx((StoreTx t) -> t.events(new EventQuery(cluster, null, null, three.lastSeq(), 2)));
+    assertThat(none.items()).isEmpty();
+    assertThat(none.lastSeq()).isEqualTo(three.lastSeq());
+    Event late = event(cluster, cluster, CREATED.plusSeconds(9), "LATE");
+    run(t -> t.appendEvents(List.of(late)));
+    assertThat(
+            tx((StoreTx t) -> t.events(new EventQuery(cluster, null, null, none.lastSeq(), 2)))
+                .items())
+        .containsExactly(late);
+  }
+
+  @Test
+  void purgingEventsRemovesOnlyThoseBeforeTheCutoff() {
+    String cluster = StoreFixtures.newId();
+    // Years no other test uses, so the purge count is exact on a shared database.
+    Event old = event(cluster, cluster, Instant.parse("1981-01-01T00:00:00Z"), "OLD");
+    Event kept = event(cluster, cluster, Instant.parse("1981-06-01T00:00:00.000000001Z"), "KEPT");
+    run(t -> t.appendEvents(List.of(old, kept)));
+
+    int purged = tx((StoreTx t) -> t.purgeEvents(Instant.parse("1981-06-01T00:00:00Z")));
+
+    assertThat(purged).isEqualTo(1);
+    assertThat(tx((StoreTx t) -> t.events(new EventQuery(cluster, null, null, 0, 10))).items())
+        .containsExactly(kept);
+  }
+
+  private static Event event(String clusterId, String resourceId, Instant time, String reason) {
+    return new Event(
+        time,
+        clusterId,
+        resourceId.equals(clusterId) ? ResourceKind.CLUSTER : ResourceKind.COMPUTE_NODE_GROUP,
+        resourceId,
+        Event.Severity.WARNING,
+        reason,
+        "message of " + reason + " with ünïcödé");
   }
 
   // --- helpers

@@ -119,6 +119,13 @@ public final class ServerCommand implements Callable<Integer> {
       defaultValue = "" + org.openpcs.server.logs.LogOptions.DEFAULT_BUFFER_RECORDS)
   int logBufferRecords;
 
+  @Option(
+      names = "--event-retention",
+      paramLabel = "DURATION",
+      description = "How long events are kept, ISO-8601 (default ${DEFAULT-VALUE}: 7 days).",
+      defaultValue = "P7D")
+  Duration eventRetention;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
@@ -153,18 +160,19 @@ public final class ServerCommand implements Callable<Integer> {
     int port = Integer.parseInt(listen.substring(colon + 1));
     String password = databasePasswordEnv == null ? null : System.getenv(databasePasswordEnv);
     return new ServerConfig(
-        new InetSocketAddress(host, port),
-        dataDir != null ? dataDir : ServerConfig.defaultDataDir(),
-        databaseUrl,
-        databaseUser,
-        password,
-        region,
-        accountId,
-        Quotas.defaults().withClustersPerServer(maxClusters).withIdempotencyTtl(idempotencyTtl),
-        List.copyOf(extraVersions),
-        Duration.ofSeconds(10),
-        infrastructure,
-        slurmPorts,
-        controlAddress);
+            new InetSocketAddress(host, port),
+            dataDir != null ? dataDir : ServerConfig.defaultDataDir(),
+            databaseUrl,
+            databaseUser,
+            password,
+            region,
+            accountId,
+            Quotas.defaults().withClustersPerServer(maxClusters).withIdempotencyTtl(idempotencyTtl),
+            List.copyOf(extraVersions),
+            Duration.ofSeconds(10),
+            infrastructure,
+            slurmPorts,
+            controlAddress)
+        .withEventRetention(eventRetention);
   }
 }

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP listener. The JDK's server is enough for a JSON control-plane API (one handler, small
  * bodies) and brings no dependency; each exchange runs on its own virtual thread. Besides the PCS
- * endpoint {@code POST /} it answers {@code GET /health} (the process is up) and {@code GET /ready}
- * (the store answers).
+ * endpoint {@code POST /} it answers {@code GET /health} (the process is up), {@code GET /ready}
+ * (the store answers) and {@code GET /metrics} (Prometheus text format). Like /health, /metrics
+ * needs no signature: scrapers cannot sign, and it shows counts, never resource contents or keys.
  */
 public final class HttpFront implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
@@ -44,6 +45,15 @@ public final class HttpFront implements AutoCloseable {
 
   public HttpFront(InetSocketAddress listen, ApiDispatcher dispatcher, BooleanSupplier ready)
       throws IOException {
+    this(listen, dispatcher, ready, () -> "");
+  }
+
+  public HttpFront(
+      InetSocketAddress listen,
+      ApiDispatcher dispatcher,
+      BooleanSupplier ready,
+      java.util.function.Supplier<String> metrics)
+      throws IOException {
     server = HttpServer.create(listen, 512);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/health", ex -> plain(ex, 200, "ok\n"));
@@ -54,6 +64,7 @@ public final class HttpFront implements AutoCloseable {
                 ex,
                 ready.getAsBoolean() ? 200 : 503,
                 ready.getAsBoolean() ? "ready\n" : "not ready\n"));
+    server.createContext("/metrics", ex -> metrics(ex, metrics));
     server.createContext("/", ex -> api(ex, dispatcher));
   }
 
@@ -105,10 +116,32 @@ public final class HttpFront implements AutoCloseable {
     return data.length > MAX_BODY ? null : data;
   }
 
+  private static void metrics(HttpExchange ex, java.util.function.Supplier<String> metrics)
+      throws IOException {
+    if (!"GET".equals(ex.getRequestMethod()) || !"/metrics".equals(ex.getRequestURI().getPath())) {
+      plain(ex, 404, "not found\n");
+      return;
+    }
+    String text;
+    try {
+      text = metrics.get();
+    } catch (RuntimeException e) {
+      log.warn("could not render metrics", e);
+      plain(ex, 500, "metrics unavailable\n");
+      return;
+    }
+    plain(ex, 200, text, "text/plain; version=0.0.4; charset=utf-8");
+  }
+
   private static void plain(HttpExchange ex, int status, String text) throws IOException {
+    plain(ex, status, text, "text/plain; charset=utf-8");
+  }
+
+  private static void plain(HttpExchange ex, int status, String text, String contentType)
+      throws IOException {
     try (ex) {
       byte[] b = text.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+      ex.getResponseHeaders().add("Content-Type", contentType);
       ex.sendResponseHeaders(status, b.length);
       ex.getResponseBody().write(b);
     }

@@ -26,6 +26,7 @@ final class JdbcStoreTx implements StoreTx {
   private final AccessKeyRows accessKeys;
   private final SettingRows settings;
   private final RuntimeRows runtime;
+  private final EventRows events;
 
   JdbcStoreTx(Sql sql) {
     this.sql = sql;
@@ -37,6 +38,7 @@ final class JdbcStoreTx implements StoreTx {
     this.accessKeys = new AccessKeyRows(sql);
     this.settings = new SettingRows(sql);
     this.runtime = new RuntimeRows(sql);
+    this.events = new EventRows(sql);
   }
 
   @Override
@@ -259,6 +261,21 @@ final class JdbcStoreTx implements StoreTx {
   @Override
   public boolean deleteAccessKey(String accessKeyId) {
     return accessKeys.delete(accessKeyId);
+  }
+
+  @Override
+  public void appendEvents(List<org.openpcs.domain.Event> list) {
+    events.append(list);
+  }
+
+  @Override
+  public Page<org.openpcs.domain.Event> events(org.openpcs.store.EventQuery query) {
+    return events.page(query);
+  }
+
+  @Override
+  public int purgeEvents(Instant cutoff) {
+    return events.purge(cutoff);
   }
 
   @Override
