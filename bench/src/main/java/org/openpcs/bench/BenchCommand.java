@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: print a table of measurements and optionally write them as JSON.",
-    subcommands = {ApiBenchCommand.class})
+    subcommands = {ApiBenchCommand.class, ColdStartBenchCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

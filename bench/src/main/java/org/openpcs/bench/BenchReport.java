@@ -29,6 +29,10 @@ final class BenchReport {
   final List<Map<String, Object>> rows = new ArrayList<>();
   final List<String> notes = new ArrayList<>();
   final List<String> failures = new ArrayList<>();
+
+  /** Raw measurements (every repetition), written to JSON only. */
+  final Map<String, Object> samples = new LinkedHashMap<>();
+
   String loadAverageAfter;
 
   BenchReport(String benchmark, List<String> columns) {
@@ -97,6 +101,7 @@ final class BenchReport {
     o.put("settings", settings);
     o.put("rows", rows);
     o.put("notes", notes);
+    o.put("samples", samples);
     o.put("failures", failures);
     o.put("loadAverageAfter", loadAverageAfter);
     try {
