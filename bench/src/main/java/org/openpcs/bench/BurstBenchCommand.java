@@ -50,6 +50,11 @@ public final class BurstBenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
 
+  @Option(
+      names = "--start-powered-up-jobs",
+      description = "Prototype: start the job as soon as its nodes are up (see cold-start).")
+  boolean startPoweredUpJobs;
+
   static final List<String> COLUMNS =
       List.of(
           "system",
@@ -69,6 +74,7 @@ public final class BurstBenchCommand implements Callable<Integer> {
     BenchReport report = new BenchReport("burst", COLUMNS);
     report.settings.put("nodes", nodes);
     report.settings.put("idleSeconds", idleSeconds);
+    report.settings.put("startPoweredUpJobs", startPoweredUpJobs);
     List<Map<String, Object>> raw = new ArrayList<>();
     for (int n : nodes) {
       Map<String, Object> o = null;
@@ -137,16 +143,19 @@ public final class BurstBenchCommand implements Callable<Integer> {
       r.put("system", "openpcs");
       Map<String, Double> p = ColdStart.newPhases();
       long[] job = new long[1];
-      double t0 =
-          ColdStart.submitAndAwaitRunning(
-              lab.slurm,
-              conf,
-              e.partition(),
-              e.groupName() + "-[1-" + n + "]",
-              n,
-              Duration.ofSeconds(120 + n),
-              p,
-              job);
+      double t0;
+      try (ActiveHook hook = startPoweredUpJobs ? new ActiveHook(lab, e.clusterId()) : null) {
+        t0 =
+            ColdStart.submitAndAwaitRunning(
+                lab.slurm,
+                conf,
+                e.partition(),
+                e.groupName() + "-[1-" + n + "]",
+                n,
+                Duration.ofSeconds(120 + n),
+                p,
+                job);
+      }
       long ctldRss = pidRss(lab.clusterDir(e.clusterId()).resolve("run/slurmctld.pid"));
       memory(r, OpenPcsLab.serverRssKib() + ctldRss, Procs.slurmd(Procs.usingDir(lab.dataDir)));
       ColdStart.addSlurmctldSteps(lab.slurmctldLog(e.clusterId()), job[0], names, t0, p);

@@ -39,6 +39,13 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
 
+  @Option(
+      names = "--start-powered-up-jobs",
+      description =
+          "Prototype: when the agent reports slurmd up, start the job at once (requeue and"
+              + " release) instead of at Slurm 22.05's 30 s pass. OpenPCS only.")
+  boolean startPoweredUpJobs;
+
   static final double TARGET_RATIO = 1.25;
 
   @Override
@@ -50,6 +57,7 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
             List.of("system", "step (s after sbatch)", "n", "median", "p90", "min", "max"));
     report.settings.put("repetitions", repetitions);
     report.settings.put("instanceType", instanceType);
+    report.settings.put("startPoweredUpJobs", startPoweredUpJobs);
     boolean openpcs = !system.equals("floor");
     boolean floor = !system.equals("openpcs");
     Map<String, List<Double>> o = series();
@@ -58,11 +66,15 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
     List<Map<String, Double>> fRuns = new ArrayList<>();
     OpenPcsLab lab = null;
     FloorCluster bare = null;
+    ActiveHook hook = null;
     try {
       OpenPcsLab.Elastic e = null;
       if (openpcs) {
         lab = new OpenPcsLab(repetitions);
         e = lab.elastic("cold", 600, 0, repetitions, instanceType);
+        if (startPoweredUpJobs) {
+          hook = new ActiveHook(lab, e.clusterId());
+        }
       }
       if (floor) {
         bare = new FloorCluster(repetitions, 600);
@@ -82,6 +94,9 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
     } catch (RuntimeException ex) {
       report.failures.add(ex.toString());
     } finally {
+      if (hook != null) {
+        hook.close();
+      }
       if (lab != null) {
         lab.close();
       }

@@ -47,7 +47,8 @@ public final class ReplayBenchCommand implements Callable<Integer> {
   @Option(
       names = "--compression",
       defaultValue = "0",
-      description = "Time compression factor; 0 = fit the whole window (submissions and runs) in --span-seconds.")
+      description =
+          "Time compression factor; 0 = fit the whole window (submissions and runs) in --span-seconds.")
   double compression;
 
   @Option(names = "--span-seconds", defaultValue = "120")
@@ -237,13 +238,19 @@ public final class ReplayBenchCommand implements Callable<Integer> {
       // (when the idle time is longer than worth waiting) bill each running instance until its
       // projected scale-down: last job end + idle time + SuspendTime's detection pass (~1 s)
       double projected = o.lastEnd() + effectiveIdle + 1;
-      double waitUntil = Math.min(projected + 5, ColdStart.now() + 90);
+      // short idle times are waited out and measured; long ones (OpenPCS's default 600 s) are
+      // projected, or every run would take ten more minutes
+      double waitUntil = effectiveIdle <= 30 ? projected + 10 : 0;
       while (ColdStart.now() < waitUntil
           && ScalingLogIntervals.billed(lab.scalingSteps(c)).stream()
               .anyMatch(i -> i.end() == null)) {
         OpenPcsLab.sleep(500);
       }
-      until = projected;
+      boolean allTerminated =
+          ScalingLogIntervals.billed(lab.scalingSteps(c)).stream().allMatch(i -> i.end() != null);
+      // measured when the group reached zero; otherwise instances still up are billed to the
+      // projection
+      until = allTerminated ? ColdStart.now() : Math.max(projected, ColdStart.now());
     }
     List<ReplayMetrics.Interval> billed =
         clamp(ScalingLogIntervals.billed(lab.scalingSteps(c)), o.start());

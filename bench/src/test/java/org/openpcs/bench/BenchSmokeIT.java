@@ -1,0 +1,163 @@
+package org.openpcs.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Runs every Slurm benchmark at its smallest size against real slurmctld/slurmd, so none can rot:
+ * each must exit 0, print its table and write JSON whose numbers are present and sane (positive, in
+ * order, within generous bounds). Timing targets are never asserted — they depend on the machine.
+ * The four run at the same time (separate servers and floors) so the whole smoke run stays under
+ * three minutes even though one cold start can wait 30 s for Slurm 22.05's pass.
+ */
+class BenchSmokeIT {
+
+  record Run(int exit, String out, JsonNode json) {}
+
+  static Run bench(Path dir, String name, String... args) {
+    Path json = dir.resolve(name + ".json");
+    StringWriter out = new StringWriter();
+    CommandLine cli = new CommandLine(new BenchCommand());
+    cli.setOut(new PrintWriter(out));
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--json");
+    all.add(json.toString());
+    int exit = cli.execute(all.toArray(String[]::new));
+    try {
+      return new Run(
+          exit,
+          out.toString(),
+          Files.exists(json) ? new ObjectMapper().readTree(json.toFile()) : null);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Path trace() {
+    for (String p :
+        List.of(
+            "../../shared/traces/SDSC-SP2-1998-4.2-cln.swf.gz",
+            "../shared/traces/SDSC-SP2-1998-4.2-cln.swf.gz")) {
+      if (Files.exists(Path.of(p))) {
+        return Path.of(p);
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void everySlurmBenchmarkRunsAtTinySize(@TempDir Path dir) throws Exception {
+    Path swf = trace();
+    if (swf == null) {
+      // no shared traces next to the checkout: replay a small synthetic log instead
+      swf = dir.resolve("tiny.swf");
+      StringBuilder b = new StringBuilder("; MaxNodes: 4\n; MaxProcs: 4\n");
+      for (int i = 0; i < 20; i++) {
+        b.append(i + 1)
+            .append(' ')
+            .append(i * 3)
+            .append(" 0 ")
+            .append(2 + i % 5)
+            .append(' ')
+            .append(1 + i % 3)
+            .append(" -1 -1 -1 -1 -1 1 1 1 -1 1 -1 -1 -1\n");
+      }
+      Files.writeString(swf, b);
+    }
+    Path trace = swf;
+    var cluster =
+        CompletableFuture.supplyAsync(() -> bench(dir, "cluster", "cluster", "--repetitions", "2"));
+    var cold =
+        CompletableFuture.supplyAsync(
+            () ->
+                bench(dir, "cold", "cold-start", "--repetitions", "1", "--start-powered-up-jobs"));
+    var burst =
+        CompletableFuture.supplyAsync(
+            () -> bench(dir, "burst", "burst", "--nodes", "2", "--idle-seconds", "2"));
+    var replay =
+        CompletableFuture.supplyAsync(
+            () ->
+                bench(
+                    dir,
+                    "replay",
+                    "replay",
+                    "--trace",
+                    trace.toString(),
+                    "--first-job",
+                    "1011",
+                    "--jobs",
+                    "20",
+                    "--span-seconds",
+                    "40",
+                    "--max-nodes",
+                    "2"));
+
+    Run c = cluster.get();
+    assertThat(c.exit()).as(c.out()).isZero();
+    assertThat(c.out()).contains("sbatch accepted");
+    JsonNode rows = c.json().get("rows");
+    assertThat(rows).hasSize(4);
+    double previous = 0;
+    for (JsonNode r : rows) {
+      assertThat(r.get("n").asInt()).isEqualTo(2);
+      double median = r.get("median").asDouble();
+      assertThat(median).as(r.toString()).isBetween(previous, 60.0);
+      previous = median;
+    }
+
+    Run s = cold.get();
+    assertThat(s.exit()).as(s.out()).isZero();
+    assertThat(s.json().get("failures")).isEmpty();
+    for (String system : List.of("openpcs", "floor")) {
+      JsonNode run = s.json().get("samples").get(system).get(0);
+      double running = run.get("RUNNING").asDouble();
+      assertThat(running).as(system + " " + run).isBetween(0.1, 60.0);
+      assertThat(run.get("slurmd responding").asDouble()).isBetween(0.0, running + 0.5);
+    }
+    JsonNode o = s.json().get("samples").get("openpcs").get(0);
+    assertThat(o.get("launched").asDouble())
+        .isLessThanOrEqualTo(o.get("agent registered").asDouble());
+    assertThat(o.get("agent registered").asDouble())
+        .isLessThanOrEqualTo(o.get("slurmd up (agent)").asDouble());
+
+    Run b = burst.get();
+    assertThat(b.exit()).as(b.out()).isZero();
+    JsonNode br = b.json().get("rows");
+    assertThat(br).hasSize(2);
+    for (JsonNode r : br) {
+      assertThat(r.get("nodes").asInt()).isEqualTo(2);
+      assertThat(r.get("RUNNING s").asDouble()).as(r.toString()).isBetween(0.1, 60.0);
+      assertThat(r.get("down: slurmd gone s").asDouble()).isBetween(1.0, 120.0);
+      assertThat(r.get("slurmd RSS avg MiB").asDouble()).isBetween(1.0, 100.0);
+    }
+
+    Run r = replay.get();
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(r.out()).contains("billed/busy");
+    JsonNode rr = r.json().get("rows");
+    assertThat(rr)
+        .extracting(x -> x.get("config").asText())
+        .containsExactly("static", "elastic", "default");
+    for (JsonNode x : rr) {
+      assertThat(x.get("jobs").asInt()).isEqualTo(20);
+      assertThat(x.get("unfinished").asInt()).isZero();
+      assertThat(x.get("busy node-s").asDouble()).isPositive();
+      // billing can never be less than what the jobs used
+      assertThat(x.get("billed/busy").asDouble()).as(x.toString()).isBetween(0.95, 500.0);
+      assertThat(x.get("cost USD").asDouble()).isPositive();
+      assertThat(x.get("mean wait s").asDouble()).isBetween(0.0, 60.0);
+    }
+  }
+}
