@@ -101,8 +101,12 @@ public final class ClusterBenchCommand implements Callable<Integer> {
     lab.awaitQueueActive(c, q, Duration.ofSeconds(60));
     r.put(STEPS.get(2), secondsSince(t0));
     // --hold: accepted and queued, but the bench does not wait for (or pay for) a node.
-    lab.slurm.sbatch(lab.slurmConf(c), "-p", "work", "--hold", "-o", "/dev/null", "--wrap", "true");
+    long job =
+        lab.slurm.sbatch(
+            lab.slurmConf(c), "-p", "work", "--hold", "-o", "/dev/null", "--wrap", "true");
     r.put(STEPS.get(3), secondsSince(t0));
+    // a queue with a job in it is not deleted until the job is gone
+    lab.slurm.run(lab.slurmConf(c), "scancel", Long.toString(job));
     return r;
   }
 

@@ -26,12 +26,14 @@ final class FloorCluster implements AutoCloseable {
   FloorCluster(int nodes, int suspendTimeSeconds) {
     this.nodes = nodes;
     try {
-      dir = Files.createTempDirectory("openpcs-bench-floor");
+      dir = Files.createTempDirectory("opf");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     slurmConf = dir.resolve("etc/slurm.conf");
     slurm = new SlurmCli(dir);
+    cleanup = new Thread(this::close);
+    Runtime.getRuntime().addShutdownHook(cleanup);
     boolean ok = false;
     try {
       start(suspendTimeSeconds);
@@ -212,8 +214,20 @@ final class FloorCluster implements AutoCloseable {
     }
   }
 
+  private final Thread cleanup;
+  private volatile boolean closed;
+
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException shuttingDown) {
+      // running as the hook itself
+    }
     slurm.run(slurmConf, "scancel", "--full", "-u", "root");
     // slurmd first, then slurmctld and munged; each stopped by its pid, SIGKILL if it lingers.
     List<Long> pids = Procs.usingDir(dir);

@@ -44,7 +44,7 @@ final class OpenPcsLab implements AutoCloseable {
 
   OpenPcsLab(int maxNodes) {
     try {
-      dataDir = Files.createTempDirectory("openpcs-bench-slurm");
+      dataDir = Files.createTempDirectory("opb");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -89,7 +89,13 @@ final class OpenPcsLab implements AutoCloseable {
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
     slurm = new SlurmCli(dataDir);
+    // Ctrl-C or a timeout must not leave daemons behind; close() is idempotent enough to run twice
+    cleanup = new Thread(this::close);
+    Runtime.getRuntime().addShutdownHook(cleanup);
   }
+
+  private final Thread cleanup;
+  private volatile boolean closed;
 
   String slurmVersion() {
     return org.openpcs.server.SlurmVersions.detect(List.of()).last();
@@ -242,7 +248,16 @@ final class OpenPcsLab implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException shuttingDown) {
+      // running as the hook itself
+    }
     try {
       deleteEverything();
     } catch (RuntimeException | AssertionError e) {
