@@ -44,7 +44,7 @@ final class OpenPcsLab implements AutoCloseable {
 
   OpenPcsLab(int maxNodes) {
     try {
-      dataDir = Files.createTempDirectory("opb");
+      dataDir = shortTempDir("opb");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -326,6 +326,24 @@ final class OpenPcsLab implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /**
+   * A new directory {@code /tmp/<prefix><6 chars>}. Short on purpose: slurmstepd puts a unix socket
+   * at {@code <data dir>/clusters/<id>/spool/<node>/<node>_<job>.<step>}, and a socket path may not
+   * exceed 108 bytes, or every batch launch fails ("launch failed requeued held").
+   */
+  static Path shortTempDir(String prefix) throws IOException {
+    java.security.SecureRandom r = new java.security.SecureRandom();
+    for (int i = 0; i < 100; i++) {
+      Path p = Path.of("/tmp", prefix + String.format("%06x", r.nextInt(0x1000000)));
+      try {
+        return Files.createDirectory(p);
+      } catch (java.nio.file.FileAlreadyExistsException taken) {
+        // try another name
+      }
+    }
+    throw new IOException("no free temporary directory name");
   }
 
   static void deleteTree(Path dir) {

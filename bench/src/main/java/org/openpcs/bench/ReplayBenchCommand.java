@@ -192,7 +192,8 @@ public final class ReplayBenchCommand implements Callable<Integer> {
   static Map<String, Object> one(
       OpenPcsLab lab, String config, int min, int max, Integer idle, ReplayPlan plan, double price)
       throws Exception {
-    String name = "replay-" + config;
+    // short names: they end up in slurmstepd's socket paths (see OpenPcsLab.shortTempDir)
+    String name = "r" + config.charAt(0);
     String size = max <= 32 ? "SMALL" : "MEDIUM";
     String c =
         idle == null
