@@ -26,7 +26,7 @@ final class FloorCluster implements AutoCloseable {
   FloorCluster(int nodes, int suspendTimeSeconds) {
     this.nodes = nodes;
     try {
-      dir = shortTempDir("opf");
+      dir = OpenPcsLab.shortTempDir("opf");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
