@@ -193,7 +193,7 @@ public final class ReplayBenchCommand implements Callable<Integer> {
       OpenPcsLab lab, String config, int min, int max, Integer idle, ReplayPlan plan, double price)
       throws Exception {
     // short names: they end up in slurmstepd's socket paths (see OpenPcsLab.shortTempDir)
-    String name = "r" + config.charAt(0);
+    String name = "rp" + config.charAt(0);
     String size = max <= 32 ? "SMALL" : "MEDIUM";
     String c =
         idle == null
