@@ -52,14 +52,14 @@ class BenchSmokeIT {
     // the real logs in SwfTraceTest). One job a minute, 40-120 s each, 1-3 processors; at
     // compression 20 that is a job every 3 s of 2-6 s, and an elastic idle time of 30 s.
     Path swf = dir.resolve("tiny.swf");
-    StringBuilder b = new StringBuilder("; MaxNodes: 4\n; MaxProcs: 4\n");
+    StringBuilder log = new StringBuilder("; MaxNodes: 4\n; MaxProcs: 4\n");
     for (int i = 0; i < 20; i++) {
-      b.append(
+      log.append(
           String.format(
               "%d %d 0 %d %d -1 -1 -1 -1 -1 1 1 1 -1 1 -1 -1 -1%n",
               i + 1, i * 60, 40 + 20 * (i % 5), 1 + i % 3));
     }
-    Files.writeString(swf, b);
+    Files.writeString(swf, log);
     Path trace = swf;
     var cluster =
         CompletableFuture.supplyAsync(() -> bench(dir, "cluster", "cluster", "--repetitions", "2"));
