@@ -306,7 +306,9 @@ final class OpenPcsLab implements AutoCloseable {
   /** A block of free ports "first-last" (the server also skips busy ones). */
   static String freeBlock(int size) {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int first = 20000 + (int) (Math.random() * (40000 - size));
+      // Below Linux's ephemeral range (32768+): with hundreds of daemons talking, an outgoing
+      // connection's local port would otherwise take a node's port ("Address already in use").
+      int first = 20000 + (int) (Math.random() * (12000 - size));
       boolean free = true;
       for (int p = first; p < first + size && free; p += 7) {
         free = isFree(p);
