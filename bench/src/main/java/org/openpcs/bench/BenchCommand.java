@@ -7,13 +7,20 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code openpcs bench}: benchmark commands. Each prints a table and can write JSON; none is a
- * test, but each has a smoke test so it cannot rot. Subcommands: {@code api}.
+ * test, but each has a smoke test so it cannot rot. Subcommands: {@code api}, {@code cluster},
+ * {@code cold-start}, {@code burst}, {@code replay}.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: print a table of measurements and optionally write them as JSON.",
-    subcommands = {ApiBenchCommand.class})
+    subcommands = {
+      ApiBenchCommand.class,
+      ClusterBenchCommand.class,
+      ColdStartBenchCommand.class,
+      BurstBenchCommand.class,
+      ReplayBenchCommand.class
+    })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

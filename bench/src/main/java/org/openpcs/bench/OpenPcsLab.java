@@ -1,0 +1,365 @@
+package org.openpcs.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.openpcs.api.client.AwsProfiles;
+import org.openpcs.domain.Quotas;
+import org.openpcs.server.OpenPcsServer;
+import org.openpcs.server.ServerConfig;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.pcs.PcsClient;
+import software.amazon.awssdk.services.pcs.model.ClusterStatus;
+import software.amazon.awssdk.services.pcs.model.ComputeNodeGroupConfiguration;
+import software.amazon.awssdk.services.pcs.model.ComputeNodeGroupStatus;
+import software.amazon.awssdk.services.pcs.model.QueueStatus;
+
+/**
+ * A real OpenPCS server in this JVM with real Slurm (its own munged and slurmctld per cluster,
+ * local instances running the agent and a configless slurmd), driven through the official SDK as
+ * any user would. The same flow as the e2e harness and the quickstart; closing it deletes every
+ * resource, stops whatever is left under its data dir and removes the dir.
+ */
+final class OpenPcsLab implements AutoCloseable {
+  static final String TEMPLATE = "lt-0000000000000000";
+  static final String SUBNET = "subnet-0123456789abcdef0";
+
+  final Path dataDir;
+  final OpenPcsServer server;
+  final PcsClient pcs;
+  final SlurmCli slurm;
+
+  OpenPcsLab(int maxNodes) {
+    try {
+      dataDir = shortTempDir("opb");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ServerConfig config =
+        new ServerConfig(
+                new InetSocketAddress("127.0.0.1", 0),
+                dataDir,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Quotas.defaults().withClustersPerServer(50),
+                List.of(),
+                // Half a second, like the e2e harness: the bench measures Slurm and the launch
+                // path, not how long a 10 s resync takes to notice a change.
+                Duration.ofMillis(500))
+            .withInfrastructure(ServerConfig.Infrastructure.SLURM)
+            .withSlurmPorts(freeBlock(Math.max(200, maxNodes + 100)));
+    OpenPcsServer s = null;
+    try {
+      s = OpenPcsServer.start(config);
+      AwsProfiles.Profile p =
+          AwsProfiles.read(
+                  dataDir.resolve("aws/credentials"), dataDir.resolve("aws/config"), "openpcs")
+              .orElseThrow();
+      pcs =
+          PcsClient.builder()
+              .endpointOverride(URI.create(s.endpoint()))
+              .region(Region.of(p.region() != null ? p.region() : "us-east-1"))
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(
+                      AwsBasicCredentials.create(p.accessKeyId(), p.secretAccessKey())))
+              .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16))
+              .build();
+      server = s;
+    } catch (IOException | RuntimeException e) {
+      if (s != null) {
+        s.close();
+      }
+      deleteTree(dataDir);
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+    slurm = new SlurmCli(dataDir);
+    // Ctrl-C or a timeout must not leave daemons behind; close() is idempotent enough to run twice
+    cleanup = new Thread(this::close);
+    Runtime.getRuntime().addShutdownHook(cleanup);
+  }
+
+  private final Thread cleanup;
+  private volatile boolean closed;
+
+  String slurmVersion() {
+    return org.openpcs.server.SlurmVersions.detect(List.of()).last();
+  }
+
+  /** CreateCluster; returns its id without waiting. */
+  String createClusterAsync(String name, int idleSeconds, String size) {
+    return pcs.createCluster(
+            r ->
+                r.clusterName(name)
+                    .scheduler(s -> s.type("SLURM").version(slurmVersion()))
+                    .size(size)
+                    .networking(n -> n.subnetIds(SUBNET))
+                    .slurmConfiguration(c -> c.scaleDownIdleTimeInSeconds(idleSeconds)))
+        .cluster()
+        .id();
+  }
+
+  void awaitClusterActive(String id, Duration within) {
+    await(
+        within,
+        () ->
+            pcs.getCluster(r -> r.clusterIdentifier(id)).cluster().status() == ClusterStatus.ACTIVE,
+        () ->
+            "cluster " + id + " ACTIVE: " + pcs.getCluster(r -> r.clusterIdentifier(id)).cluster());
+  }
+
+  String createGroupAsync(String cluster, String name, int min, int max, String instanceType) {
+    return pcs.createComputeNodeGroup(
+            r ->
+                r.clusterIdentifier(cluster)
+                    .computeNodeGroupName(name)
+                    .subnetIds(SUBNET)
+                    .customLaunchTemplate(t -> t.id(TEMPLATE).version("1"))
+                    .iamInstanceProfileArn(
+                        "arn:aws:iam::123456789012:instance-profile/AWSPCS-bench")
+                    .scalingConfiguration(s -> s.minInstanceCount(min).maxInstanceCount(max))
+                    .instanceConfigs(i -> i.instanceType(instanceType)))
+        .computeNodeGroup()
+        .id();
+  }
+
+  void awaitGroupActive(String cluster, String id, Duration within) {
+    await(
+        within,
+        () ->
+            pcs.getComputeNodeGroup(
+                        r -> r.clusterIdentifier(cluster).computeNodeGroupIdentifier(id))
+                    .computeNodeGroup()
+                    .status()
+                == ComputeNodeGroupStatus.ACTIVE,
+        () -> "node group " + id + " ACTIVE");
+  }
+
+  String createQueueAsync(String cluster, String name, String groupId) {
+    return pcs.createQueue(
+            r ->
+                r.clusterIdentifier(cluster)
+                    .queueName(name)
+                    .computeNodeGroupConfigurations(
+                        ComputeNodeGroupConfiguration.builder()
+                            .computeNodeGroupId(groupId)
+                            .build()))
+        .queue()
+        .id();
+  }
+
+  void awaitQueueActive(String cluster, String id, Duration within) {
+    await(
+        within,
+        () ->
+            pcs.getQueue(r -> r.clusterIdentifier(cluster).queueIdentifier(id)).queue().status()
+                == QueueStatus.ACTIVE,
+        () -> "queue " + id + " ACTIVE");
+  }
+
+  /** A cluster with one group (min..max of {@code instanceType}) and one queue, all ACTIVE. */
+  Elastic elastic(String name, int idleSeconds, int min, int max, String instanceType) {
+    String size = max <= 32 ? "SMALL" : max <= 512 ? "MEDIUM" : "LARGE";
+    String c = createClusterAsync(name, idleSeconds, size);
+    awaitClusterActive(c, Duration.ofSeconds(120));
+    String g = createGroupAsync(c, name + "-g", min, max, instanceType);
+    awaitGroupActive(c, g, Duration.ofSeconds(300));
+    String q = createQueueAsync(c, "work", g);
+    awaitQueueActive(c, q, Duration.ofSeconds(120));
+    return new Elastic(c, g, name + "-g", "work");
+  }
+
+  record Elastic(String clusterId, String groupId, String groupName, String partition) {}
+
+  Path clusterDir(String clusterId) {
+    return dataDir.resolve("clusters").resolve(clusterId);
+  }
+
+  Path slurmConf(String clusterId) {
+    return clusterDir(clusterId).resolve("etc/slurm.conf");
+  }
+
+  Path slurmctldLog(String clusterId) {
+    return clusterDir(clusterId).resolve("log/slurmctld.log");
+  }
+
+  Path scalingLog(String clusterId) {
+    return dataDir.resolve("logs").resolve(clusterId).resolve("scaling.log");
+  }
+
+  List<ScalingLogIntervals.Step> scalingSteps(String clusterId) {
+    try {
+      Path f = scalingLog(clusterId);
+      return Files.exists(f) ? ScalingLogIntervals.parse(Files.readAllLines(f)) : List.of();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** Deletes queues, groups and clusters through the API (which stops their daemons). */
+  void deleteEverything() {
+    for (var c : pcs.listClustersPaginator(r -> {}).clusters()) {
+      for (var q : pcs.listQueuesPaginator(r -> r.clusterIdentifier(c.id())).queues()) {
+        pcs.deleteQueue(r -> r.clusterIdentifier(c.id()).queueIdentifier(q.id()));
+      }
+      await(
+          Duration.ofSeconds(60),
+          () -> pcs.listQueues(r -> r.clusterIdentifier(c.id())).queues().isEmpty(),
+          () -> "queues of " + c.name() + " gone");
+      for (var g :
+          pcs.listComputeNodeGroupsPaginator(r -> r.clusterIdentifier(c.id()))
+              .computeNodeGroups()) {
+        pcs.deleteComputeNodeGroup(
+            r -> r.clusterIdentifier(c.id()).computeNodeGroupIdentifier(g.id()));
+      }
+      await(
+          Duration.ofSeconds(300),
+          () ->
+              pcs.listComputeNodeGroups(r -> r.clusterIdentifier(c.id()))
+                  .computeNodeGroups()
+                  .isEmpty(),
+          () -> "groups of " + c.name() + " gone");
+      pcs.deleteCluster(r -> r.clusterIdentifier(c.id()));
+    }
+    await(
+        Duration.ofSeconds(120),
+        () -> pcs.listClusters(r -> {}).clusters().isEmpty(),
+        () -> "clusters gone");
+  }
+
+  /** Resident memory of the server (this JVM: server plus the bench driver), in KiB. */
+  static long serverRssKib() {
+    return Procs.rssKib(ProcessHandle.current().pid());
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException shuttingDown) {
+      // running as the hook itself
+    }
+    try {
+      deleteEverything();
+    } catch (RuntimeException | AssertionError e) {
+      // fall through to the hard cleanup below
+    }
+    try {
+      pcs.close();
+      server.close();
+    } catch (RuntimeException ignored) {
+      // already stopped
+    }
+    for (long pid : Procs.usingDir(dataDir)) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+    deleteTree(dataDir);
+  }
+
+  static void await(
+      Duration within, BooleanSupplier condition, java.util.function.Supplier<String> what) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (RuntimeException ignored) {
+        // not there yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "timed out after " + within.toSeconds() + " s waiting for " + what.get());
+      }
+      sleep(20);
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** A block of free ports "first-last" (the server also skips busy ones). */
+  static String freeBlock(int size) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      // Below Linux's ephemeral range (32768+): with hundreds of daemons talking, an outgoing
+      // connection's local port would otherwise take a node's port ("Address already in use").
+      int first = 20000 + (int) (Math.random() * (12000 - size));
+      boolean free = true;
+      for (int p = first; p < first + size && free; p += 7) {
+        free = isFree(p);
+      }
+      if (free) {
+        return first + "-" + (first + size - 1);
+      }
+    }
+    throw new IllegalStateException("no free port block of " + size);
+  }
+
+  static boolean isFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(false);
+      s.bind(new InetSocketAddress("127.0.0.1", port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A new directory {@code /tmp/<prefix><6 chars>}. Short on purpose: slurmstepd puts a unix socket
+   * at {@code <data dir>/clusters/<id>/spool/<node>/<node>_<job>.<step>}, and a socket path may not
+   * exceed 108 bytes, or every batch launch fails ("launch failed requeued held").
+   */
+  static Path shortTempDir(String prefix) throws IOException {
+    java.security.SecureRandom r = new java.security.SecureRandom();
+    for (int i = 0; i < 100; i++) {
+      Path p = Path.of("/tmp", prefix + String.format("%06x", r.nextInt(0x1000000)));
+      try {
+        return Files.createDirectory(p);
+      } catch (java.nio.file.FileAlreadyExistsException taken) {
+        // try another name
+      }
+    }
+    throw new IOException("no free temporary directory name");
+  }
+
+  static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+
+  static List<String> list(String... items) {
+    return new ArrayList<>(List.of(items));
+  }
+}

@@ -1,0 +1,315 @@
+package org.openpcs.bench;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.openpcs.provider.BundledCatalog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code openpcs bench replay}: a window of a real job log, time-compressed, against three node
+ * groups of one server at once (same load for all three): a static group sized for the window's
+ * peak, an elastic group with PCS's default 600 s idle time scaled by the compression, and an
+ * elastic group with OpenPCS's defaults (idle time not set: 600 s, not scaled). Cost efficiency is
+ * billed instance-seconds (scaling log, LAUNCHED → TERMINATED) over busy node-seconds (jobs).
+ */
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description = "Replay a window of an SWF job log: static vs elastic groups, cost and waits.")
+public final class ReplayBenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--trace", required = true, description = "An SWF file (.swf or .swf.gz).")
+  Path trace;
+
+  @Option(
+      names = "--first-job",
+      defaultValue = "0",
+      description = "Index of the window's first job.")
+  int firstJob;
+
+  @Option(names = "--jobs", defaultValue = "50", description = "Jobs in the window.")
+  int jobs;
+
+  @Option(
+      names = "--compression",
+      defaultValue = "0",
+      description =
+          "Time compression factor; 0 = fit the whole window (submissions and runs) in --span-seconds.")
+  double compression;
+
+  @Option(names = "--span-seconds", defaultValue = "120")
+  double spanSeconds;
+
+  @Option(names = "--max-nodes", defaultValue = "8", description = "Group maximum (cap per job).")
+  int maxNodes;
+
+  @Option(
+      names = "--procs-per-node",
+      defaultValue = "0",
+      description = "Processors of the log per node; 0 = MaxProcs/MaxNodes of its header (or 1).")
+  int procsPerNode;
+
+  @Option(names = "--min-sleep", defaultValue = "1", description = "Shortest job, seconds.")
+  double minSleep;
+
+  @Option(names = "--instance-type", defaultValue = "c5.large")
+  String instanceType;
+
+  @Option(names = "--configs", split = ",", defaultValue = "static,elastic,default")
+  List<String> configs;
+
+  @Option(names = "--json", description = "Also write the results as JSON to this file.")
+  Path json;
+
+  static final int PCS_DEFAULT_IDLE = 600;
+  static final double TARGET_RATIO = 1.15;
+  static final double TARGET_WAIT = 1.10;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    BenchReport report =
+        new BenchReport(
+            "replay",
+            List.of(
+                "config",
+                "nodes",
+                "idle s",
+                "jobs",
+                "unfinished",
+                "billed inst-s",
+                "busy node-s",
+                "billed/busy",
+                "cost USD",
+                "mean wait s",
+                "p90 wait s"));
+    SwfTrace t = SwfTrace.read(trace);
+    int ppn =
+        procsPerNode > 0
+            ? procsPerNode
+            : t.maxProcs() != null && t.maxNodes() != null && t.maxNodes() > 0
+                ? Math.max(1, t.maxProcs() / t.maxNodes())
+                : 1;
+    double c = compression;
+    if (c <= 0) {
+      List<SwfTrace.Job> w = t.jobs().subList(firstJob, Math.min(t.jobs().size(), firstJob + jobs));
+      // the whole window, longest job included, fits in --span-seconds
+      double raw = 0;
+      for (SwfTrace.Job j : w) {
+        raw = Math.max(raw, j.submit() + j.run() - w.get(0).submit());
+      }
+      c = Math.max(1, raw / spanSeconds);
+    }
+    ReplayPlan plan = ReplayPlan.of(t, firstJob, jobs, c, ppn, maxNodes, minSleep);
+    double price =
+        new BundledCatalog()
+            .find(instanceType)
+            .map(i -> i.onDemandPerHour().doubleValue())
+            .orElseThrow(
+                () -> new IllegalArgumentException("unknown instance type " + instanceType));
+    int elasticIdle = (int) Math.max(1, Math.round(PCS_DEFAULT_IDLE / c));
+    report.settings.put("trace", trace.getFileName().toString());
+    report.settings.put("firstJob", firstJob);
+    report.settings.put("jobs", plan.entries().size());
+    report.settings.put("compression", c);
+    report.settings.put("procsPerNode", ppn);
+    report.settings.put("maxNodes", maxNodes);
+    report.settings.put("peakNodes", plan.peakNodes());
+    report.settings.put("plannedSpanSeconds", plan.spanSeconds());
+    report.settings.put("plannedBusyNodeSeconds", plan.busyNodeSecondsPlanned());
+    report.settings.put("instanceType", instanceType);
+    report.settings.put("pricePerHour", price);
+    report.settings.put("elasticIdleSeconds", elasticIdle);
+
+    Map<String, ReplayMetrics> results = new LinkedHashMap<>();
+    Map<String, Object> raw = new LinkedHashMap<>();
+    try (OpenPcsLab lab = new OpenPcsLab(3 * maxNodes)) {
+      ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+      Map<String, Future<Map<String, Object>>> runs = new LinkedHashMap<>();
+      for (String config : configs) {
+        int min = config.equals("static") ? plan.peakNodes() : 0;
+        int max = config.equals("static") ? plan.peakNodes() : maxNodes;
+        Integer idle =
+            switch (config) {
+              case "static" -> PCS_DEFAULT_IDLE;
+              case "elastic" -> elasticIdle;
+              case "default" -> null;
+              default -> throw new IllegalArgumentException("unknown config " + config);
+            };
+        runs.put(config, pool.submit(() -> one(lab, config, min, max, idle, plan, price)));
+      }
+      for (var e : runs.entrySet()) {
+        try {
+          Map<String, Object> r = e.getValue().get();
+          raw.put(e.getKey(), r);
+          ReplayMetrics m = (ReplayMetrics) r.remove("metrics");
+          results.put(e.getKey(), m);
+          report.row(
+              e.getKey(),
+              r.get("maxNodes"),
+              r.get("idleSeconds"),
+              m.jobs(),
+              m.unfinishedJobs(),
+              m.billedInstanceSeconds(),
+              m.busyNodeSeconds(),
+              m.billedOverBusy(),
+              m.cost(),
+              m.meanWaitSeconds(),
+              m.p90WaitSeconds());
+        } catch (Exception ex) {
+          report.failures.add(e.getKey() + ": " + (ex.getCause() != null ? ex.getCause() : ex));
+        }
+      }
+      pool.shutdown();
+    } catch (RuntimeException e) {
+      report.failures.add(e.toString());
+    }
+    targets(report, results);
+    report.samples.put("runs", raw);
+    report.loadAverageAfter = Machine.current().loadAverage();
+    report.print(out);
+    if (json != null) {
+      report.writeJson(json);
+    }
+    return report.failures.isEmpty() ? 0 : 1;
+  }
+
+  /** One configuration, start to finish, in its own cluster. */
+  static Map<String, Object> one(
+      OpenPcsLab lab, String config, int min, int max, Integer idle, ReplayPlan plan, double price)
+      throws Exception {
+    // short names: they end up in slurmstepd's socket paths (see OpenPcsLab.shortTempDir)
+    String name = "rp" + config.charAt(0);
+    String size = max <= 32 ? "SMALL" : "MEDIUM";
+    String c =
+        idle == null
+            ? lab.pcs
+                .createCluster(
+                    r ->
+                        r.clusterName(name)
+                            .scheduler(s -> s.type("SLURM").version(lab.slurmVersion()))
+                            .size(size)
+                            .networking(n -> n.subnetIds(OpenPcsLab.SUBNET)))
+                .cluster()
+                .id()
+            : lab.createClusterAsync(name, idle, size);
+    lab.awaitClusterActive(c, Duration.ofSeconds(120));
+    int effectiveIdle =
+        lab.pcs
+            .getCluster(r -> r.clusterIdentifier(c))
+            .cluster()
+            .slurmConfiguration()
+            .scaleDownIdleTimeInSeconds();
+    String g = lab.createGroupAsync(c, name + "-g", min, max, "c5.large");
+    lab.awaitGroupActive(c, g, Duration.ofSeconds(300));
+    String q = lab.createQueueAsync(c, "work", g);
+    lab.awaitQueueActive(c, q, Duration.ofSeconds(120));
+    Path conf = lab.slurmConf(c);
+    if (min > 0) {
+      // a static group is ready before the first job arrives, as it would be in production
+      OpenPcsLab.await(
+          Duration.ofSeconds(120 + min),
+          () ->
+              lab.slurm.nodes(conf).values().stream().filter(s -> s.equals("idle")).count() >= min,
+          () -> "static nodes idle");
+    }
+    Duration cap = Duration.ofSeconds((long) (plan.spanSeconds() * 3 + 180));
+    ReplayRun.Observed o = ReplayRun.replay(lab.slurm, conf, "work", plan, cap);
+    double until;
+    if (min > 0) {
+      // static capacity is billed over the replay window; before and after it is the same for
+      // every config and would only dilute the comparison
+      until = o.lastEnd();
+    } else {
+      // elastic: the tail after the last job is real cost; wait for the group to reach zero, or
+      // (when the idle time is longer than worth waiting) bill each running instance until its
+      // projected scale-down: last job end + idle time + SuspendTime's detection pass (~1 s)
+      double projected = o.lastEnd() + effectiveIdle + 1;
+      // short idle times are waited out and measured; long ones (OpenPCS's default 600 s) are
+      // projected, or every run would take ten more minutes
+      double waitUntil = effectiveIdle <= 30 ? projected + 10 : 0;
+      while (ColdStart.now() < waitUntil
+          && ScalingLogIntervals.billed(lab.scalingSteps(c)).stream()
+              .anyMatch(i -> i.end() == null)) {
+        OpenPcsLab.sleep(500);
+      }
+      boolean allTerminated =
+          ScalingLogIntervals.billed(lab.scalingSteps(c)).stream().allMatch(i -> i.end() != null);
+      // measured when the group reached zero; otherwise instances still up are billed to the
+      // projection
+      until = allTerminated ? ColdStart.now() : Math.max(projected, ColdStart.now());
+    }
+    List<ReplayMetrics.Interval> billed =
+        clamp(ScalingLogIntervals.billed(lab.scalingSteps(c)), o.start());
+    ReplayMetrics m = ReplayMetrics.compute(billed, o.jobs(), price, until);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("clusterId", c);
+    r.put("minNodes", min);
+    r.put("maxNodes", max);
+    r.put("idleSeconds", effectiveIdle);
+    r.put("replayStart", o.start());
+    r.put("lastJobEnd", o.lastEnd());
+    r.put("billedUntil", until);
+    r.put("instances", billed.size());
+    r.put("jobs", o.jobs());
+    r.put("metrics", m);
+    r.put("result", m);
+    return r;
+  }
+
+  /** Billing starts at the replay's start for instances launched before it (static nodes). */
+  static List<ReplayMetrics.Interval> clamp(List<ReplayMetrics.Interval> in, double start) {
+    List<ReplayMetrics.Interval> out = new ArrayList<>();
+    for (ReplayMetrics.Interval i : in) {
+      if (i.end() != null && i.end() <= start) {
+        continue;
+      }
+      out.add(new ReplayMetrics.Interval(i.instanceId(), Math.max(start, i.start()), i.end()));
+    }
+    return out;
+  }
+
+  static void targets(BenchReport report, Map<String, ReplayMetrics> results) {
+    ReplayMetrics st = results.get("static");
+    for (var e : results.entrySet()) {
+      ReplayMetrics m = e.getValue();
+      if (e.getKey().equals("static") || m.billedOverBusy() == null) {
+        continue;
+      }
+      String wait = "n/a";
+      if (st != null && st.meanWaitSeconds() != null && m.meanWaitSeconds() != null) {
+        double allowed = Math.max(st.meanWaitSeconds() * TARGET_WAIT, st.meanWaitSeconds() + 0.0);
+        wait =
+            String.format(
+                Locale.ROOT,
+                "mean wait %.2f s vs static %.2f s (target <= +10%%: %s)",
+                m.meanWaitSeconds(),
+                st.meanWaitSeconds(),
+                m.meanWaitSeconds() <= allowed ? "met" : "missed");
+      }
+      report.notes.add(
+          String.format(
+              Locale.ROOT,
+              "%s: billed/busy %.3f (target < %.2f: %s); %s",
+              e.getKey(),
+              m.billedOverBusy(),
+              TARGET_RATIO,
+              m.billedOverBusy() < TARGET_RATIO ? "met" : "missed",
+              wait));
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package org.openpcs.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Replays a plan against one cluster: submits each job at its (compressed) time as an exclusive
+ * {@code sleep} on its node count, and watches the queue every 200 ms to see when each job started
+ * and ended. Times come from this process's clock at sub-second resolution, not from Slurm's
+ * one-second job records, so short compressed jobs are still measured fairly.
+ */
+final class ReplayRun {
+  private ReplayRun() {}
+
+  record Observed(List<ReplayMetrics.JobRecord> jobs, double start, double lastEnd) {}
+
+  static Observed replay(
+      SlurmCli slurm, Path conf, String partition, ReplayPlan plan, Duration cap) {
+    Map<Long, double[]> seen = new ConcurrentHashMap<>(); // job -> {submit, start, end}
+    Map<Long, Integer> nodes = new ConcurrentHashMap<>();
+    double start = ColdStart.now();
+    Thread submitter =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  for (ReplayPlan.Entry e : plan.entries()) {
+                    double due = start + e.submitAt();
+                    long wait = (long) ((due - ColdStart.now()) * 1000);
+                    if (wait > 0) {
+                      OpenPcsLab.sleep(wait);
+                    }
+                    long id =
+                        slurm.sbatch(
+                            conf,
+                            "-p",
+                            partition,
+                            "-N",
+                            Integer.toString(e.nodes()),
+                            "--exclusive",
+                            "-o",
+                            "/dev/null",
+                            "--wrap",
+                            String.format(java.util.Locale.ROOT, "sleep %.3f", e.sleepSeconds()));
+                    nodes.put(id, e.nodes());
+                    seen.put(id, new double[] {ColdStart.now(), Double.NaN, Double.NaN});
+                  }
+                });
+    long deadline = System.nanoTime() + cap.toNanos();
+    while (true) {
+      Map<Long, String> q = slurm.queue(conf);
+      double t = ColdStart.now();
+      for (var e : seen.entrySet()) {
+        double[] v = e.getValue();
+        String state = q.get(e.getKey());
+        if (Double.isNaN(v[1]) && ("RUNNING".equals(state) || "COMPLETING".equals(state))) {
+          v[1] = t;
+        }
+        if (!Double.isNaN(v[1]) && Double.isNaN(v[2]) && !"RUNNING".equals(state)) {
+          v[2] = t; // left RUNNING (completing or gone): the job's nodes are free
+        }
+        if (Double.isNaN(v[1]) && state == null && t - v[0] > 1) {
+          // finished between two polls without being seen running: a sub-poll job
+          v[1] = t;
+          v[2] = t;
+        }
+      }
+      boolean allDone =
+          !submitter.isAlive()
+              && seen.size() == plan.entries().size()
+              && seen.values().stream().allMatch(v -> !Double.isNaN(v[2]));
+      if (allDone || System.nanoTime() > deadline) {
+        break;
+      }
+      OpenPcsLab.sleep(200);
+    }
+    submitter.interrupt();
+    List<ReplayMetrics.JobRecord> jobs = new ArrayList<>();
+    double lastEnd = start;
+    for (var e : seen.entrySet()) {
+      double[] v = e.getValue();
+      Double s = Double.isNaN(v[1]) ? null : v[1];
+      Double en = Double.isNaN(v[2]) ? null : v[2];
+      if (en != null) {
+        lastEnd = Math.max(lastEnd, en);
+      }
+      jobs.add(new ReplayMetrics.JobRecord(e.getKey(), v[0], s, en, nodes.get(e.getKey())));
+    }
+    return new Observed(jobs, start, lastEnd);
+  }
+}

@@ -1,0 +1,80 @@
+package org.openpcs.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads OpenPCS's scaling log (JSON lines, PCS's field names) into per-instance billed intervals
+ * and per-node step times. An instance is billed from LAUNCHED to TERMINATED, as EC2 bills from
+ * launch whether or not the node ever registered.
+ */
+final class ScalingLogIntervals {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ScalingLogIntervals() {}
+
+  /** One record: epoch seconds, node, instance, state. */
+  record Step(double at, String node, String instanceId, String state, String reason) {}
+
+  static List<Step> parse(List<String> lines) {
+    List<Step> steps = new ArrayList<>();
+    for (String line : lines) {
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        JsonNode o = JSON.readTree(line);
+        Instant t = Instant.parse(o.path("event_timestamp").asText());
+        steps.add(
+            new Step(
+                t.getEpochSecond() + t.getNano() / 1e9,
+                text(o, "node_name"),
+                text(o, "instance_id"),
+                text(o, "state"),
+                text(o, "reason")));
+      } catch (Exception e) {
+        // a torn last line while the server writes: skip it
+      }
+    }
+    return steps;
+  }
+
+  /** Billed intervals, one per launched instance, in launch order. */
+  static List<ReplayMetrics.Interval> billed(List<Step> steps) {
+    Map<String, double[]> byInstance = new LinkedHashMap<>();
+    for (Step s : steps) {
+      if (s.instanceId() == null) {
+        continue;
+      }
+      if ("LAUNCHED".equals(s.state())) {
+        byInstance.putIfAbsent(s.instanceId(), new double[] {s.at(), Double.NaN});
+      } else if ("TERMINATED".equals(s.state()) && byInstance.containsKey(s.instanceId())) {
+        byInstance.get(s.instanceId())[1] = s.at();
+      }
+    }
+    List<ReplayMetrics.Interval> out = new ArrayList<>();
+    byInstance.forEach(
+        (id, t) -> out.add(new ReplayMetrics.Interval(id, t[0], Double.isNaN(t[1]) ? null : t[1])));
+    return out;
+  }
+
+  /** The first time {@code node} reached {@code state} at or after {@code since}, or null. */
+  static Double first(List<Step> steps, String node, String state, double since) {
+    for (Step s : steps) {
+      if (s.at() >= since && state.equals(s.state()) && node.equals(s.node())) {
+        return s.at();
+      }
+    }
+    return null;
+  }
+
+  private static String text(JsonNode o, String field) {
+    JsonNode v = o.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+}

@@ -1,0 +1,147 @@
+package org.openpcs.control.slurm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openpcs.slurm.ClusterPaths;
+import org.openpcs.slurm.Hostlist;
+import org.openpcs.slurm.SlurmInstallation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts batch jobs that Slurm 22.05 holds in CONFIGURING although their powered-up nodes are
+ * ready. 22.05 ends CONFIGURING (and launches the batch script) only in slurmctld's periodic {@code
+ * job_time_limit} pass, every 30 s, so a job waits 0–30 s after its last slurmd registered. None of
+ * {@code scontrol reconfigure}, {@code scontrol wait_job}, a job update or a node RESUME ends it
+ * sooner; creating a step with {@code srun --jobid} does end CONFIGURING but then the batch script
+ * is never launched (measured; see docs/benchmarks.md). What works is to requeue the job — its
+ * script has not started, so no user work is lost or repeated — and lift the requeue hold, as D13
+ * does for failed nodes: the next scheduling pass (about 2 s) puts it on nodes that are now up,
+ * which needs no power-up and starts at once.
+ *
+ * <p>The cost is visible to the user: {@code Restarts=1} ({@code SLURM_RESTART_COUNT=1} in the job)
+ * and a requeue in accounting. Jobs submitted with {@code --no-requeue} are left alone. Call {@link
+ * #startReady} when the control plane learns that a node's slurmd is up (the agent reports
+ * RUNNING); it acts only on jobs whose every node Slurm already shows up.
+ */
+public final class PoweredUpJobStarter {
+  private static final Logger log = LoggerFactory.getLogger(PoweredUpJobStarter.class);
+  private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\S*)");
+  private final SlurmInstallation slurm;
+
+  public PoweredUpJobStarter(SlurmInstallation slurm) {
+    this.slurm = slurm;
+  }
+
+  /**
+   * Requeues (and releases) every ready CONFIGURING batch job of the cluster; returns their ids.
+   */
+  public List<Long> startReady(ClusterPaths paths) {
+    String jobs = run(paths, "show", "job", "-o");
+    String nodes = run(paths, "show", "node", "-o");
+    if (jobs == null || nodes == null) {
+      return List.of();
+    }
+    List<Long> ready = readyJobs(jobs.lines().toList(), nodeStates(nodes.lines().toList()));
+    for (long id : ready) {
+      if (run(paths, "requeue", Long.toString(id)) != null) {
+        run(paths, "update", "JobId=" + id, "StartTime=now");
+        log.info("job {}: nodes are up; requeued to start now instead of at the 30 s pass", id);
+      }
+    }
+    return ready;
+  }
+
+  /**
+   * The batch jobs in CONFIGURING that may be requeued and whose allocated nodes all respond and
+   * are no longer powering up (pure: the input is {@code scontrol show job -o} and node states).
+   */
+  static List<Long> readyJobs(List<String> jobLines, Map<String, String> nodeStates) {
+    List<Long> out = new ArrayList<>();
+    for (String line : jobLines) {
+      Map<String, String> f = fields(line);
+      if (!"CONFIGURING".equals(f.get("JobState"))
+          || !"1".equals(f.get("BatchFlag"))
+          || !"1".equals(f.get("Requeue"))
+          || f.get("NodeList") == null
+          || f.get("NodeList").isEmpty()
+          || f.get("NodeList").equals("(null)")) {
+        continue;
+      }
+      boolean allUp = true;
+      for (String n : Hostlist.expand(f.get("NodeList"))) {
+        allUp &= isUp(nodeStates.get(n));
+      }
+      if (allUp) {
+        out.add(Long.parseLong(f.get("JobId")));
+      }
+    }
+    return out;
+  }
+
+  /** Node name → its State= field ({@code ALLOCATED+CLOUD}, {@code IDLE+CLOUD+POWERING_UP}, …). */
+  static Map<String, String> nodeStates(List<String> nodeLines) {
+    Map<String, String> out = new HashMap<>();
+    for (String line : nodeLines) {
+      Map<String, String> f = fields(line);
+      if (f.containsKey("NodeName")) {
+        out.put(f.get("NodeName"), f.getOrDefault("State", ""));
+      }
+    }
+    return out;
+  }
+
+  /** Responding, powered up and not on its way down: what job_time_limit's test asks for. */
+  static boolean isUp(String state) {
+    if (state == null) {
+      return false;
+    }
+    for (String flag :
+        List.of("POWERING_UP", "POWERED_DOWN", "POWERING_DOWN", "NOT_RESPONDING", "DOWN", "FAIL")) {
+      if (state.contains(flag)) {
+        return false;
+      }
+    }
+    return state.startsWith("ALLOCATED") || state.startsWith("MIXED") || state.startsWith("IDLE");
+  }
+
+  private static Map<String, String> fields(String line) {
+    Map<String, String> f = new HashMap<>();
+    Matcher m = FIELD.matcher(line);
+    while (m.find()) {
+      f.putIfAbsent(m.group(1), m.group(2));
+    }
+    return f;
+  }
+
+  private String run(ClusterPaths paths, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(slurm.path("scontrol").toString());
+    cmd.addAll(List.of(args));
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().put("SLURM_CONF", paths.slurmConf().toString());
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        log.debug("scontrol {} failed: {}", String.join(" ", args), out.strip());
+        return null;
+      }
+      return out;
+    } catch (IOException e) {
+      log.debug("scontrol {} failed: {}", String.join(" ", args), e.toString());
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+}
