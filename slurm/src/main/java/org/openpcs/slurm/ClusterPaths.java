@@ -38,17 +38,32 @@ public record ClusterPaths(Path root) {
 
   /** Where munge sockets live: {@code /run/openpcs/munge}, or $OPENPCS_RUNTIME_DIR/munge. */
   public static Path socketDir() {
+    return runtimeDir().resolve("munge");
+  }
+
+  /** {@code /run/openpcs}, or $OPENPCS_RUNTIME_DIR: short paths for sockets. */
+  public static Path runtimeDir() {
     String override = System.getenv("OPENPCS_RUNTIME_DIR");
-    return (override != null && !override.isBlank() ? Path.of(override) : Path.of("/run/openpcs"))
-        .resolve("munge");
+    return override != null && !override.isBlank() ? Path.of(override) : Path.of("/run/openpcs");
   }
 
   public Path state() {
     return root.resolve("state");
   }
 
+  /**
+   * The parent of the cluster's slurmd spool directories ({@code SlurmdSpoolDir=<spool>/%n}).
+   * slurmstepd puts its sockets there as {@code <spool>/<node>/<node>_<job>.<step>}, and a socket
+   * path is limited to 108 bytes: with node names of up to 30 characters a spool under the data dir
+   * (already ~40 characters at {@code ~/.openpcs/clusters/pcs_…}) makes every job launch fail. So
+   * spools live in the short runtime directory, keyed by the cluster id without its {@code pcs_}
+   * prefix: {@code /run/openpcs/spool/abcdefghij}.
+   */
   public Path spool() {
-    return root.resolve("spool");
+    String name = root.getFileName().toString();
+    return runtimeDir()
+        .resolve("spool")
+        .resolve(name.startsWith("pcs_") ? name.substring("pcs_".length()) : name);
   }
 
   public Path log() {

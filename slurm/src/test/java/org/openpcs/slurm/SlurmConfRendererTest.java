@@ -53,7 +53,7 @@ class SlurmConfRendererTest {
                 + ClusterPaths.socketDir()
                     .resolve(java.nio.file.Path.of(ROOT).getFileName() + ".socket"),
             "StateSaveLocation=" + ROOT + "/state",
-            "SlurmdSpoolDir=" + ROOT + "/spool/%n",
+            "SlurmdSpoolDir=" + ClusterPaths.runtimeDir().resolve("spool/pcs-abc") + "/%n",
             "SlurmctldPidFile=" + ROOT + "/run/slurmctld.pid",
             "SlurmdPidFile=" + ROOT + "/run/slurmd-%n.pid",
             "SlurmctldLogFile=" + ROOT + "/log/slurmctld.log",
