@@ -109,9 +109,20 @@ public final class Agent implements AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("the agent was already started");
     }
+    runBoot(this::boot);
+  }
+
+  /** A boot sequence: {@link #boot} for a new instance, {@link #resumeBoot} after adoption. */
+  @FunctionalInterface
+  private interface BootSequence {
+    void run() throws IOException, InterruptedException;
+  }
+
+  /** Runs a boot sequence in the calling thread; any failure is reported as BOOTSTRAP_FAILED. */
+  private void runBoot(BootSequence sequence) {
     starter = Thread.currentThread();
     try {
-      boot();
+      sequence.run();
     } catch (AgentException e) {
       if (closing) {
         throw new AgentException("the agent was stopped while starting", e);
@@ -157,8 +168,12 @@ public final class Agent implements AutoCloseable {
    *   <li>RUNNING: heartbeats resume; if slurmd (or munged) died meanwhile, it is not restarted —
    *       the state stays RUNNING and every heartbeat's message says {@code slurmd is not running
    *       …}, so the server can replace the node.
-   *   <li>BOOTSTRAPPING (the earlier agent died mid-boot; registration is single-use, so the boot
-   *       cannot be finished): whatever it started is stopped and BOOTSTRAP_FAILED is reported.
+   *   <li>BOOTSTRAPPING (the earlier agent died mid-boot, e.g. with the server that ran it): the
+   *       boot is finished on a virtual thread from where it stopped, without registering again
+   *       (registration is single-use; the node name, controller and key are already here). A
+   *       slurmd that is already up is kept and only awaited; otherwise the daemons are started
+   *       again, after the bootstrap script unless that already succeeded. Failing it because the
+   *       agent restarted would power the node down under a job that is about to start on it.
    *   <li>BOOTSTRAP_FAILED or STOPPED: reported once more; nothing else happens.
    * </ul>
    *
@@ -175,7 +190,6 @@ public final class Agent implements AutoCloseable {
                         "no agent state in " + config.instanceDir() + "; nothing to adopt"));
     Agent a = new Agent(config);
     a.started.set(true);
-    a.startDone.countDown();
     a.nodeName = f.nodeName();
     a.confServer = f.confServer();
     a.mungeSocket = f.mungeSocket() == null ? null : Path.of(f.mungeSocket());
@@ -194,6 +208,9 @@ public final class Agent implements AutoCloseable {
         recorded,
         a.slurmd == null ? "none" : a.slurmd.alive() ? "alive" : "gone",
         a.munged == null ? "none" : a.munged.alive() ? "alive" : "gone");
+    if (recorded != AgentState.BOOTSTRAPPING) {
+      a.startDone.countDown();
+    }
     switch (recorded) {
       case RUNNING -> {
         a.state = AgentState.RUNNING;
@@ -201,10 +218,20 @@ public final class Agent implements AutoCloseable {
         a.startHeartbeats();
       }
       case BOOTSTRAPPING -> {
-        a.stopDaemonsQuietly();
-        a.deleteKey();
-        a.state = null;
-        a.fail("bootstrap was interrupted: the agent restarted before the node was up");
+        a.state = AgentState.BOOTSTRAPPING;
+        Thread t =
+            Thread.ofVirtual()
+                .name("agent-resume-" + config.instanceId())
+                .unstarted(
+                    () -> {
+                      try {
+                        a.runBoot(a::resumeBoot);
+                      } catch (AgentException e) {
+                        // already logged and reported as BOOTSTRAP_FAILED (or closed meanwhile)
+                      }
+                    });
+        a.starter = t; // so that close() interrupts and awaits the resumed boot
+        t.start();
       }
       case BOOTSTRAP_FAILED, STOPPED -> {
         a.state = recorded;
@@ -452,6 +479,56 @@ public final class Agent implements AutoCloseable {
     log.info("instance {}: node {} is RUNNING", config.instanceId(), nodeName);
   }
 
+  /**
+   * Finishes a boot that an earlier agent for this instance directory began (see {@link #adopt}).
+   */
+  private void resumeBoot() throws IOException, InterruptedException {
+    if (!Files.exists(paths.mungeKey())) {
+      throw new AgentException(
+          "the boot was interrupted before the cluster key was written; it cannot be resumed");
+    }
+    log.info(
+        "instance {}: resuming the interrupted boot of node {}", config.instanceId(), nodeName);
+    startHeartbeats();
+    checkClosing();
+    Daemon s = slurmd;
+    Daemon m = munged;
+    if (config.login()) {
+      if (!Files.exists(paths.bootstrapDone())) {
+        runBootstrapScript();
+      }
+    } else if (s != null && s.alive() && m != null && m.alive()) {
+      log.info(
+          "instance {}: slurmd {} is already up; waiting for its configuration",
+          config.instanceId(),
+          s.pid());
+      awaitSlurmdReady();
+    } else {
+      // Half-started daemons are not worth keeping: start both again, as a new boot would.
+      stopDaemonsQuietly();
+      slurmd = null;
+      munged = null;
+      persist();
+      if (!Files.exists(paths.bootstrapDone())) {
+        runBootstrapScript();
+      }
+      checkClosing();
+      startMunged();
+      checkClosing();
+      startSlurmd();
+      awaitSlurmdReady();
+    }
+    lock.lock();
+    try {
+      checkClosing();
+      transition(AgentState.RUNNING, null);
+    } finally {
+      lock.unlock();
+    }
+    requestHeartbeat();
+    log.info("instance {}: node {} is RUNNING (boot resumed)", config.instanceId(), nodeName);
+  }
+
   private void prepareDirs() throws IOException {
     mkdir(paths.dir(), "rwxr-xr-x");
     mkdir(paths.logDir(), "rwxr-xr-x");
@@ -544,6 +621,7 @@ public final class Agent implements AutoCloseable {
     Path logFile = paths.bootstrapLog();
     if (script == null || script.isBlank()) {
       Files.writeString(logFile, "no bootstrap script\n");
+      Files.writeString(paths.bootstrapDone(), Instant.now() + "\n");
       return;
     }
     Path file = paths.bootstrapScript();
@@ -589,6 +667,8 @@ public final class Agent implements AutoCloseable {
               + "; last output: "
               + LogTail.of(logFile, FAILURE_TAIL_LINES, FAILURE_TAIL_CHARS));
     }
+    // Recorded so that a boot resumed after an agent restart does not run the script twice.
+    Files.writeString(paths.bootstrapDone(), Instant.now() + "\n");
     log.info("instance {}: the bootstrap script succeeded", config.instanceId());
   }
 
