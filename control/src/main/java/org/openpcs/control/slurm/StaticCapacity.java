@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.openpcs.domain.ComputeNodeGroup;
@@ -132,6 +133,14 @@ public final class StaticCapacity {
             ni.nodeName(),
             index > 0 && !NodeNames.isStatic(g, index),
             "openpcs: node lost: " + ni.message());
+      } else if ("BOOTSTRAP_FAILED".equals(ni.state()) && registrationReplyLost(ni)) {
+        // We registered this instance, but its agent never got the answer (the server died or
+        // was too slow in between) and its retry was refused: our fault, not the node's. Replace
+        // it at once and leave the node powering up in Slurm, so that its job is not requeued.
+        terminate(g, ni, "BOOTSTRAP_FAILED", "the registration reply was lost; replacing");
+        if (!login && index > 0 && !NodeNames.isStatic(g, index)) {
+          launchDynamic(g, ni.nodeName(), runtime);
+        }
       } else if ("BOOTSTRAP_FAILED".equals(ni.state())) {
         policy.bootstrapFailed(
             g.id(),
@@ -163,6 +172,20 @@ public final class StaticCapacity {
               !NodeNames.isStatic(g, index),
               "openpcs: instance never registered");
         }
+      } else if (!OwnershipTags.role(login).equals(actual.tags().get(OwnershipTags.ROLE))
+          && login
+          && !jobsDone(g, ni.nodeName(), runtime)) {
+        // The group left every queue while jobs run on this node: they finish first (the node is
+        // drained, so nothing new starts), then the node becomes a login node.
+        runtime.drain(
+            g.clusterId(),
+            ni.nodeName(),
+            "node group left every queue; becomes a login node when its jobs end");
+        problems.add(
+            new ErrorInfo(
+                "JOBS_RUNNING",
+                ni.nodeName()
+                    + " becomes a login node when its jobs end (the group left every queue)"));
       } else if (!OwnershipTags.role(login).equals(actual.tags().get(OwnershipTags.ROLE))) {
         terminate(
             g,
@@ -173,6 +196,9 @@ public final class StaticCapacity {
                 + " becomes a "
                 + OwnershipTags.role(login)
                 + " node (queues changed); replacing");
+      } else if (index < 0
+          && NodeNames.anyIndexOf(g, ni.nodeName()) > g.spec().maxInstanceCount()) {
+        // Beyond a lowered maximum: the planner below gives it up, requeueing its jobs first.
       } else if (index < 0) {
         terminate(
             g,
@@ -183,14 +209,7 @@ public final class StaticCapacity {
         store.inTransaction(tx -> tx.updateNodeInstance(ni.withInstanceId(actual.instanceId())));
       }
     }
-    Set<String> backed =
-        liveInstances(g).stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
-    for (int i = 1; i <= g.spec().minInstanceCount(); i++) {
-      String name = NodeNames.name(g, i);
-      if (!backed.contains(name) && policy.mayLaunch(g.id(), name)) {
-        launch(g, name, login, problems);
-      }
-    }
+    carryOut(g, login, runtime, problems);
     if (!login) {
       resumeRecovered(g, runtime);
     }
@@ -229,8 +248,28 @@ public final class StaticCapacity {
     }
   }
 
-  /** Terminates every instance of the group; returns how many are still not terminated. */
-  public int terminateAll(ComputeNodeGroup g) {
+  /**
+   * Terminates every instance of the group; returns how many are still not terminated. Jobs still
+   * running on its nodes are requeued first, and their nodes kept until the jobs have left them.
+   */
+  public int terminateAll(ComputeNodeGroup g, ClusterRuntime runtime) {
+    // A group in a queue cannot be deleted, so only a group that just left every queue can still
+    // have jobs here. When Slurm does not answer the deletion goes on: the group is not in Slurm.
+    Map<String, ClusterRuntime.NodeJobs> jobs = runtime.jobsByNode(g.clusterId()).orElse(Map.of());
+    int busy = 0;
+    for (NodeInstance ni : liveInstances(g)) {
+      var onNode = jobs.get(ni.nodeName());
+      if (onNode != null) {
+        busy++;
+        if (!onNode.running().isEmpty()) {
+          runtime.requeueAndDrain(
+              g.clusterId(), ni.nodeName(), onNode.running(), "node group deleted");
+        }
+      }
+    }
+    if (busy > 0) {
+      return busy;
+    }
     for (NodeInstance ni : liveInstances(g)) {
       terminate(
           g, ni, "NODE_GROUP_DELETION", "compute node group " + g.name() + " is being deleted");
@@ -242,11 +281,100 @@ public final class StaticCapacity {
             .count();
   }
 
+  /** Plans what the group as a whole needs (see {@link FleetPlanner}) and does it. */
+  private void carryOut(
+      ComputeNodeGroup g, boolean login, ClusterRuntime runtime, List<ErrorInfo> problems) {
+    List<NodeInstance> live = liveInstances(g);
+    Optional<Map<String, ClusterRuntime.NodeJobs>> jobs =
+        login ? Optional.of(Map.of()) : runtime.jobsByNode(g.clusterId());
+    Map<String, FleetPlanner.Node> withInstance = new java.util.HashMap<>();
+    for (NodeInstance ni : live) {
+      var onNode = jobs.map(j -> j.get(ni.nodeName())).orElse(null);
+      withInstance.put(
+          ni.nodeName(),
+          new FleetPlanner.Node(
+              ni.nodeName(),
+              NodeNames.anyIndexOf(g, ni.nodeName()),
+              onNode == null ? List.of() : onNode.running(),
+              onNode != null && onNode.completing()));
+    }
+    Set<String> waiting =
+        NodeNames.all(g).stream()
+            .filter(n -> !policy.mayLaunch(g.id(), n))
+            .collect(Collectors.toSet());
+    FleetPlanner.Plan plan =
+        FleetPlanner.plan(
+            new FleetPlanner.View(
+                g.spec().minInstanceCount(),
+                g.spec().maxInstanceCount(),
+                i -> NodeNames.name(g, i),
+                withInstance,
+                jobs.isPresent(),
+                waiting));
+    int max = g.spec().maxInstanceCount();
+    plan.requeue()
+        .forEach(
+            (node, ids) -> {
+              List<Long> requeued =
+                  runtime.requeueAndDrain(g.clusterId(), node, ids, "node group max lowered");
+              live.stream()
+                  .filter(ni -> ni.nodeName().equals(node))
+                  .forEach(
+                      ni ->
+                          record(
+                              g,
+                              ni,
+                              ni.instanceId(),
+                              "PENDING_REPLACEMENT",
+                              "NODE_GROUP_UPDATE",
+                              "beyond the group's maximum of "
+                                  + max
+                                  + "; requeued jobs "
+                                  + requeued));
+              if (requeued.size() < ids.size()) {
+                problems.add(
+                    new ErrorInfo(
+                        "JOBS_RUNNING",
+                        node
+                            + " is beyond the group's maximum of "
+                            + max
+                            + " and goes when its jobs that may not be requeued end"));
+              }
+            });
+    for (String node : plan.terminate()) {
+      live.stream()
+          .filter(ni -> ni.nodeName().equals(node))
+          .forEach(
+              ni ->
+                  terminate(
+                      g,
+                      ni,
+                      "REPLACEMENT_REQUESTED",
+                      "node " + node + " is beyond the group's maximum of " + max));
+    }
+    for (String node : plan.launch()) {
+      launch(g, node, login, problems);
+    }
+  }
+
+  private static boolean registrationReplyLost(NodeInstance ni) {
+    return ni.registeredAt() != null
+        && ni.message() != null
+        && ni.message().startsWith("registration refused");
+  }
+
+  /** No job runs or completes on the node; false when Slurm cannot tell (fail closed). */
+  private static boolean jobsDone(ComputeNodeGroup g, String node, ClusterRuntime runtime) {
+    return runtime.jobsByNode(g.clusterId()).map(j -> !j.containsKey(node)).orElse(false);
+  }
+
   /** A node OpenPCS took out of service comes back once a new instance of it runs. */
   private void resumeRecovered(ComputeNodeGroup g, ClusterRuntime runtime) {
     var running =
         liveInstances(g).stream()
             .filter(i -> "RUNNING".equals(i.state()))
+            // a node beyond a lowered maximum was drained on purpose
+            .filter(i -> NodeNames.indexOf(g, i.nodeName()) > 0)
             .map(NodeInstance::nodeName)
             .toList();
     if (running.isEmpty()) {
