@@ -81,7 +81,11 @@ final class Infrastructure {
     var catalog = org.openpcs.provider.BundledCatalog.forDataDir(config.dataDir());
     LocalProvider provider =
         LocalProvider.forDataDir(
-            config.dataDir(), catalog, clock, LocalProvider.Options.defaults());
+            config.dataDir(),
+            catalog,
+            clock,
+            LocalProvider.Options.defaults()
+                .withSpotInterruptionRate(config.spotInterruptionRate()));
     AtomicReference<URI> endpoint = new AtomicReference<>();
     if (config.infrastructure() == ServerConfig.Infrastructure.NONE) {
       return new Infrastructure(

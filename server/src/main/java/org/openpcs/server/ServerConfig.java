@@ -24,7 +24,66 @@ public record ServerConfig(
     Duration resyncPeriod,
     Infrastructure infrastructure,
     String slurmPorts,
-    String controlAddress) {
+    String controlAddress,
+    double spotInterruptionRate) {
+
+  /**
+   * Without random spot interruptions.
+   *
+   * @see #withSpotInterruptionRate
+   */
+  public ServerConfig(
+      InetSocketAddress listen,
+      Path dataDir,
+      String databaseUrl,
+      String databaseUser,
+      String databasePassword,
+      String region,
+      String accountId,
+      Quotas quotas,
+      List<String> extraSchedulerVersions,
+      Duration resyncPeriod,
+      Infrastructure infrastructure,
+      String slurmPorts,
+      String controlAddress) {
+    this(
+        listen,
+        dataDir,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        region,
+        accountId,
+        quotas,
+        extraSchedulerVersions,
+        resyncPeriod,
+        infrastructure,
+        slurmPorts,
+        controlAddress,
+        0);
+  }
+
+  /**
+   * For testing: the local provider delivers spot interruption notices at random, {@code
+   * perInstanceHour} per running spot instance and hour on average.
+   */
+  public ServerConfig withSpotInterruptionRate(double perInstanceHour) {
+    return new ServerConfig(
+        listen,
+        dataDir,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        region,
+        accountId,
+        quotas,
+        extraSchedulerVersions,
+        resyncPeriod,
+        infrastructure,
+        slurmPorts,
+        controlAddress,
+        perInstanceHour);
+  }
 
   /**
    * What resources become. SLURM: real controllers and instances on this host (the product). NONE:
@@ -80,7 +139,8 @@ public record ServerConfig(
         resyncPeriod,
         infra,
         slurmPorts,
-        controlAddress);
+        controlAddress,
+        spotInterruptionRate);
   }
 
   public ServerConfig withSlurmPorts(String ports) {
@@ -97,7 +157,8 @@ public record ServerConfig(
         resyncPeriod,
         infrastructure,
         ports,
-        controlAddress);
+        controlAddress,
+        spotInterruptionRate);
   }
 
   public static Path defaultDataDir() {

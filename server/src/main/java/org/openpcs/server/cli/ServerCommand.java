@@ -101,6 +101,15 @@ public final class ServerCommand implements Callable<Integer> {
       defaultValue = "127.0.0.1")
   String controlAddress;
 
+  @Option(
+      names = "--spot-interruption-rate",
+      paramLabel = "PER_INSTANCE_HOUR",
+      description =
+          "For testing: deliver spot interruption notices at random to running spot instances,"
+              + " this many per instance and hour on average (default 0: none).",
+      defaultValue = "0")
+  double spotInterruptionRate;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
@@ -139,6 +148,7 @@ public final class ServerCommand implements Callable<Integer> {
         Duration.ofSeconds(10),
         infrastructure,
         slurmPorts,
-        controlAddress);
+        controlAddress,
+        spotInterruptionRate);
   }
 }
