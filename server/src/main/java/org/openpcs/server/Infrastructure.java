@@ -77,7 +77,8 @@ final class Infrastructure {
       SecretBox box,
       SigV4.Credentials nodeKey,
       String region,
-      Clock clock) {
+      Clock clock,
+      org.openpcs.control.EventSink events) {
     var catalog = org.openpcs.provider.BundledCatalog.forDataDir(config.dataDir());
     LocalProvider provider =
         LocalProvider.forDataDir(
@@ -119,13 +120,14 @@ final class Infrastructure {
             config.dataDir().resolve("clusters"),
             new PortAllocator(PortRange.parse(config.slurmPorts()), Infrastructure::portFree),
             config.controlAddress(),
-            clock);
+            clock,
+            events);
     NodeBootstrap bootstrap =
         new NodeBootstrap(endpoint::get, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey());
     var scaling = new org.openpcs.control.JsonLinesScalingLog(config.dataDir().resolve("logs"));
     StaticCapacity fleet =
         new StaticCapacity(
-            store, provider, bootstrap, clock, scaling, java.time.Duration.ofMinutes(10));
+            store, provider, bootstrap, clock, scaling, java.time.Duration.ofMinutes(10), events);
     SlurmBackends backends = new SlurmBackends(runtime, fleet, store);
     return new Infrastructure(
         provider,

@@ -83,7 +83,15 @@ public final class OpenPcsServer implements AutoCloseable {
       SecretSealer sealer = SecretSealer.open(config.dataDir().resolve("master.key"));
       AccessKeys keys = new AccessKeys(store, sealer, clock);
       Infrastructure infra =
-          Infrastructure.build(config, store, sealer, keys.nodeKey(), identity.region(), clock);
+          Infrastructure.build(
+              config,
+              store,
+              sealer,
+              keys.nodeKey(),
+              identity.region(),
+              clock,
+              // the store-backed sink is connected by the events work (issue 4 events)
+              org.openpcs.control.EventSink.NONE);
       ReconcileLoop loop = new ReconcileLoop(infra.reconcilers);
 
       ApiServices services =

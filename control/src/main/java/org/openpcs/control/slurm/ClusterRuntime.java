@@ -76,6 +76,7 @@ public final class ClusterRuntime {
   private final PortAllocator ports;
   private final String controlAddress;
   private final Clock clock;
+  private final org.openpcs.control.EventSink events;
   private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, SlurmConfig> applied = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, List<Instant>> restarts = new ConcurrentHashMap<>();
@@ -89,7 +90,9 @@ public final class ClusterRuntime {
       Path clustersDir,
       PortAllocator ports,
       String controlAddress,
-      Clock clock) {
+      Clock clock,
+      org.openpcs.control.EventSink events) {
+    this.events = events;
     this.store = store;
     this.slurm = slurm;
     this.catalog = catalog;
@@ -268,10 +271,12 @@ public final class ClusterRuntime {
    * static node (it is replaced), POWER_DOWN_FORCE for a dynamic one (back to the powered-down
    * pool). Slurm requeues its jobs; their requeue hold (about two minutes in 22.05) is lifted at
    * once, since the cause is known and handled. Does nothing when the controller does not answer.
+   *
+   * @return the jobs that were on the node (Slurm requeues them unless they may not be requeued)
    */
-  public void failNode(String clusterId, String node, boolean dynamic, String reason) {
+  public List<Long> failNode(String clusterId, String node, boolean dynamic, String reason) {
     if (slurm.isEmpty()) {
-      return;
+      return List.of();
     }
     var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId));
     try {
@@ -294,8 +299,10 @@ public final class ClusterRuntime {
           node,
           reason,
           jobs);
+      return jobs;
     } catch (RuntimeException e) {
       log.warn("cluster {}: could not take {} out of service: {}", clusterId, node, e.getMessage());
+      return List.of();
     }
   }
 
@@ -554,6 +561,19 @@ public final class ClusterRuntime {
             + RESTART_WINDOW.toMinutes()
             + " min); running and pending jobs were recovered from its saved state";
     log.warn("cluster {}: {}", clusterId, message);
+    try {
+      events.emit(
+          new org.openpcs.domain.Event(
+              clock.instant(),
+              clusterId,
+              org.openpcs.domain.ResourceKind.CLUSTER,
+              clusterId,
+              org.openpcs.domain.Event.Severity.WARNING,
+              "SLURMCTLD_RESTARTED",
+              "slurmctld was not running and was restarted; jobs recovered from its saved state"));
+    } catch (RuntimeException e) {
+      log.debug("event not recorded: {}", e.toString());
+    }
     notes.put(clusterId, List.of(new ErrorInfo("SlurmctldRestarted", message)));
   }
 
