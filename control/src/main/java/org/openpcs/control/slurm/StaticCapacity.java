@@ -374,8 +374,13 @@ public final class StaticCapacity {
   private List<String> carryOut(
       ComputeNodeGroup g, boolean login, ClusterRuntime runtime, List<ErrorInfo> problems) {
     List<NodeInstance> live = liveInstances(g);
+    // Slurm's jobs matter only for nodes beyond the maximum (login nodes run none); reading
+    // them on every pass would cost a squeue per group and pass.
+    boolean beyondMax =
+        live.stream()
+            .anyMatch(ni -> NodeNames.anyIndexOf(g, ni.nodeName()) > g.spec().maxInstanceCount());
     Optional<Map<String, ClusterRuntime.NodeJobs>> jobs =
-        login ? Optional.of(Map.of()) : runtime.jobsByNode(g.clusterId());
+        login || !beyondMax ? Optional.of(Map.of()) : runtime.jobsByNode(g.clusterId());
     Map<String, FleetPlanner.Node> withInstance = new java.util.HashMap<>();
     for (NodeInstance ni : live) {
       var onNode = jobs.map(j -> j.get(ni.nodeName())).orElse(null);
