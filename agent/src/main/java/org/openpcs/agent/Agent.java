@@ -497,6 +497,9 @@ public final class Agent implements AutoCloseable {
       slurmd = null;
       munged = null;
       persist();
+      // A daemon the earlier agent spawned but died before recording would hold the node's
+      // socket or port (and outlive the instance): find it by what it runs on and stop it.
+      NodeDaemons.stopStrays(paths, STOP_GRACE);
       if (!Files.exists(paths.bootstrapDone())) {
         runBootstrapScript();
       }

@@ -27,6 +27,50 @@ final class NodeDaemons {
     this.paths = paths;
   }
 
+  /**
+   * Processes of this instance that nobody recorded: a munged using the instance's key file, or a
+   * slurmd whose mount namespace has the instance's host-/run mount point.
+   */
+  static List<Long> strays(NodePaths paths) {
+    String keyArg = "--key-file=" + paths.mungeKey();
+    String hostRun = " " + paths.hostRun() + " ";
+    List<Long> found = new ArrayList<>();
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+          boolean munged = cmd.contains(keyArg);
+          boolean slurmd =
+              !munged
+                  && cmd.contains("slurmd")
+                  && Files.readString(p.resolve("mountinfo")).contains(hostRun);
+          if (munged || slurmd) {
+            found.add(Long.parseLong(name));
+          }
+        } catch (IOException | RuntimeException e) {
+          // gone meanwhile, or not ours to read
+        }
+      }
+    } catch (IOException e) {
+      log.warn("cannot list processes: {}", e.toString());
+    }
+    return found;
+  }
+
+  /** Stops every {@link #strays stray} (pid and start time checked, as for recorded daemons). */
+  static void stopStrays(NodePaths paths, java.time.Duration grace) throws InterruptedException {
+    for (long pid : strays(paths)) {
+      var ticks = Daemon.startTicks(pid);
+      if (ticks.isPresent() && Daemon.adopt("stray", pid, ticks.get()).stop(grace)) {
+        log.warn("stopped stray daemon {} of {} (started but never recorded)", pid, paths.dir());
+      }
+    }
+  }
+
   /** Records a daemon as soon as it is spawned. */
   @FunctionalInterface
   interface Started {
