@@ -1,27 +1,15 @@
 package org.openpcs.agent;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -56,8 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
-  private static final int FAILURE_TAIL_LINES = 15;
-  private static final int FAILURE_TAIL_CHARS = 1500;
+  static final int FAILURE_TAIL_LINES = 15;
+  static final int FAILURE_TAIL_CHARS = 1500;
 
   private final AgentConfig config;
   private final NodePaths paths;
@@ -109,9 +97,20 @@ public final class Agent implements AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("the agent was already started");
     }
+    runBoot(this::boot);
+  }
+
+  /** A boot sequence: {@link #boot} for a new instance, {@link #resumeBoot} after adoption. */
+  @FunctionalInterface
+  private interface BootSequence {
+    void run() throws IOException, InterruptedException;
+  }
+
+  /** Runs a boot sequence in the calling thread; any failure is reported as BOOTSTRAP_FAILED. */
+  private void runBoot(BootSequence sequence) {
     starter = Thread.currentThread();
     try {
-      boot();
+      sequence.run();
     } catch (AgentException e) {
       if (closing) {
         throw new AgentException("the agent was stopped while starting", e);
@@ -157,8 +156,12 @@ public final class Agent implements AutoCloseable {
    *   <li>RUNNING: heartbeats resume; if slurmd (or munged) died meanwhile, it is not restarted —
    *       the state stays RUNNING and every heartbeat's message says {@code slurmd is not running
    *       …}, so the server can replace the node.
-   *   <li>BOOTSTRAPPING (the earlier agent died mid-boot; registration is single-use, so the boot
-   *       cannot be finished): whatever it started is stopped and BOOTSTRAP_FAILED is reported.
+   *   <li>BOOTSTRAPPING (the earlier agent died mid-boot, e.g. with the server that ran it): the
+   *       boot is finished on a virtual thread from where it stopped, without registering again
+   *       (registration is single-use; the node name, controller and key are already here). A
+   *       slurmd that is already up is kept and only awaited; otherwise the daemons are started
+   *       again, after the bootstrap script unless that already succeeded. Failing it because the
+   *       agent restarted would power the node down under a job that is about to start on it.
    *   <li>BOOTSTRAP_FAILED or STOPPED: reported once more; nothing else happens.
    * </ul>
    *
@@ -175,7 +178,6 @@ public final class Agent implements AutoCloseable {
                         "no agent state in " + config.instanceDir() + "; nothing to adopt"));
     Agent a = new Agent(config);
     a.started.set(true);
-    a.startDone.countDown();
     a.nodeName = f.nodeName();
     a.confServer = f.confServer();
     a.mungeSocket = f.mungeSocket() == null ? null : Path.of(f.mungeSocket());
@@ -194,6 +196,9 @@ public final class Agent implements AutoCloseable {
         recorded,
         a.slurmd == null ? "none" : a.slurmd.alive() ? "alive" : "gone",
         a.munged == null ? "none" : a.munged.alive() ? "alive" : "gone");
+    if (recorded != AgentState.BOOTSTRAPPING) {
+      a.startDone.countDown();
+    }
     switch (recorded) {
       case RUNNING -> {
         a.state = AgentState.RUNNING;
@@ -201,10 +206,20 @@ public final class Agent implements AutoCloseable {
         a.startHeartbeats();
       }
       case BOOTSTRAPPING -> {
-        a.stopDaemonsQuietly();
-        a.deleteKey();
-        a.state = null;
-        a.fail("bootstrap was interrupted: the agent restarted before the node was up");
+        a.state = AgentState.BOOTSTRAPPING;
+        Thread t =
+            Thread.ofVirtual()
+                .name("agent-resume-" + config.instanceId())
+                .unstarted(
+                    () -> {
+                      try {
+                        a.runBoot(a::resumeBoot);
+                      } catch (AgentException e) {
+                        // already logged and reported as BOOTSTRAP_FAILED (or closed meanwhile)
+                      }
+                    });
+        a.starter = t; // so that close() interrupts and awaits the resumed boot
+        t.start();
       }
       case BOOTSTRAP_FAILED, STOPPED -> {
         a.state = recorded;
@@ -452,6 +467,59 @@ public final class Agent implements AutoCloseable {
     log.info("instance {}: node {} is RUNNING", config.instanceId(), nodeName);
   }
 
+  /**
+   * Finishes a boot that an earlier agent for this instance directory began (see {@link #adopt}).
+   */
+  private void resumeBoot() throws IOException, InterruptedException {
+    if (!Files.exists(paths.mungeKey())) {
+      throw new AgentException(
+          "the boot was interrupted before the cluster key was written; it cannot be resumed");
+    }
+    log.info(
+        "instance {}: resuming the interrupted boot of node {}", config.instanceId(), nodeName);
+    startHeartbeats();
+    checkClosing();
+    Daemon s = slurmd;
+    Daemon m = munged;
+    if (config.login()) {
+      if (!Files.exists(paths.bootstrapDone())) {
+        runBootstrapScript();
+      }
+    } else if (s != null && s.alive() && m != null && m.alive()) {
+      log.info(
+          "instance {}: slurmd {} is already up; waiting for its configuration",
+          config.instanceId(),
+          s.pid());
+      awaitSlurmdReady();
+    } else {
+      // Half-started daemons are not worth keeping: start both again, as a new boot would.
+      stopDaemonsQuietly();
+      slurmd = null;
+      munged = null;
+      persist();
+      // A daemon the earlier agent spawned but died before recording would hold the node's
+      // socket or port (and outlive the instance): find it by what it runs on and stop it.
+      NodeDaemons.stopStrays(paths, STOP_GRACE);
+      if (!Files.exists(paths.bootstrapDone())) {
+        runBootstrapScript();
+      }
+      checkClosing();
+      startMunged();
+      checkClosing();
+      startSlurmd();
+      awaitSlurmdReady();
+    }
+    lock.lock();
+    try {
+      checkClosing();
+      transition(AgentState.RUNNING, null);
+    } finally {
+      lock.unlock();
+    }
+    requestHeartbeat();
+    log.info("instance {}: node {} is RUNNING (boot resumed)", config.instanceId(), nodeName);
+  }
+
   private void prepareDirs() throws IOException {
     mkdir(paths.dir(), "rwxr-xr-x");
     mkdir(paths.logDir(), "rwxr-xr-x");
@@ -462,62 +530,6 @@ public final class Agent implements AutoCloseable {
   private static void mkdir(Path dir, String perms) throws IOException {
     Files.createDirectories(dir);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(perms));
-  }
-
-  private AgentApi.Registration register() throws InterruptedException {
-    long deadline = System.nanoTime() + config.registrationTimeout().toNanos();
-    int attempt = 0;
-    while (true) {
-      checkClosing();
-      try {
-        return api.registerOnce(config.clusterId(), config.bootstrapId());
-      } catch (PcsClientException e) {
-        if (!AgentApi.retryable(e)) {
-          log.warn(
-              "instance {}: registration refused: {}: {}",
-              config.instanceId(),
-              e.errorType(),
-              e.getMessage());
-          throw new AgentException(
-              "registration refused: " + e.errorType() + ": " + e.getMessage());
-        }
-        attempt = pauseOrGiveUp(deadline, attempt, e.errorType() + ": " + e.getMessage());
-      } catch (UncheckedIOException e) {
-        if (!AgentApi.retryable(e)) {
-          throw new ClosedWhileStarting();
-        }
-        attempt = pauseOrGiveUp(deadline, attempt, e.getMessage());
-      }
-    }
-  }
-
-  private int pauseOrGiveUp(long deadline, int attempt, String why) throws InterruptedException {
-    Duration pause = AgentApi.backoff(attempt);
-    if (System.nanoTime() + pause.toNanos() > deadline) {
-      throw new AgentException(
-          "registration did not succeed within "
-              + config.registrationTimeout().toSeconds()
-              + " s; last error: "
-              + why);
-    }
-    if (attempt == 0 || attempt % 10 == 0) {
-      log.info(
-          "instance {}: registration not possible yet ({}); retrying", config.instanceId(), why);
-    }
-    Thread.sleep(pause.toMillis());
-    return attempt + 1;
-  }
-
-  /** Writes the key 0400 without ever holding it in a String. */
-  private void writeKey(byte[] key) throws IOException {
-    Path file = paths.mungeKey();
-    Files.deleteIfExists(file);
-    Files.createFile(
-        file,
-        PosixFilePermissions.asFileAttribute(
-            Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
-    Files.write(file, key, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-    Files.setPosixFilePermissions(file, Set.of(PosixFilePermission.OWNER_READ));
   }
 
   private void deleteKey() {
@@ -539,177 +551,34 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  private AgentApi.Registration register() throws InterruptedException {
+    return new Registration(config, api, this::checkClosing).register();
+  }
+
+  private void writeKey(byte[] key) throws IOException {
+    Registration.writeKey(paths.mungeKey(), key);
+  }
+
   private void runBootstrapScript() throws IOException, InterruptedException {
-    String script = config.bootstrapScript();
-    Path logFile = paths.bootstrapLog();
-    if (script == null || script.isBlank()) {
-      Files.writeString(logFile, "no bootstrap script\n");
-      return;
-    }
-    Path file = paths.bootstrapScript();
-    Files.deleteIfExists(file);
-    Files.createFile(
-        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Files.writeString(file, script);
-    ProcessBuilder pb = new ProcessBuilder(Tools.bash().toString(), file.toString());
-    Map<String, String> env = pb.environment();
-    env.clear();
-    env.putAll(baseEnvironment());
-    env.putAll(config.environment());
-    env.put("OPENPCS_CLUSTER_ID", nullToEmpty(config.clusterId()));
-    env.put("OPENPCS_NODE_NAME", nodeName);
-    env.put("OPENPCS_INSTANCE_ID", nullToEmpty(config.instanceId()));
-    env.put("OPENPCS_INSTANCE_DIR", paths.dir().toString());
-    pb.directory(paths.dir().toFile());
-    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
-    pb.redirectErrorStream(true);
-    log.info("instance {}: running the bootstrap script", config.instanceId());
-    Process p = pb.start();
-    boolean done;
-    try {
-      done = p.waitFor(config.bootstrapTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      killTree(p);
-      throw e;
-    }
-    if (!done) {
-      killTree(p);
-      throw new AgentException(
-          "the bootstrap script did not finish within "
-              + config.bootstrapTimeout().toSeconds()
-              + " s; last output: "
-              + LogTail.of(logFile, FAILURE_TAIL_LINES, FAILURE_TAIL_CHARS));
-    }
-    int rc = p.exitValue();
-    if (rc != 0) {
-      throw new AgentException(
-          "the bootstrap script exited with code "
-              + rc
-              + "; last output: "
-              + LogTail.of(logFile, FAILURE_TAIL_LINES, FAILURE_TAIL_CHARS));
-    }
-    log.info("instance {}: the bootstrap script succeeded", config.instanceId());
-  }
-
-  private static void killTree(Process p) throws InterruptedException {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
-    p.waitFor(5, TimeUnit.SECONDS);
-  }
-
-  private static Map<String, String> baseEnvironment() {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("PATH", Daemon.SAFE_PATH);
-    env.put("HOME", System.getProperty("user.home", "/"));
-    env.put("LANG", "C.UTF-8");
-    env.put("SHELL", Tools.bash().toString());
-    return env;
+    new BootstrapScript(config, paths).run(nodeName);
   }
 
   private void startMunged() throws IOException, InterruptedException {
     Path socket = paths.defaultMungeSocket();
     mkdir(socket.getParent(), "rwxr-xr-x");
     mungeSocket = socket;
-    Files.deleteIfExists(socket);
-    Files.deleteIfExists(paths.mungedPid());
-    Path exe = config.mungeSbinDir().resolve("munged");
-    if (!Files.isExecutable(exe)) {
-      throw new AgentException(exe + " is not installed");
-    }
-    List<String> cmd =
-        List.of(
-            exe.toString(),
-            "--foreground",
-            "--socket=" + socket,
-            "--key-file=" + paths.mungeKey(),
-            "--pid-file=" + paths.mungedPid(),
-            "--seed-file=" + paths.mungedSeed(),
-            "--log-file=" + paths.mungedLog(),
-            "--num-threads=2");
-    munged = Daemon.spawn("munged", cmd, paths.mungedOut(), baseEnvironment());
-    persist();
-    long deadline = System.nanoTime() + config.startTimeout().toNanos();
-    while (!socketAnswers(socket)) {
-      if (!munged.alive()) {
-        throw new AgentException(
-            "munged exited"
-                + munged.exitCode().map(c -> " with code " + c).orElse("")
-                + "; last output: "
-                + LogTail.of(paths.mungedOut(), 5, 700)
-                + " | "
-                + LogTail.of(paths.mungedLog(), 5, 700));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AgentException(
-            "munged did not open its socket within " + config.startTimeout().toSeconds() + " s");
-      }
-      Thread.sleep(50);
-    }
-    log.info("instance {}: munged {} listens on {}", config.instanceId(), munged.pid(), socket);
+    // recorded before waiting for its socket, so that an agent that dies meanwhile is adopted
+    new NodeDaemons(config, paths)
+        .startMunged(
+            socket,
+            d -> {
+              munged = d;
+              persist();
+            });
   }
-
-  private static boolean socketAnswers(Path socket) {
-    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
-    }
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /**
-   * A private mount namespace for slurmd: the host's /run is bind-mounted out of the way, a small
-   * tmpfs replaces /run, every host entry reappears there as a symlink (so jobs still see
-   * /run/user, /run/systemd/resolve, …) except {@code munge} and {@code slurm}: {@code
-   * /run/munge/munge.socket.2} (the compiled-in default a configless slurmd fetches its config
-   * with, slurm-lab §2) points at the node's own munge socket, and slurmd's {@code /run/slurm/conf}
-   * link to its conf-cache stays private to the node.
-   */
-  static final String NAMESPACE_SCRIPT =
-      """
-      set -eu
-      old=$1; sock=$2; shift 2
-      mount --rbind /run "$old"
-      mount -t tmpfs -o size=1m,mode=0755 openpcs-run /run
-      for e in "$old"/* "$old"/.[!.]*; do
-        n=${e##*/}
-        case $n in munge|slurm) continue ;; esac
-        if [ -e "$e" ] || [ -L "$e" ]; then ln -s "$e" "/run/$n"; fi
-      done
-      mkdir -p /run/munge
-      ln -s "$sock" /run/munge/munge.socket.2
-      exec "$@"
-      """;
 
   private void startSlurmd() throws IOException {
-    Path exe = config.slurmSbinDir().resolve("slurmd");
-    if (!Files.isExecutable(exe)) {
-      throw new AgentException(exe + " is not installed");
-    }
-    Files.createDirectories(paths.hostRun());
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Tools.unshare().toString());
-    cmd.add("--mount");
-    cmd.add("--propagation");
-    cmd.add("private");
-    cmd.add(Tools.bash().toString());
-    cmd.add("-c");
-    cmd.add(NAMESPACE_SCRIPT);
-    cmd.add("openpcs-slurmd-ns");
-    cmd.add(paths.hostRun().toString());
-    cmd.add(mungeSocket.toString());
-    cmd.add(exe.toString());
-    cmd.add("-D"); // foreground: the pid we start is slurmd's, and this JVM reaps it
-    cmd.add("-b"); // report "rebooted now", or a resuming CLOUD node is ignored (slurm-lab §3)
-    cmd.add("--conf-server");
-    cmd.add(confServer);
-    cmd.add("-N");
-    cmd.add(nodeName);
-    slurmd = Daemon.spawn("slurmd", cmd, paths.slurmdOut(), baseEnvironment());
+    slurmd = new NodeDaemons(config, paths).startSlurmd(confServer, nodeName, mungeSocket);
     persist();
     slurmd.process().onExit().thenRun(this::requestHeartbeat);
     log.info(
@@ -720,38 +589,8 @@ public final class Agent implements AutoCloseable {
         confServer);
   }
 
-  /**
-   * slurmd is up once it has fetched its config: 22.05 links {@code /run/slurm/conf} to its
-   * conf-cache, and in our namespace that link is the node's own, visible at {@code
-   * /proc/<pid>/root/run/slurm/conf}.
-   */
   private void awaitSlurmdReady() throws InterruptedException {
-    long deadline = System.nanoTime() + config.startTimeout().toNanos();
-    Path confCache = confCache(slurmd.pid());
-    while (!Files.isRegularFile(confCache.resolve("slurm.conf"))) {
-      if (!slurmd.alive()) {
-        throw new AgentException(
-            "slurmd exited"
-                + slurmd.exitCode().map(c -> " with code " + c).orElse("")
-                + " before it had its configuration; last output: "
-                + LogTail.of(paths.slurmdOut(), FAILURE_TAIL_LINES, FAILURE_TAIL_CHARS));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AgentException(
-            "slurmd did not fetch its configuration from "
-                + confServer
-                + " within "
-                + config.startTimeout().toSeconds()
-                + " s; last output: "
-                + LogTail.of(paths.slurmdOut(), FAILURE_TAIL_LINES, FAILURE_TAIL_CHARS));
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  /** slurmd's conf-cache, seen through its mount namespace. */
-  static Path confCache(long slurmdPid) {
-    return Path.of("/proc", Long.toString(slurmdPid), "root", "run", "slurm", "conf");
+    new NodeDaemons(config, paths).awaitSlurmdReady(slurmd, confServer);
   }
 
   // ------------------------------------------------------------------------------ failure & stop
@@ -796,7 +635,7 @@ public final class Agent implements AutoCloseable {
   }
 
   /** Thrown inside the boot when close() interrupts it. */
-  private static final class ClosedWhileStarting extends RuntimeException {
+  static final class ClosedWhileStarting extends RuntimeException {
     ClosedWhileStarting() {
       super(null, null, false, false);
     }

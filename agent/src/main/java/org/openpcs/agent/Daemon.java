@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,16 @@ record Daemon(String name, long pid, long startTicks, Process process) {
 
   /** A PATH that finds the usual tools, without the JVM's environment. */
   static final String SAFE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  /** The environment daemons and the bootstrap script start with (nothing of the JVM's). */
+  static Map<String, String> baseEnvironment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", Daemon.SAFE_PATH);
+    env.put("HOME", System.getProperty("user.home", "/"));
+    env.put("LANG", "C.UTF-8");
+    env.put("SHELL", Tools.bash().toString());
+    return env;
+  }
 
   /**
    * Starts {@code command} detached: new session, clean signal state, stdin {@code /dev/null},

@@ -88,6 +88,11 @@ record NodePaths(Path dir) {
     return dir.resolve("bootstrap.sh");
   }
 
+  /** Present once the bootstrap script succeeded. */
+  Path bootstrapDone() {
+    return dir.resolve("bootstrap.done");
+  }
+
   /** Mount point for the host's /run inside slurmd's private mount namespace. */
   Path hostRun() {
     return dir.resolve("ns").resolve("host-run");

@@ -377,6 +377,72 @@ class AgentTest {
     assertThat(new NodePaths(deep).defaultMungeSocket()).isNotEqualTo(moved);
   }
 
+  /** What an agent that died mid-boot (e.g. with the server running it) left behind. */
+  private void leaveInterruptedBoot(boolean scriptDone) throws IOException {
+    Path inst = tmp.resolve("inst");
+    Files.createDirectories(inst.resolve("munge"));
+    Files.createDirectories(inst.resolve("log"));
+    Files.write(inst.resolve("munge/munge.key"), mungeKey);
+    if (scriptDone) {
+      Files.writeString(inst.resolve("bootstrap.done"), "earlier\n");
+    }
+    new StateFile(
+            1,
+            "i-0123456789abcdef0",
+            "pcs_abcdefghij",
+            "boot-123",
+            "compute-3",
+            "127.0.0.1:6817",
+            true,
+            "BOOTSTRAPPING",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "2026-01-01T00:00:00Z")
+        .write(inst);
+  }
+
+  @Test
+  void adoptingAnInterruptedBootFinishesItWithoutRegisteringAgain() throws Exception {
+    leaveInterruptedBoot(false);
+    Agent b = Agent.adopt(config("echo resumed-script-ran\n", true));
+    agents.add(b);
+
+    server.awaitState("RUNNING", WAIT);
+    assertThat(b.state()).isEqualTo(AgentState.RUNNING);
+    assertThat(b.nodeName()).isEqualTo("compute-3");
+    assertThat(server.registerCalls.get()).isZero();
+    assertThat(server.heartbeatStates()).doesNotContain("BOOTSTRAP_FAILED");
+    assertThat(Files.readString(tmp.resolve("inst/log/bootstrap.log")))
+        .contains("resumed-script-ran");
+  }
+
+  @Test
+  void aResumedBootDoesNotRunASucceededScriptAgain() throws Exception {
+    leaveInterruptedBoot(true);
+    Agent b = Agent.adopt(config("echo must-not-run > ran-again\n", true));
+    agents.add(b);
+
+    server.awaitState("RUNNING", WAIT);
+    assertThat(tmp.resolve("inst/ran-again")).doesNotExist();
+    assertThat(server.registerCalls.get()).isZero();
+  }
+
+  @Test
+  void aResumedBootWhoseKeyIsMissingFails() throws Exception {
+    leaveInterruptedBoot(false);
+    Files.delete(tmp.resolve("inst/munge/munge.key"));
+    Agent b = Agent.adopt(config(null, true));
+    agents.add(b);
+
+    JsonNode failed = server.awaitState("BOOTSTRAP_FAILED", WAIT);
+    assertThat(failed.path("message").asText()).contains("cannot be resumed");
+    assertThat(b.awaitStopped(WAIT)).isEqualTo(AgentState.BOOTSTRAP_FAILED);
+  }
+
   @Test
   void adoptingWithoutStateFails() {
     assertThatThrownBy(() -> Agent.adopt(config(null, true)))

@@ -435,10 +435,16 @@ final class SlurmHarness implements AutoCloseable {
     }
   }
 
-  /** A block of free ports "first-last" (checked now; the server also skips busy ones). */
+  /**
+   * A block of free ports "first-last" (checked now; the server also skips busy ones), below the
+   * kernel's ephemeral range: a port in that range can be taken at any moment by an outgoing
+   * connection, and a slurmd that then cannot bind its port fails to boot (it made the scale-out
+   * crash test flaky).
+   */
   static String freeBlock(int size) {
+    int top = ephemeralLow() - size;
     for (int attempt = 0; attempt < 50; attempt++) {
-      int first = 20000 + (int) (Math.random() * 40000);
+      int first = 20000 + (int) (Math.random() * Math.max(1, top - 20000));
       boolean free = true;
       for (int p = first; p < first + size && free; p += 17) {
         free = isFree(p);
@@ -448,6 +454,18 @@ final class SlurmHarness implements AutoCloseable {
       }
     }
     throw new IllegalStateException("no free port block");
+  }
+
+  /** The first port of the kernel's ephemeral range (32768 when it cannot be read). */
+  static int ephemeralLow() {
+    try {
+      String range =
+          java.nio.file.Files.readString(
+              java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+      return Math.max(21000, Integer.parseInt(range.strip().split("\\s+")[0]));
+    } catch (java.io.IOException | RuntimeException e) {
+      return 32768;
+    }
   }
 
   static boolean isFree(int port) {

@@ -87,7 +87,11 @@ final class Infrastructure {
     var catalog = org.openpcs.provider.BundledCatalog.forDataDir(config.dataDir());
     LocalProvider provider =
         LocalProvider.forDataDir(
-            config.dataDir(), catalog, clock, LocalProvider.Options.defaults());
+            config.dataDir(),
+            catalog,
+            clock,
+            LocalProvider.Options.defaults()
+                .withSpotInterruptionRate(config.spotInterruptionRate()));
     AtomicReference<URI> endpoint = new AtomicReference<>();
     if (config.infrastructure() == ServerConfig.Infrastructure.NONE) {
       return new Infrastructure(
@@ -131,7 +135,8 @@ final class Infrastructure {
             config.dataDir().resolve("clusters"),
             new PortAllocator(PortRange.parse(config.slurmPorts()), Infrastructure::portFree),
             config.controlAddress(),
-            clock);
+            clock,
+            events);
     NodeBootstrap bootstrap =
         new NodeBootstrap(endpoint::get, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey());
     var scaling =
@@ -143,7 +148,7 @@ final class Infrastructure {
                             cluster, org.openpcs.server.logs.LogType.SCALING, json))));
     StaticCapacity fleet =
         new StaticCapacity(
-            store, provider, bootstrap, clock, scaling, java.time.Duration.ofMinutes(10));
+            store, provider, bootstrap, clock, scaling, java.time.Duration.ofMinutes(10), events);
     SlurmBackends backends = new SlurmBackends(runtime, fleet, store);
     return new Infrastructure(
         provider,

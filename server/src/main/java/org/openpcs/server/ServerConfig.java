@@ -25,11 +25,18 @@ public record ServerConfig(
     Infrastructure infrastructure,
     String slurmPorts,
     String controlAddress,
-    Duration eventRetention) {
+    Duration eventRetention,
+    double spotInterruptionRate) {
 
   /** How long events are kept unless {@code --event-retention} says otherwise. */
   public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
 
+  /**
+   * With the default event retention and without random spot interruptions.
+   *
+   * @see #withEventRetention
+   * @see #withSpotInterruptionRate
+   */
   public ServerConfig(
       InetSocketAddress listen,
       Path dataDir,
@@ -58,7 +65,31 @@ public record ServerConfig(
         infrastructure,
         slurmPorts,
         controlAddress,
-        DEFAULT_EVENT_RETENTION);
+        DEFAULT_EVENT_RETENTION,
+        0);
+  }
+
+  /**
+   * For testing: the local provider delivers spot interruption notices at random, {@code
+   * perInstanceHour} per running spot instance and hour on average.
+   */
+  public ServerConfig withSpotInterruptionRate(double perInstanceHour) {
+    return new ServerConfig(
+        listen,
+        dataDir,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        region,
+        accountId,
+        quotas,
+        extraSchedulerVersions,
+        resyncPeriod,
+        infrastructure,
+        slurmPorts,
+        controlAddress,
+        eventRetention,
+        perInstanceHour);
   }
 
   /**
@@ -116,7 +147,8 @@ public record ServerConfig(
         infra,
         slurmPorts,
         controlAddress,
-        eventRetention);
+        eventRetention,
+        spotInterruptionRate);
   }
 
   public ServerConfig withSlurmPorts(String ports) {
@@ -134,7 +166,8 @@ public record ServerConfig(
         infrastructure,
         ports,
         controlAddress,
-        eventRetention);
+        eventRetention,
+        spotInterruptionRate);
   }
 
   public ServerConfig withEventRetention(Duration retention) {
@@ -155,7 +188,8 @@ public record ServerConfig(
         infrastructure,
         slurmPorts,
         controlAddress,
-        retention);
+        retention,
+        spotInterruptionRate);
   }
 
   public static Path defaultDataDir() {

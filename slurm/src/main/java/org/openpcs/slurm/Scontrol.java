@@ -59,6 +59,21 @@ public final class Scontrol {
 
   private final SlurmCli cli;
 
+  /**
+   * A reason {@link #updateNode} accepts, made from any text (an error message may quote daemon
+   * output with '|', quotes or line breaks): other characters become blanks, runs of blanks one,
+   * and the result is cut to the allowed length. Adds the {@code openpcs:} prefix when missing.
+   */
+  public static String reason(String text) {
+    String body = text == null ? "" : text.strip();
+    if (body.startsWith("openpcs:")) {
+      body = body.substring("openpcs:".length());
+    }
+    body = body.replaceAll("[^A-Za-z0-9 _.,:;/@()\\[\\]+=%-]", " ").replaceAll(" {2,}", " ");
+    String r = "openpcs:" + (body.startsWith(" ") ? body : " " + body);
+    return r.length() <= 408 ? r.stripTrailing() : r.substring(0, 408).stripTrailing();
+  }
+
   public Scontrol(SlurmInstallation installation, ClusterPaths paths) {
     this.cli = new SlurmCli(Objects.requireNonNull(installation), Objects.requireNonNull(paths));
   }
@@ -111,6 +126,24 @@ public final class Scontrol {
       throw new IllegalArgumentException("state " + upper + " needs a reason");
     }
     return List.copyOf(args);
+  }
+
+  /**
+   * {@code scontrol requeue <job>}: the job goes back to the queue and runs again elsewhere.
+   *
+   * @return false when Slurm refused (e.g. the job was submitted with {@code --no-requeue} or has
+   *     just finished)
+   */
+  public boolean requeue(long job) {
+    return cli.run("scontrol", TIMEOUT, "requeue", Long.toString(job)).ok();
+  }
+
+  /**
+   * Lifts the hold 22.05 puts on a requeued job (its begin time is pushed back by about two
+   * minutes) when OpenPCS knows why it was requeued.
+   */
+  public void startNow(long job) {
+    cli.run("scontrol", TIMEOUT, "update", "JobId=" + job, "StartTime=now");
   }
 
   /** Throws unless slurmctld answers. */

@@ -8,6 +8,18 @@ import org.junit.jupiter.api.Test;
 
 class ScontrolParseTest {
   @Test
+  void anyTextBecomesAReasonScontrolAccepts() {
+    String daemonOutput =
+        "bootstrap failed: slurmd exited | error: \"bind\" failed\n#1 it's 'busy' \\ "
+            + "x".repeat(600);
+    String r = Scontrol.reason(daemonOutput);
+    assertThat(r).startsWith("openpcs: bootstrap failed: slurmd exited error: bind failed 1 it s");
+    assertThat(r.length()).isLessThanOrEqualTo(408);
+    assertThat(Scontrol.updateArgs("n1", "DOWN", r)).contains("Reason=" + r);
+    assertThat(Scontrol.reason("openpcs: already prefixed")).isEqualTo("openpcs: already prefixed");
+  }
+
+  @Test
   void readsSinfoJsonOf2205() {
     String json =
         """

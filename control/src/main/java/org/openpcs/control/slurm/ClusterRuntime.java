@@ -76,6 +76,7 @@ public final class ClusterRuntime {
   private final PortAllocator ports;
   private final String controlAddress;
   private final Clock clock;
+  private final org.openpcs.control.EventSink events;
   private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, SlurmConfig> applied = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, List<Instant>> restarts = new ConcurrentHashMap<>();
@@ -89,7 +90,9 @@ public final class ClusterRuntime {
       Path clustersDir,
       PortAllocator ports,
       String controlAddress,
-      Clock clock) {
+      Clock clock,
+      org.openpcs.control.EventSink events) {
+    this.events = events;
     this.store = store;
     this.slurm = slurm;
     this.catalog = catalog;
@@ -121,7 +124,29 @@ public final class ClusterRuntime {
       }
       ClusterPaths paths = paths(clusterId);
       ControllerDaemons daemons = new ControllerDaemons(slurm.get(), paths);
-      List<ComputeNodeGroup> groups = snap.renderedGroups();
+      SlurmConfig last = applied.get(clusterId);
+      var jobsNow =
+          new java.util.concurrent.atomic.AtomicReference<Optional<Map<String, NodeJobs>>>();
+      List<ComputeNodeGroup> groups =
+          snap.renderedGroups(
+              g -> {
+                // Only a group that Slurm still runs as compute nodes can have jobs to wait for.
+                boolean wasRendered =
+                    last == null
+                        || last.nodes().stream()
+                            .anyMatch(n -> NodeNames.anyIndexOf(g, n.name()) > 0);
+                if (!wasRendered) {
+                  return false;
+                }
+                if (jobsNow.get() == null) {
+                  jobsNow.set(jobsByNode(clusterId));
+                }
+                // Fail closed: when the jobs cannot be read, keep what Slurm had.
+                return jobsNow
+                    .get()
+                    .map(byNode -> NodeNames.all(g).stream().anyMatch(byNode::containsKey))
+                    .orElse(last != null);
+              });
       List<Queue> queues = snap.renderedQueues(q -> jobsInPartition(daemons, q.name()));
       List<String> owners = new ArrayList<>();
       owners.add(PortAllocator.CONTROLLER);
@@ -246,10 +271,12 @@ public final class ClusterRuntime {
    * static node (it is replaced), POWER_DOWN_FORCE for a dynamic one (back to the powered-down
    * pool). Slurm requeues its jobs; their requeue hold (about two minutes in 22.05) is lifted at
    * once, since the cause is known and handled. Does nothing when the controller does not answer.
+   *
+   * @return the jobs that were on the node (Slurm requeues them unless they may not be requeued)
    */
-  public void failNode(String clusterId, String node, boolean dynamic, String reason) {
+  public List<Long> failNode(String clusterId, String node, boolean dynamic, String reason) {
     if (slurm.isEmpty()) {
-      return;
+      return List.of();
     }
     var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId));
     try {
@@ -262,30 +289,20 @@ public final class ClusterRuntime {
                           && org.openpcs.slurm.Hostlist.expand(j.nodes()).contains(node))
               .map(org.openpcs.slurm.JobStatus::id)
               .toList();
-      scontrol.updateNode(node, dynamic ? "POWER_DOWN_FORCE" : "DOWN", reason);
-      if (!jobs.isEmpty()) {
-        // The requeue completes a moment after the node goes down; try a few times.
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  for (long delay : new long[] {500, 1500, 3000, 6000}) {
-                    try {
-                      Thread.sleep(delay);
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                    jobs.forEach(job -> releaseRequeueHold(clusterId, job));
-                  }
-                });
-      }
+      // The reason may quote daemon output; a reason scontrol refuses would leave the node up.
+      scontrol.updateNode(
+          node, dynamic ? "POWER_DOWN_FORCE" : "DOWN", org.openpcs.slurm.Scontrol.reason(reason));
+      releaseRequeueHoldLater(clusterId, jobs);
       log.warn(
           "cluster {}: node {} taken out of service ({}); jobs requeued: {}",
           clusterId,
           node,
           reason,
           jobs);
+      return jobs;
     } catch (RuntimeException e) {
       log.warn("cluster {}: could not take {} out of service: {}", clusterId, node, e.getMessage());
+      return List.of();
     }
   }
 
@@ -323,24 +340,142 @@ public final class ClusterRuntime {
     }
   }
 
-  private void releaseRequeueHold(String clusterId, long job) {
-    try {
-      ProcessBuilder pb =
-          new ProcessBuilder(
-                  slurm.get().path("scontrol").toString(),
-                  "update",
-                  "JobId=" + job,
-                  "StartTime=now")
-              .redirectErrorStream(true);
-      pb.environment().put("SLURM_CONF", paths(clusterId).slurmConf().toString());
-      Process p = pb.start();
-      p.getInputStream().readAllBytes();
-      p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (IOException e) {
-      log.debug("could not release job {}: {}", job, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** What runs on one node, as far as giving it up is concerned. */
+  public record NodeJobs(List<Long> running, boolean completing) {}
+
+  /**
+   * The jobs on each node that has any (running, configuring, suspended, or completing); empty when
+   * the controller does not answer, so that callers can fail closed.
+   */
+  public Optional<Map<String, NodeJobs>> jobsByNode(String clusterId) {
+    return slurm.flatMap(
+        s -> {
+          try {
+            return Optional.of(
+                jobsByNode(new org.openpcs.slurm.Scontrol(s, paths(clusterId)).jobs()));
+          } catch (RuntimeException e) {
+            return Optional.empty();
+          }
+        });
+  }
+
+  static Map<String, NodeJobs> jobsByNode(List<org.openpcs.slurm.JobStatus> jobs) {
+    Map<String, List<Long>> running = new java.util.HashMap<>();
+    Set<String> completing = new java.util.HashSet<>();
+    for (var j : jobs) {
+      if (FINISHED.contains(j.state())
+          || "PENDING".equals(j.state())
+          || j.nodes() == null
+          || j.nodes().isBlank()
+          || j.nodes().startsWith("(")) {
+        continue;
+      }
+      for (String node : org.openpcs.slurm.Hostlist.expand(j.nodes())) {
+        if ("COMPLETING".equals(j.state())) {
+          completing.add(node);
+        } else {
+          running.computeIfAbsent(node, k -> new ArrayList<>()).add(j.id());
+        }
+      }
     }
+    Map<String, NodeJobs> out = new java.util.HashMap<>();
+    running.forEach((n, ids) -> out.put(n, new NodeJobs(List.copyOf(ids), completing.contains(n))));
+    completing.forEach(n -> out.putIfAbsent(n, new NodeJobs(List.of(), true)));
+    return out;
+  }
+
+  /**
+   * Takes a node out of use because the user asked for it to go (lower maximum, group deleted):
+   * drains it with an {@code openpcs:} reason so that nothing new starts on it, and requeues the
+   * given jobs (lifting 22.05's requeue hold, since the cause is known).
+   *
+   * @return the jobs Slurm requeued; a job it refused (submitted with {@code --no-requeue}) keeps
+   *     running and the node stays until it ends
+   */
+  public List<Long> requeueAndDrain(String clusterId, String node, List<Long> jobs, String why) {
+    if (slurm.isEmpty()) {
+      return List.of();
+    }
+    var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId));
+    List<Long> requeued = new ArrayList<>();
+    try {
+      drainIfNot(scontrol, node, org.openpcs.slurm.Scontrol.reason(why));
+      for (long job : jobs) {
+        if (scontrol.requeue(job)) {
+          requeued.add(job);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("cluster {}: could not requeue jobs on {}: {}", clusterId, node, e.getMessage());
+    }
+    releaseRequeueHoldLater(clusterId, requeued);
+    log.warn(
+        "cluster {}: node {} is going ({}); jobs requeued: {}", clusterId, node, why, requeued);
+    return requeued;
+  }
+
+  /**
+   * Drains a node with an {@code openpcs:} reason unless it is drained already (an administrator's
+   * own drain and reason are kept). Does nothing when the controller does not answer.
+   */
+  public void drain(String clusterId, String node, String why) {
+    if (slurm.isEmpty()) {
+      return;
+    }
+    try {
+      drainIfNot(
+          new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId)),
+          node,
+          org.openpcs.slurm.Scontrol.reason(why));
+    } catch (RuntimeException e) {
+      log.debug("cluster {}: could not drain {}: {}", clusterId, node, e.getMessage());
+    }
+  }
+
+  private static void drainIfNot(org.openpcs.slurm.Scontrol scontrol, String node, String reason) {
+    boolean drained =
+        scontrol.nodes().stream().anyMatch(n -> n.name().equals(node) && n.has("DRAIN"));
+    if (!drained) {
+      scontrol.updateNode(node, "DRAIN", reason);
+    }
+  }
+
+  /**
+   * The requeue completes a moment after the request, and a job completes on all its nodes first
+   * (which can take a while when some were powered down): lift the hold once each job is pending
+   * again, for up to two minutes (about as long as the hold itself).
+   */
+  private void releaseRequeueHoldLater(String clusterId, List<Long> jobs) {
+    if (jobs.isEmpty() || slurm.isEmpty()) {
+      return;
+    }
+    var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId));
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              Set<Long> waiting = new java.util.HashSet<>(jobs);
+              long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+              while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                  Thread.sleep(1000);
+                  for (var j : scontrol.jobs()) {
+                    if (!waiting.contains(j.id())) {
+                      continue;
+                    }
+                    if ("PENDING".equals(j.state())) {
+                      scontrol.startNow(j.id());
+                      waiting.remove(j.id());
+                    } else if (FINISHED.contains(j.state()) || "RUNNING".equals(j.state())) {
+                      waiting.remove(j.id());
+                    }
+                  }
+                } catch (InterruptedException e) {
+                  return;
+                } catch (RuntimeException e) {
+                  log.debug("could not release jobs {}: {}", waiting, e.toString());
+                }
+              }
+            });
   }
 
   /** Clusters whose controller daemons are known here and not running now (for the supervisor). */
@@ -426,6 +561,19 @@ public final class ClusterRuntime {
             + RESTART_WINDOW.toMinutes()
             + " min); running and pending jobs were recovered from its saved state";
     log.warn("cluster {}: {}", clusterId, message);
+    try {
+      events.emit(
+          new org.openpcs.domain.Event(
+              clock.instant(),
+              clusterId,
+              org.openpcs.domain.ResourceKind.CLUSTER,
+              clusterId,
+              org.openpcs.domain.Event.Severity.WARNING,
+              "SLURMCTLD_RESTARTED",
+              "slurmctld was not running and was restarted; jobs recovered from its saved state"));
+    } catch (RuntimeException e) {
+      log.debug("event not recorded: {}", e.toString());
+    }
     notes.put(clusterId, List.of(new ErrorInfo("SlurmctldRestarted", message)));
   }
 
@@ -485,20 +633,32 @@ public final class ClusterRuntime {
     /**
      * Groups whose nodes Slurm should know: groups in a queue (a group in no queue is a login
      * fleet, whose agents run no slurmd), including groups being deleted while they still have
-     * instances.
+     * instances, and a group just taken out of every queue while jobs still run on its nodes (they
+     * finish; the nodes become login nodes afterwards). Nodes beyond a lowered maximum stay while
+     * they have an instance.
+     *
+     * @param stillBusy whether a group that is in no queue any more still has jobs on its nodes
      */
-    List<ComputeNodeGroup> renderedGroups() {
+    List<ComputeNodeGroup> renderedGroups(
+        java.util.function.Predicate<ComputeNodeGroup> stillBusy) {
       Set<String> queued =
           queues.stream()
               .flatMap(q -> q.spec().computeNodeGroupIds().stream())
               .collect(Collectors.toSet());
       return groups.stream()
-          .filter(g -> queued.contains(g.id()))
+          .map(g -> NodeNames.coveringInstances(g, liveNodes(g)))
           .filter(
               g ->
-                  g.status() != ResourceStatus.DELETING
-                      || instances.stream()
-                          .anyMatch(i -> i.nodeGroupId().equals(g.id()) && i.live()))
+                  queued.contains(g.id())
+                      ? g.status() != ResourceStatus.DELETING || !liveNodes(g).isEmpty()
+                      : !liveNodes(g).isEmpty() && stillBusy.test(g))
+          .toList();
+    }
+
+    private List<String> liveNodes(ComputeNodeGroup g) {
+      return instances.stream()
+          .filter(i -> i.nodeGroupId().equals(g.id()) && i.live())
+          .map(NodeInstance::nodeName)
           .toList();
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.openpcs.domain.ComputeNodeGroup;
 import org.openpcs.domain.ErrorInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +29,16 @@ final class LaunchPolicy {
 
   private final Clock clock;
   private final Duration cooldown;
+  private final FleetEvents events;
   private final ConcurrentHashMap<String, Instant> cooling = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Backoff> backoffs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, List<Instant>> interruptions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Instant> onDemandUntil = new ConcurrentHashMap<>();
 
-  LaunchPolicy(Clock clock, Duration cooldown) {
+  LaunchPolicy(Clock clock, Duration cooldown, FleetEvents events) {
     this.clock = clock;
     this.cooldown = cooldown;
+    this.events = events;
   }
 
   // --- instance types
@@ -46,13 +49,18 @@ final class LaunchPolicy {
     return types.stream().filter(t -> !cooling.getOrDefault(t, now).isAfter(now)).toList();
   }
 
-  void launchFailed(String type, String node) {
+  /**
+   * @param reason why the launch failed, e.g. INSUFFICIENT_CAPACITY
+   */
+  void launchFailed(ComputeNodeGroup g, String type, String node, String reason) {
     cooling.put(type, clock.instant().plus(cooldown));
     log.warn(
         "{} cooled down for {} s after a failed launch for node {}",
         type,
         cooldown.toSeconds(),
         node);
+    events.warning(
+        g, reason, type + " cooled down for " + cooldown.toSeconds() + " s after " + reason);
   }
 
   /** What {@link #usableTypes} left out, for the "nothing to launch" message. */
@@ -62,14 +70,26 @@ final class LaunchPolicy {
 
   // --- bootstrap failures per node
 
-  void bootstrapFailed(String groupId, String node, ErrorInfo reason) {
-    backoffs.compute(
-        key(groupId, node),
-        (k, b) -> {
-          int n = b == null ? 1 : b.failures() + 1;
-          long seconds = Math.min(MAX_BACKOFF.toSeconds(), 5L << Math.min(n - 1, 10));
-          return new Backoff(n, clock.instant().plusSeconds(seconds), reason);
-        });
+  void bootstrapFailed(ComputeNodeGroup g, String node, ErrorInfo reason) {
+    Backoff b =
+        backoffs.compute(
+            key(g.id(), node),
+            (k, old) -> {
+              int n = old == null ? 1 : old.failures() + 1;
+              long seconds = Math.min(MAX_BACKOFF.toSeconds(), 5L << Math.min(n - 1, 10));
+              return new Backoff(n, clock.instant().plusSeconds(seconds), reason);
+            });
+    events.warning(
+        g,
+        "BOOTSTRAP_FAILED",
+        shorten(reason.message(), 300)
+            + "; next instance in "
+            + Duration.between(clock.instant(), b.notBefore()).toSeconds()
+            + " s");
+  }
+
+  private static String shorten(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
   }
 
   boolean mayLaunch(String groupId, String node) {
@@ -85,20 +105,31 @@ final class LaunchPolicy {
   // --- spot
 
   /** Counts an interruption; when spot keeps failing, the group launches on-demand for a while. */
-  void spotInterrupted(String groupId, String groupName) {
+  void spotInterrupted(ComputeNodeGroup g) {
     Instant now = clock.instant();
-    List<Instant> recent =
-        interruptions.computeIfAbsent(groupId, k -> new CopyOnWriteArrayList<>());
+    List<Instant> recent = interruptions.computeIfAbsent(g.id(), k -> new CopyOnWriteArrayList<>());
     recent.add(now);
     recent.removeIf(t -> t.isBefore(now.minus(SPOT_WINDOW)));
     if (recent.size() >= SPOT_INTERRUPTIONS_BEFORE_ON_DEMAND) {
-      onDemandUntil.put(groupId, now.plus(cooldown));
+      boolean already = onDemandUntil.containsKey(g.id()) && onDemandUntil.get(g.id()).isAfter(now);
+      onDemandUntil.put(g.id(), now.plus(cooldown));
       log.warn(
           "{}: {} spot interruptions in {} min; launching on-demand until {}",
-          groupName,
+          g.name(),
           recent.size(),
           SPOT_WINDOW.toMinutes(),
           now.plus(cooldown));
+      if (!already) {
+        events.warning(
+            g,
+            "SPOT_INTERRUPTION",
+            recent.size()
+                + " spot interruptions in "
+                + SPOT_WINDOW.toMinutes()
+                + " min; launching on-demand for "
+                + cooldown.toSeconds()
+                + " s");
+      }
     }
   }
 

@@ -1,6 +1,9 @@
 package org.openpcs.control.slurm;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.openpcs.domain.ComputeNodeGroup;
 import org.openpcs.store.Store;
@@ -45,6 +48,8 @@ public final class PowerSave {
     List<ComputeNodeGroup> groups = store.inTransaction(tx -> tx.nodeGroupsOf(clusterId));
     for (PowerInbox.Request r : requests) {
       log.info("cluster {}: slurmctld asks to {} {}", clusterId, r.action(), r.nodes());
+      // One call per group, so that e.g. a 16-node resume is one "launched 16 instances" event.
+      Map<ComputeNodeGroup, List<String>> byGroup = new LinkedHashMap<>();
       for (String node : r.nodes()) {
         Optional<ComputeNodeGroup> group =
             groups.stream().filter(g -> NodeNames.indexOf(g, node) > 0).findFirst();
@@ -53,18 +58,18 @@ public final class PowerSave {
               "cluster {}: no node group has node {}; ignoring {}", clusterId, node, r.action());
           continue;
         }
-        switch (r.action()) {
-          case PowerPrograms.RESUME -> fleet.launchDynamic(group.get(), node, runtime);
-          case PowerPrograms.SUSPEND ->
-              fleet.terminateNode(
-                  group.get(), node, "SCHEDULER_REQUESTED", "idle for the scale-down time");
-          case PowerPrograms.RESUME_FAIL ->
-              fleet.terminateNode(
-                  group.get(), node, "UNHEALTHY_NODE", "resume timed out in slurmctld");
-          default ->
-              log.warn("cluster {}: ignoring unknown power request {}", clusterId, r.action());
-        }
+        byGroup.computeIfAbsent(group.get(), k -> new ArrayList<>()).add(node);
       }
+      byGroup.forEach(
+          (group, nodes) -> {
+            switch (r.action()) {
+              case PowerPrograms.RESUME -> fleet.launchDynamic(group, nodes, runtime);
+              case PowerPrograms.SUSPEND -> fleet.terminateIdle(group, nodes);
+              case PowerPrograms.RESUME_FAIL -> fleet.resumeFailed(group, nodes);
+              default ->
+                  log.warn("cluster {}: ignoring unknown power request {}", clusterId, r.action());
+            }
+          });
       r.done();
     }
   }

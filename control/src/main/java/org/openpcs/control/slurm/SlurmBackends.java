@@ -63,7 +63,7 @@ public final class SlurmBackends {
 
       @Override
       public Outcome remove(ComputeNodeGroup g) {
-        if (capacity.terminateAll(g) > 0) {
+        if (capacity.terminateAll(g, runtime) > 0) {
           return new Outcome.InProgress(SOON);
         }
         // With its instances gone the group is no longer rendered; wait until Slurm dropped it.

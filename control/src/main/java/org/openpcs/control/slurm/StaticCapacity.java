@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.openpcs.domain.ComputeNodeGroup;
@@ -42,6 +43,10 @@ public final class StaticCapacity {
 
   private final org.openpcs.control.ScalingLog scaling;
   private final LaunchPolicy policy;
+  private final FleetEvents events;
+
+  /** Nodes whose "becomes a login node when its jobs end" was announced (once each). */
+  private final Set<String> announced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public StaticCapacity(
       Store store, ComputeProvider provider, NodeBootstrap bootstrap, Clock clock) {
@@ -51,12 +56,14 @@ public final class StaticCapacity {
         bootstrap,
         clock,
         org.openpcs.control.ScalingLog.NONE,
-        java.time.Duration.ofMinutes(10));
+        java.time.Duration.ofMinutes(10),
+        org.openpcs.control.EventSink.NONE);
   }
 
   /**
    * @param cooldown how long an instance type that failed to launch is skipped in favour of the
    *     group's other types
+   * @param events where the steps people should see are reported
    */
   public StaticCapacity(
       Store store,
@@ -64,13 +71,15 @@ public final class StaticCapacity {
       NodeBootstrap bootstrap,
       Clock clock,
       org.openpcs.control.ScalingLog scaling,
-      java.time.Duration cooldown) {
+      java.time.Duration cooldown,
+      org.openpcs.control.EventSink events) {
     this.store = store;
     this.provider = provider;
     this.bootstrap = bootstrap;
     this.clock = clock;
     this.scaling = scaling;
-    this.policy = new LaunchPolicy(clock, cooldown);
+    this.events = new FleetEvents(events, clock);
+    this.policy = new LaunchPolicy(clock, cooldown, this.events);
   }
 
   /** Converges the group's static instances; returns problems to show as errorInfo. */
@@ -88,11 +97,13 @@ public final class StaticCapacity {
       } else if (actual == null || actual.terminated()) {
         mark(ni, "TERMINATED", "instance " + ni.instanceId() + " is gone");
         if (!login && index > 0) {
-          runtime.failNode(
-              g.clusterId(),
+          takeOut(
+              g,
+              runtime,
               ni.nodeName(),
               !NodeNames.isStatic(g, index),
-              "openpcs: instance " + ni.instanceId() + " is gone");
+              "EXTERNALLY_TERMINATED",
+              "instance " + ni.instanceId() + " is gone");
         }
         record(
             g, ni, ni.instanceId(), "TERMINATED", "EXTERNALLY_TERMINATED", "the instance is gone");
@@ -106,13 +117,23 @@ public final class StaticCapacity {
             "PENDING_REPLACEMENT",
             "SPOT_INTERRUPTION",
             actual.stateReason());
-        policy.spotInterrupted(g.id(), g.name());
+        events.warning(
+            g,
+            "SPOT_INTERRUPTION",
+            "spot interruption notice for "
+                + ni.instanceId()
+                + " ("
+                + ni.nodeName()
+                + "); replacing it before it is reclaimed");
+        policy.spotInterrupted(g);
         if (!login && index > 0) {
-          runtime.failNode(
-              g.clusterId(),
+          takeOut(
+              g,
+              runtime,
               ni.nodeName(),
               !NodeNames.isStatic(g, index),
-              "openpcs: spot interruption notice");
+              null,
+              "spot interruption notice");
         }
         terminate(
             g,
@@ -127,28 +148,42 @@ public final class StaticCapacity {
         // requeued now, and a static node gets a new instance below.
         problems.add(new ErrorInfo("UNHEALTHY_NODE", ni.nodeName() + ": " + ni.message()));
         terminate(g, ni, "UNHEALTHY_NODE", ni.message());
-        runtime.failNode(
-            g.clusterId(),
+        takeOut(
+            g,
+            runtime,
             ni.nodeName(),
             index > 0 && !NodeNames.isStatic(g, index),
-            "openpcs: node lost: " + ni.message());
+            "UNHEALTHY_NODE",
+            "node lost: " + ni.message());
+      } else if ("BOOTSTRAP_FAILED".equals(ni.state()) && registrationReplyLost(ni)) {
+        // We registered this instance, but its agent never got the answer (the server died or
+        // was too slow in between) and its retry was refused: our fault, not the node's. Replace
+        // it at once and leave the node powering up in Slurm, so that its job is not requeued.
+        terminate(g, ni, "BOOTSTRAP_FAILED", "the registration reply was lost; replacing");
+        events.info(
+            g,
+            "BOOTSTRAP_FAILED",
+            ni.nodeName()
+                + ": the registration reply was lost (server restart?); replaced at once");
+        if (!login && index > 0 && !NodeNames.isStatic(g, index)) {
+          launchDynamic(g, List.of(ni.nodeName()), runtime);
+        }
       } else if ("BOOTSTRAP_FAILED".equals(ni.state())) {
         policy.bootstrapFailed(
-            g.id(),
+            g,
             ni.nodeName(),
             new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": " + ni.message()));
         terminate(g, ni, "BOOTSTRAP_FAILED", "bootstrap failed; replacing");
         if (!login && index > 0 && !NodeNames.isStatic(g, index)) {
           // A dynamic node goes back to the powered-down pool now: Slurm requeues its job and asks
           // again, instead of waiting out ResumeTimeout.
-          runtime.failNode(
-              g.clusterId(), ni.nodeName(), true, "openpcs: bootstrap failed: " + ni.message());
+          takeOut(g, runtime, ni.nodeName(), true, null, "bootstrap failed: " + ni.message());
         }
       } else if (ni.registeredAt() == null
           && ni.instanceId() != null
           && ni.createdAt().plus(REGISTRATION_TIMEOUT).isBefore(clock.instant())) {
         policy.bootstrapFailed(
-            g.id(),
+            g,
             ni.nodeName(),
             new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": the instance never registered"));
         terminate(
@@ -157,11 +192,28 @@ public final class StaticCapacity {
             "BOOTSTRAP_FAILED",
             "never registered within " + REGISTRATION_TIMEOUT.toMinutes() + " min");
         if (!login && index > 0) {
-          runtime.failNode(
-              g.clusterId(),
+          takeOut(
+              g,
+              runtime,
               ni.nodeName(),
               !NodeNames.isStatic(g, index),
-              "openpcs: instance never registered");
+              null,
+              "instance never registered");
+        }
+      } else if (!OwnershipTags.role(login).equals(actual.tags().get(OwnershipTags.ROLE))
+          && login
+          && !jobsDone(g, ni.nodeName(), runtime)) {
+        // The group left every queue while jobs run on this node: they finish first (the node is
+        // drained, so nothing new starts), then the node becomes a login node.
+        runtime.drain(
+            g.clusterId(),
+            ni.nodeName(),
+            "node group left every queue; becomes a login node when its jobs end");
+        String note =
+            ni.nodeName() + " becomes a login node when its jobs end (the group left every queue)";
+        problems.add(new ErrorInfo("JOBS_RUNNING", note));
+        if (announced.add(ni.bootstrapId())) {
+          events.info(g, "JOBS_RUNNING", note);
         }
       } else if (!OwnershipTags.role(login).equals(actual.tags().get(OwnershipTags.ROLE))) {
         terminate(
@@ -173,6 +225,9 @@ public final class StaticCapacity {
                 + " becomes a "
                 + OwnershipTags.role(login)
                 + " node (queues changed); replacing");
+      } else if (index < 0
+          && NodeNames.anyIndexOf(g, ni.nodeName()) > g.spec().maxInstanceCount()) {
+        // Beyond a lowered maximum: the planner below gives it up, requeueing its jobs first.
       } else if (index < 0) {
         terminate(
             g,
@@ -183,14 +238,7 @@ public final class StaticCapacity {
         store.inTransaction(tx -> tx.updateNodeInstance(ni.withInstanceId(actual.instanceId())));
       }
     }
-    Set<String> backed =
-        liveInstances(g).stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
-    for (int i = 1; i <= g.spec().minInstanceCount(); i++) {
-      String name = NodeNames.name(g, i);
-      if (!backed.contains(name) && policy.mayLaunch(g.id(), name)) {
-        launch(g, name, login, problems);
-      }
-    }
+    events.launched(g, carryOut(g, login, runtime, problems), "MAINTAIN_MIN_CAPACITY");
     if (!login) {
       resumeRecovered(g, runtime);
     }
@@ -204,33 +252,113 @@ public final class StaticCapacity {
   }
 
   /**
-   * Starts an instance for one dynamic node Slurm wants powered up (SCHEDULER_REQUESTED). When the
-   * launch fails, the node is powered down at once so that its job is requeued now rather than
-   * after slurmctld's ResumeTimeout.
+   * Starts an instance for each dynamic node Slurm wants powered up (SCHEDULER_REQUESTED), and
+   * reports them as one event. When a launch fails, the node is powered down at once so that its
+   * job is requeued now rather than after slurmctld's ResumeTimeout.
    */
-  public void launchDynamic(ComputeNodeGroup g, String nodeName, ClusterRuntime runtime) {
-    if (liveInstances(g).stream().anyMatch(i -> i.nodeName().equals(nodeName))) {
-      return;
+  public void launchDynamic(ComputeNodeGroup g, List<String> nodes, ClusterRuntime runtime) {
+    List<String> launched = new ArrayList<>();
+    for (String nodeName : nodes) {
+      if (liveInstances(g).stream().anyMatch(i -> i.nodeName().equals(nodeName))) {
+        continue;
+      }
+      List<ErrorInfo> problems = new ArrayList<>();
+      if (launch(g, nodeName, false, problems, "SCHEDULER_REQUESTED")) {
+        launched.add(nodeName);
+      } else {
+        takeOut(g, runtime, nodeName, true, null, "launch failed: " + problems.get(0).code());
+      }
     }
-    List<ErrorInfo> problems = new ArrayList<>();
-    launch(g, nodeName, false, problems, "SCHEDULER_REQUESTED");
-    if (!problems.isEmpty()) {
-      runtime.failNode(
-          g.clusterId(), nodeName, true, "openpcs: launch failed: " + problems.get(0).code());
+    events.launched(g, launched, "SCHEDULER_REQUESTED");
+  }
+
+  /** Terminates the instances of nodes Slurm suspended after their idle time; one event. */
+  public void terminateIdle(ComputeNodeGroup g, List<String> nodes) {
+    List<String> terminated =
+        nodes.stream()
+            .filter(n -> terminateNode(g, n, "SCHEDULER_REQUESTED", "idle for the scale-down time"))
+            .toList();
+    events.terminatedIdle(g, terminated);
+  }
+
+  /** Terminates what was started for nodes slurmctld gave up resuming. */
+  public void resumeFailed(ComputeNodeGroup g, List<String> nodes) {
+    List<String> terminated =
+        nodes.stream()
+            .filter(n -> terminateNode(g, n, "UNHEALTHY_NODE", "resume timed out in slurmctld"))
+            .toList();
+    if (!terminated.isEmpty()) {
+      events.warning(
+          g,
+          "UNHEALTHY_NODE",
+          "slurmctld gave up resuming "
+              + org.openpcs.slurm.Hostlist.compress(terminated)
+              + "; terminated their instances");
     }
   }
 
-  /** Terminates the instance(s) backing one node (Slurm suspended it, or gave up resuming it). */
-  public void terminateNode(ComputeNodeGroup g, String nodeName, String reason, String why) {
+  /**
+   * Terminates the instance(s) backing one node (Slurm suspended it, or gave up resuming it).
+   * Returns whether there was one.
+   */
+  public boolean terminateNode(ComputeNodeGroup g, String nodeName, String reason, String why) {
+    boolean any = false;
     for (NodeInstance ni : liveInstances(g)) {
       if (ni.nodeName().equals(nodeName)) {
         terminate(g, ni, reason, why);
+        any = true;
       }
     }
+    return any;
   }
 
-  /** Terminates every instance of the group; returns how many are still not terminated. */
-  public int terminateAll(ComputeNodeGroup g) {
+  /**
+   * Takes a node out of service (see {@link ClusterRuntime#failNode}) and reports the jobs Slurm
+   * requeued because of it.
+   *
+   * @param replacedReason when not null, also reports that the node is replaced (static) or powered
+   *     down (dynamic), with this reason word
+   */
+  private void takeOut(
+      ComputeNodeGroup g,
+      ClusterRuntime runtime,
+      String node,
+      boolean dynamic,
+      String replacedReason,
+      String why) {
+    List<Long> jobs = runtime.failNode(g.clusterId(), node, dynamic, "openpcs: " + why);
+    if (replacedReason != null) {
+      events.warning(
+          g, replacedReason, "node " + node + (dynamic ? " powered down: " : " replaced: ") + why);
+    }
+    events.requeued(g, jobs, "node " + node + ": " + why);
+  }
+
+  /**
+   * Terminates every instance of the group; returns how many are still not terminated. Jobs still
+   * running on its nodes are requeued first, and their nodes kept until the jobs have left them.
+   */
+  public int terminateAll(ComputeNodeGroup g, ClusterRuntime runtime) {
+    // A group in a queue cannot be deleted, so only a group that just left every queue can still
+    // have jobs here. When Slurm does not answer the deletion goes on: the group is not in Slurm.
+    Map<String, ClusterRuntime.NodeJobs> jobs = runtime.jobsByNode(g.clusterId()).orElse(Map.of());
+    int busy = 0;
+    for (NodeInstance ni : liveInstances(g)) {
+      var onNode = jobs.get(ni.nodeName());
+      if (onNode != null) {
+        busy++;
+        if (!onNode.running().isEmpty()) {
+          events.requeued(
+              g,
+              runtime.requeueAndDrain(
+                  g.clusterId(), ni.nodeName(), onNode.running(), "node group deleted"),
+              "node group deleted");
+        }
+      }
+    }
+    if (busy > 0) {
+      return busy;
+    }
     for (NodeInstance ni : liveInstances(g)) {
       terminate(
           g, ni, "NODE_GROUP_DELETION", "compute node group " + g.name() + " is being deleted");
@@ -242,11 +370,121 @@ public final class StaticCapacity {
             .count();
   }
 
+  /** Plans what the group as a whole needs (see {@link FleetPlanner}) and does it. */
+  private List<String> carryOut(
+      ComputeNodeGroup g, boolean login, ClusterRuntime runtime, List<ErrorInfo> problems) {
+    List<NodeInstance> live = liveInstances(g);
+    // Slurm's jobs matter only for nodes beyond the maximum (login nodes run none); reading
+    // them on every pass would cost a squeue per group and pass.
+    boolean beyondMax =
+        live.stream()
+            .anyMatch(ni -> NodeNames.anyIndexOf(g, ni.nodeName()) > g.spec().maxInstanceCount());
+    Optional<Map<String, ClusterRuntime.NodeJobs>> jobs =
+        login || !beyondMax ? Optional.of(Map.of()) : runtime.jobsByNode(g.clusterId());
+    Map<String, FleetPlanner.Node> withInstance = new java.util.HashMap<>();
+    for (NodeInstance ni : live) {
+      var onNode = jobs.map(j -> j.get(ni.nodeName())).orElse(null);
+      withInstance.put(
+          ni.nodeName(),
+          new FleetPlanner.Node(
+              ni.nodeName(),
+              NodeNames.anyIndexOf(g, ni.nodeName()),
+              onNode == null ? List.of() : onNode.running(),
+              onNode != null && onNode.completing()));
+    }
+    Set<String> waiting =
+        NodeNames.all(g).stream()
+            .filter(n -> !policy.mayLaunch(g.id(), n))
+            .collect(Collectors.toSet());
+    FleetPlanner.Plan plan =
+        FleetPlanner.plan(
+            new FleetPlanner.View(
+                g.spec().minInstanceCount(),
+                g.spec().maxInstanceCount(),
+                i -> NodeNames.name(g, i),
+                withInstance,
+                jobs.isPresent(),
+                waiting));
+    int max = g.spec().maxInstanceCount();
+    plan.requeue()
+        .forEach(
+            (node, ids) -> {
+              List<Long> requeued =
+                  runtime.requeueAndDrain(g.clusterId(), node, ids, "node group max lowered");
+              events.requeued(g, requeued, "node group max lowered");
+              live.stream()
+                  .filter(ni -> ni.nodeName().equals(node))
+                  .forEach(
+                      ni ->
+                          record(
+                              g,
+                              ni,
+                              ni.instanceId(),
+                              "PENDING_REPLACEMENT",
+                              "NODE_GROUP_UPDATE",
+                              "beyond the group's maximum of "
+                                  + max
+                                  + "; requeued jobs "
+                                  + requeued));
+              if (requeued.size() < ids.size()) {
+                problems.add(
+                    new ErrorInfo(
+                        "JOBS_RUNNING",
+                        node
+                            + " is beyond the group's maximum of "
+                            + max
+                            + " and goes when its jobs that may not be requeued end"));
+              }
+            });
+    if (!plan.terminate().isEmpty()) {
+      events.info(
+          g,
+          "NODE_GROUP_UPDATE",
+          "terminated "
+              + plan.terminate().size()
+              + " instance(s) beyond the maximum of "
+              + max
+              + ": "
+              + org.openpcs.slurm.Hostlist.compress(plan.terminate()));
+    }
+    for (String node : plan.terminate()) {
+      live.stream()
+          .filter(ni -> ni.nodeName().equals(node))
+          .forEach(
+              ni ->
+                  terminate(
+                      g,
+                      ni,
+                      "REPLACEMENT_REQUESTED",
+                      "node " + node + " is beyond the group's maximum of " + max));
+    }
+    List<String> launched = new ArrayList<>();
+    for (String node : plan.launch()) {
+      if (launch(g, node, login, problems)) {
+        launched.add(node);
+      }
+    }
+    return launched;
+  }
+
+  private static boolean registrationReplyLost(NodeInstance ni) {
+    return ni.registeredAt() != null
+        && ni.message() != null
+        && ni.message().startsWith("registration refused");
+  }
+
+  /** No job runs or completes on the node; false when Slurm cannot tell (fail closed). */
+  private static boolean jobsDone(ComputeNodeGroup g, String node, ClusterRuntime runtime) {
+    return runtime.jobsByNode(g.clusterId()).map(j -> !j.containsKey(node)).orElse(false);
+  }
+
   /** A node OpenPCS took out of service comes back once a new instance of it runs. */
   private void resumeRecovered(ComputeNodeGroup g, ClusterRuntime runtime) {
     var running =
         liveInstances(g).stream()
             .filter(i -> "RUNNING".equals(i.state()))
+            // a node beyond a lowered maximum was drained on purpose
+            .filter(i -> NodeNames.indexOf(g, i.nodeName()) > 0)
             .map(NodeInstance::nodeName)
             .toList();
     if (running.isEmpty()) {
@@ -284,17 +522,19 @@ public final class StaticCapacity {
         .toList();
   }
 
-  private void launch(
+  private boolean launch(
       ComputeNodeGroup g, String nodeName, boolean login, List<ErrorInfo> problems) {
-    launch(g, nodeName, login, problems, "MAINTAIN_MIN_CAPACITY");
+    return launch(g, nodeName, login, problems, "MAINTAIN_MIN_CAPACITY");
   }
 
   /**
    * Launches an instance for a node, trying the group's instance types in their order and skipping
    * types that are cooling down after a failed launch; a type that fails now cools down and the
    * next one is tried at once. Adds a problem only when no type could be launched.
+   *
+   * @return whether an instance was launched
    */
-  private void launch(
+  private boolean launch(
       ComputeNodeGroup g, String nodeName, boolean login, List<ErrorInfo> problems, String reason) {
     List<String> types = policy.usableTypes(g.spec().instanceTypes());
     if (types.isEmpty()) {
@@ -306,7 +546,7 @@ public final class StaticCapacity {
                   + g.name()
                   + " is cooling down after failed launches: "
                   + policy.coolingSummary()));
-      return;
+      return false;
     }
     List<ErrorInfo> failures = new ArrayList<>();
     for (String type : types) {
@@ -334,12 +574,13 @@ public final class StaticCapacity {
       List<ErrorInfo> attempt = new ArrayList<>();
       relaunch(g, ni, login, attempt);
       if (attempt.isEmpty()) {
-        return;
+        return true;
       }
       failures.addAll(attempt);
-      policy.launchFailed(type, nodeName);
+      policy.launchFailed(g, type, nodeName, attempt.get(0).code());
     }
     problems.addAll(failures);
+    return false;
   }
 
   private void relaunch(

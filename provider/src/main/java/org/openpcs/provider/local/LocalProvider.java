@@ -76,6 +76,8 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
    * @param maxInstances running instances at most; more is LIMIT_EXCEEDED
    * @param registrationTimeout bootstrapTimeout startTimeout for the agents ({@code null} = the
    *     agent's defaults)
+   * @param spotInterruptionRate for testing: expected spot interruption notices per spot instance
+   *     and hour, delivered at random (0 = none)
    */
   public record Options(
       Duration heartbeatInterval,
@@ -83,14 +85,38 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
       int maxInstances,
       Duration registrationTimeout,
       Duration bootstrapTimeout,
-      Duration startTimeout) {
+      Duration startTimeout,
+      double spotInterruptionRate) {
+    public Options(
+        Duration heartbeatInterval,
+        Duration terminatedRetention,
+        int maxInstances,
+        Duration registrationTimeout,
+        Duration bootstrapTimeout,
+        Duration startTimeout) {
+      this(
+          heartbeatInterval,
+          terminatedRetention,
+          maxInstances,
+          registrationTimeout,
+          bootstrapTimeout,
+          startTimeout,
+          0);
+    }
+
     public static Options defaults() {
       return new Options(Duration.ofSeconds(10), Duration.ofHours(1), 1024, null, null, null);
     }
 
     public Options withTerminatedRetention(Duration d) {
       return new Options(
-          heartbeatInterval, d, maxInstances, registrationTimeout, bootstrapTimeout, startTimeout);
+          heartbeatInterval,
+          d,
+          maxInstances,
+          registrationTimeout,
+          bootstrapTimeout,
+          startTimeout,
+          spotInterruptionRate);
     }
 
     public Options withMaxInstances(int n) {
@@ -100,7 +126,19 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
           n,
           registrationTimeout,
           bootstrapTimeout,
-          startTimeout);
+          startTimeout,
+          spotInterruptionRate);
+    }
+
+    public Options withSpotInterruptionRate(double perInstanceHour) {
+      return new Options(
+          heartbeatInterval,
+          terminatedRetention,
+          maxInstances,
+          registrationTimeout,
+          bootstrapTimeout,
+          startTimeout,
+          perInstanceHour);
     }
   }
 
@@ -111,6 +149,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
   private final Clock clock;
   private final AgentRunner runner;
   private final Options options;
+  private final RandomInterruptions randomInterruptions;
 
   // guarded by this
   private final Map<String, InstanceRecord> records = new LinkedHashMap<>();
@@ -144,6 +183,9 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
       AgentRunner runner,
       Options options) {
     this.stateDir = stateDir.toAbsolutePath().normalize();
+    this.randomInterruptions =
+        new RandomInterruptions(
+            options.spotInterruptionRate(), java.util.random.RandomGenerator.getDefault(), clock);
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.templates = Objects.requireNonNull(templates, "templates");
     this.images = Objects.requireNonNull(images, "images");
@@ -377,6 +419,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
 
   @Override
   public List<Instance> describe(Map<String, String> tags) {
+    interruptAtRandom();
     reclaimInterrupted();
     return describeNow(tags);
   }
@@ -529,6 +572,36 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
           : Optional.empty();
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
+    }
+  }
+
+  /** How long before reclaiming an instance EC2 gives notice, and so do random interruptions. */
+  static final Duration INTERRUPTION_NOTICE = Duration.ofMinutes(2);
+
+  /** With a random interruption rate set: notices for running spot instances, at random. */
+  private void interruptAtRandom() {
+    if (!randomInterruptions.enabled()) {
+      return;
+    }
+    List<String> picked;
+    synchronized (this) {
+      List<String> spot = new ArrayList<>();
+      for (InstanceRecord r : records.values()) {
+        if (RUNNING.equals(r.state())
+            && "SPOT".equals(r.purchaseOption())
+            && !terminating.contains(r.instanceId())
+            && interruptionDeadline(r.instanceId()).isEmpty()) {
+          spot.add(r.instanceId());
+        }
+      }
+      picked = randomInterruptions.pick(spot);
+    }
+    for (String id : picked) {
+      try {
+        interrupt(id, INTERRUPTION_NOTICE);
+      } catch (RuntimeException e) {
+        log.debug("no random interruption for {}: {}", id, e.toString());
+      }
     }
   }
 

@@ -113,6 +113,43 @@ class LocalProviderTest {
   }
 
   @Test
+  void aRandomInterruptionRateDeliversNoticesToSpotInstancesOnly() {
+    provider.close();
+    provider =
+        new LocalProvider(
+            dir.resolve("instances"),
+            new BundledCatalog(),
+            templates,
+            images,
+            clock,
+            runner,
+            LocalProvider.Options.defaults().withSpotInterruptionRate(1e7));
+    Instance spot = provider.launch(request("tok-spot", null, null, null));
+    Instance onDemand =
+        provider.launch(
+            new LaunchRequest(
+                "tok-od",
+                "c5.large",
+                "ONDEMAND",
+                null,
+                null,
+                null,
+                Map.of("k", "v"),
+                bootstrap(false)));
+    clock.advance(Duration.ofSeconds(1)); // at 10^7 per hour, a spot instance is surely picked
+
+    Map<String, Instance> seen = new java.util.HashMap<>();
+    provider.describe(Map.of()).forEach(i -> seen.put(i.instanceId(), i));
+    assertThat(seen.get(spot.instanceId()).interruptionPending()).isTrue();
+    assertThat(seen.get(onDemand.instanceId()).interruptionPending()).isFalse();
+
+    clock.advance(LocalProvider.INTERRUPTION_NOTICE);
+    provider.describe(Map.of()).forEach(i -> seen.put(i.instanceId(), i));
+    assertThat(seen.get(spot.instanceId()).terminated()).as("reclaimed after the notice").isTrue();
+    assertThat(seen.get(onDemand.instanceId()).terminated()).isFalse();
+  }
+
+  @Test
   void launchPersistsARecordWithoutSecretsAndRunsTheAgent() throws Exception {
     LaunchTemplates.Template t =
         templates.create("setup", "echo hello from $GREETING", Map.of("GREETING", "world"));

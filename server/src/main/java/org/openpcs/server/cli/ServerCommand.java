@@ -126,6 +126,15 @@ public final class ServerCommand implements Callable<Integer> {
       defaultValue = "P7D")
   Duration eventRetention;
 
+  @Option(
+      names = "--spot-interruption-rate",
+      paramLabel = "PER_INSTANCE_HOUR",
+      description =
+          "For testing: deliver spot interruption notices at random to running spot instances,"
+              + " this many per instance and hour on average (default 0: none).",
+      defaultValue = "0")
+  double spotInterruptionRate;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
@@ -173,6 +182,7 @@ public final class ServerCommand implements Callable<Integer> {
             infrastructure,
             slurmPorts,
             controlAddress)
-        .withEventRetention(eventRetention);
+        .withEventRetention(eventRetention)
+        .withSpotInterruptionRate(spotInterruptionRate);
   }
 }

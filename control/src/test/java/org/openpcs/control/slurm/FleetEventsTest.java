@@ -1,0 +1,320 @@
+package org.openpcs.control.slurm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openpcs.control.TestResources;
+import org.openpcs.domain.ComputeNodeGroup;
+import org.openpcs.domain.Event;
+import org.openpcs.domain.NodeGroupSpec;
+import org.openpcs.domain.NodeInstance;
+import org.openpcs.domain.ResourceKind;
+import org.openpcs.domain.ResourceStatus;
+import org.openpcs.domain.Size;
+import org.openpcs.provider.BundledCatalog;
+import org.openpcs.provider.ComputeProvider;
+import org.openpcs.provider.Instance;
+import org.openpcs.provider.InstanceTypeCatalog;
+import org.openpcs.provider.LaunchException;
+import org.openpcs.provider.LaunchRequest;
+import org.openpcs.store.Store;
+import org.openpcs.store.StoreFixtures;
+import org.openpcs.store.jdbc.JdbcStore;
+
+/**
+ * The events the fleet emits, recorded by a sink, against a real (in-memory) store and a fake
+ * provider. Slurm is absent here, so no job is requeued and nothing beyond max is given up.
+ */
+class FleetEventsTest {
+  final MutableClock clock = new MutableClock(TestResources.T0);
+  final List<Event> events = new CopyOnWriteArrayList<>();
+  final FakeProvider provider = new FakeProvider();
+  Store store;
+  ComputeNodeGroup group;
+  StaticCapacity fleet;
+  ClusterRuntime runtime;
+
+  /** Launches succeed unless the type is in {@link #failing}; instances live in a map. */
+  static final class FakeProvider implements ComputeProvider {
+    final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    final Set<String> failing = ConcurrentHashMap.newKeySet();
+    int next;
+
+    @Override
+    public String name() {
+      return "fake";
+    }
+
+    @Override
+    public synchronized Instance launch(LaunchRequest r) {
+      if (failing.contains(r.instanceType())) {
+        throw new LaunchException("INSUFFICIENT_CAPACITY", "no " + r.instanceType() + " left");
+      }
+      Instance i =
+          new Instance(
+              "i-" + (++next), r.instanceType(), "RUNNING", "10.0.0.1", r.tags(), null, null);
+      instances.put(i.instanceId(), i);
+      return i;
+    }
+
+    @Override
+    public void terminate(Collection<String> ids) {
+      ids.forEach(id -> instances.computeIfPresent(id, (k, i) -> with(i, "TERMINATED", null)));
+    }
+
+    @Override
+    public List<Instance> describe(Map<String, String> tags) {
+      return instances.values().stream()
+          .filter(i -> i.tags().entrySet().containsAll(tags.entrySet()))
+          .toList();
+    }
+
+    void interrupt(String id) {
+      instances.computeIfPresent(
+          id, (k, i) -> with(i, "RUNNING", Instance.SPOT_INTERRUPTION + ": reclaimed soon"));
+    }
+
+    static Instance with(Instance i, String state, String reason) {
+      return new Instance(
+          i.instanceId(), i.instanceType(), state, i.privateIp(), i.tags(), null, reason);
+    }
+
+    @Override
+    public InstanceTypeCatalog catalog() {
+      return new BundledCatalog();
+    }
+
+    @Override
+    public Map<String, List<String>> launchTemplates() {
+      return Map.of();
+    }
+
+    @Override
+    public List<String> images() {
+      return List.of();
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    store = JdbcStore.open("jdbc:h2:mem:fleet-events-" + UUID.randomUUID(), null, null);
+    var cluster = TestResources.cluster(StoreFixtures.newId(), Size.SMALL, 600);
+    store.inTransaction(tx -> tx.insertCluster(cluster));
+    var base = TestResources.group(StoreFixtures.newId(), cluster.id(), "compute", 1, 8);
+    var s = base.spec();
+    group =
+        new ComputeNodeGroup(
+            base.id(),
+            cluster.id(),
+            "compute",
+            new NodeGroupSpec(
+                s.amiId(),
+                s.subnetIds(),
+                "SPOT",
+                new NodeGroupSpec.LaunchTemplate("lt-1", "1"),
+                s.iamInstanceProfileArn(),
+                1,
+                8,
+                List.of("c7i.large", "c5.large"),
+                null,
+                List.of()),
+            ResourceStatus.ACTIVE,
+            List.of(),
+            1,
+            1,
+            0,
+            TestResources.T0,
+            TestResources.T0);
+    store.inTransaction(tx -> tx.insertNodeGroup(group));
+    fleet =
+        new StaticCapacity(
+            store,
+            provider,
+            new NodeBootstrap(() -> URI.create("http://127.0.0.1:1"), "us-east-1", "AK", "SK"),
+            clock,
+            org.openpcs.control.ScalingLog.NONE,
+            Duration.ofSeconds(600),
+            events::add);
+    runtime =
+        new ClusterRuntime(
+            store,
+            Optional.empty(),
+            new BundledCatalog(),
+            null,
+            java.nio.file.Path.of("/nonexistent"),
+            null,
+            "127.0.0.1",
+            clock,
+            events::add);
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+  }
+
+  private List<String> messages() {
+    return events.stream().map(Event::message).toList();
+  }
+
+  @Test
+  void aScaleOutIsOneEventAndAFailedTypeCoolsDownVisibly() {
+    provider.failing.add("c7i.large");
+    fleet.launchDynamic(
+        group, List.of("compute-3", "compute-4", "compute-5", "compute-6"), runtime);
+
+    assertThat(messages())
+        .containsExactly(
+            "c7i.large cooled down for 600 s after INSUFFICIENT_CAPACITY",
+            "launched 4 instances for compute-[3-6]");
+    Event launched = events.get(1);
+    assertThat(launched.severity()).isEqualTo(Event.Severity.INFO);
+    assertThat(launched.reason()).isEqualTo("SCHEDULER_REQUESTED");
+    assertThat(launched.resourceKind()).isEqualTo(ResourceKind.COMPUTE_NODE_GROUP);
+    assertThat(launched.resourceId()).isEqualTo(group.id());
+    assertThat(launched.clusterId()).isEqualTo(group.clusterId());
+    assertThat(events.get(0).severity()).isEqualTo(Event.Severity.WARNING);
+  }
+
+  @Test
+  void idleTerminationsAreOneEventNamingOnlyNodesThatHadAnInstance() {
+    fleet.launchDynamic(group, List.of("compute-2", "compute-3"), runtime);
+    events.clear();
+    fleet.terminateIdle(group, List.of("compute-2", "compute-3", "compute-7"));
+    assertThat(messages()).containsExactly("terminated 2 idle instances compute-[2-3]");
+  }
+
+  @Test
+  void minCapacityLaunchesAndALostStaticNodeAreReported() {
+    fleet.ensure(group, false, runtime);
+    assertThat(messages()).containsExactly("launched 1 instance for compute-1");
+    assertThat(events.get(0).reason()).isEqualTo("MAINTAIN_MIN_CAPACITY");
+    events.clear();
+
+    String first = provider.instances.keySet().iterator().next();
+    provider.terminate(List.of(first));
+    fleet.ensure(group, false, runtime);
+    assertThat(messages())
+        .containsExactly(
+            "node compute-1 replaced: instance " + first + " is gone",
+            "launched 1 instance for compute-1");
+    assertThat(events.get(0).reason()).isEqualTo("EXTERNALLY_TERMINATED");
+  }
+
+  @Test
+  void aSpotInterruptionNoticeIsReportedAndRepeatedOnesSwitchToOnDemandOnce() {
+    fleet.ensure(group, false, runtime);
+    for (int round = 0; round < 4; round++) {
+      events.clear();
+      String current =
+          provider.instances.values().stream()
+              .filter(i -> !i.terminated())
+              .findFirst()
+              .orElseThrow()
+              .instanceId();
+      provider.interrupt(current);
+      fleet.ensure(group, false, runtime);
+      assertThat(messages())
+          .as("round %d", round)
+          .contains(
+              "spot interruption notice for "
+                  + current
+                  + " (compute-1); replacing it before it is"
+                  + " reclaimed",
+              "launched 1 instance for compute-1");
+      boolean switched =
+          messages().contains("3 spot interruptions in 10 min; launching on-demand for 600 s");
+      assertThat(switched).as("round %d", round).isEqualTo(round == 2);
+    }
+  }
+
+  @Test
+  void aBootstrapFailureSaysWhatFailedAndWhenTheNextTryIs() {
+    fleet.ensure(group, false, runtime);
+    NodeInstance ni =
+        store.inTransaction(tx -> tx.nodeInstancesOf(group.clusterId())).stream()
+            .filter(NodeInstance::live)
+            .findFirst()
+            .orElseThrow();
+    store.inTransaction(
+        tx -> tx.updateNodeInstance(ni.with("BOOTSTRAP_FAILED", "the script exited with code 3")));
+    events.clear();
+
+    fleet.ensure(group, false, runtime);
+    assertThat(messages())
+        .containsExactly("compute-1: the script exited with code 3; next instance in 5 s");
+    assertThat(events.get(0).reason()).isEqualTo("BOOTSTRAP_FAILED");
+
+    clock.advance(Duration.ofSeconds(5));
+    fleet.ensure(group, false, runtime);
+    assertThat(messages()).endsWith("launched 1 instance for compute-1");
+  }
+
+  @Test
+  void requeuesByTheControlPlaneAreOneWarningPerJob() {
+    new FleetEvents(events::add, clock)
+        .requeued(group, List.of(12L, 13L), "node group max lowered");
+    assertThat(messages())
+        .containsExactly(
+            "requeued job 12: node group max lowered", "requeued job 13: node group max lowered");
+    assertThat(events).allMatch(e -> e.severity() == Event.Severity.WARNING);
+    assertThat(events).allMatch(e -> e.reason().equals("JOB_REQUEUED"));
+  }
+
+  @Test
+  void aFailingSinkNeverStopsTheFleet() {
+    var failing =
+        new StaticCapacity(
+            store,
+            provider,
+            new NodeBootstrap(() -> URI.create("http://127.0.0.1:1"), "us-east-1", "AK", "SK"),
+            clock,
+            org.openpcs.control.ScalingLog.NONE,
+            Duration.ofSeconds(600),
+            e -> {
+              throw new IllegalStateException("sink down");
+            });
+    failing.launchDynamic(group, List.of("compute-2"), runtime);
+    assertThat(provider.instances).hasSize(1);
+  }
+
+  /** A clock the test moves. */
+  static final class MutableClock extends java.time.Clock {
+    private volatile java.time.Instant now;
+
+    MutableClock(java.time.Instant start) {
+      now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
+}
