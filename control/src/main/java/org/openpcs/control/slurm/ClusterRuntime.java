@@ -225,6 +225,8 @@ public final class ClusterRuntime {
           new ControllerDaemons(slurm.get(), paths).stopAll();
         }
         deleteTree(paths.root());
+        // The slurmd spools live in the short runtime dir (socket path limit), not under root.
+        deleteTree(paths.spool());
       } catch (RuntimeException e) {
         return new Outcome.Failed(List.of(new ErrorInfo("ControllerStopFailed", e.getMessage())));
       }

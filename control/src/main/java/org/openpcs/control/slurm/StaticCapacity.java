@@ -611,9 +611,10 @@ public final class StaticCapacity {
           ni.instanceType(),
           ni.nodeName(),
           g.name());
-      store.inTransaction(
-          tx -> tx.updateNodeInstance(current(ni).withInstanceId(launched.instanceId())));
+      // Recorded first: the agent may register before the id is stored (a stale write below),
+      // and the launch has happened whatever the store says.
       record(g, ni, launched.instanceId(), "LAUNCHED", ni.message(), null);
+      update(ni, current -> current.withInstanceId(launched.instanceId()));
     } catch (LaunchException e) {
       log.warn(
           "launch for node {} of {} failed: {} {}",
@@ -673,12 +674,17 @@ public final class StaticCapacity {
   }
 
   private void mark(NodeInstance ni, String state, String message) {
+    update(ni, current -> current.with(state, message));
+  }
+
+  /** Applies a change to the newest version of the record, again when a heartbeat raced us. */
+  private void update(NodeInstance ni, java.util.function.UnaryOperator<NodeInstance> change) {
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
-        store.inTransaction(tx -> tx.updateNodeInstance(current(ni).with(state, message)));
+        store.inTransaction(tx -> tx.updateNodeInstance(change.apply(current(ni))));
         return;
       } catch (StaleVersionException e) {
-        // a heartbeat raced us; re-read and apply again
+        // re-read and apply again
       }
     }
   }
