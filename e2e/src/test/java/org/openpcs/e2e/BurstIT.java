@@ -7,27 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** A burst of 50 short jobs on an elastic group of at most 8 nodes. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BurstIT {
-  private SlurmHarness h;
-
-  @BeforeAll
-  void start() {
-    h = new SlurmHarness();
-  }
-
-  @AfterAll
-  void stop() {
-    h.close();
-    assertThat(h.processesUsingDataDir()).isEmpty();
-  }
-
+class BurstIT extends SlurmScenario {
   @Test
   void fiftyJobsAllFinishNeverAboveMaxAndTheGroupEndsAtZero() throws Exception {
     String c = h.createCluster("bursty", 5);

@@ -6,30 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * A group with no static node: a multi-node job makes it grow from zero through Slurm's power
  * saving, runs, and the group shrinks back to zero instances after the cluster's idle time.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ElasticGroupIT {
-  private SlurmHarness h;
-
-  @BeforeAll
-  void start() {
-    h = new SlurmHarness();
-  }
-
-  @AfterAll
-  void stop() {
-    h.close();
-    assertThat(h.processesUsingDataDir()).isEmpty();
-  }
-
+class ElasticGroupIT extends SlurmScenario {
   @Test
   void aJobGrowsTheGroupFromZeroFallingBackAcrossTypesAndItShrinksBackAfterTheIdleTime()
       throws Exception {

@@ -6,31 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * An instance lost while it runs a job: its slurmd is killed with SIGKILL. The node is taken out of
  * service with an {@code openpcs:} reason, the job is requeued at once and finishes on the
  * replacement instance that the static node gets.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InstanceLossIT {
-  private SlurmHarness h;
-
-  @BeforeAll
-  void start() {
-    h = new SlurmHarness();
-  }
-
-  @AfterAll
-  void stop() {
-    h.close();
-    assertThat(h.processesUsingDataDir()).isEmpty();
-  }
-
+class InstanceLossIT extends SlurmScenario {
   @Test
   void aKilledNodeIsReplacedAndItsJobIsRequeuedAndFinishes() throws Exception {
     String c = h.createCluster("lossy");

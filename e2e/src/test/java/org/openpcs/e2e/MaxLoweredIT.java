@@ -6,31 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Lowering a group's maximum under a running job: the job on the node that goes is requeued first
  * (and says why), runs again on the node that stays and finishes; the job on the node that stays is
  * not touched; the group converges to the new maximum and Slurm forgets the removed node.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MaxLoweredIT {
-  private SlurmHarness h;
-
-  @BeforeAll
-  void start() {
-    h = new SlurmHarness();
-  }
-
-  @AfterAll
-  void stop() {
-    h.close();
-    assertThat(h.processesUsingDataDir()).isEmpty();
-  }
-
+class MaxLoweredIT extends SlurmScenario {
   @Test
   void theJobOnARemovedNodeIsRequeuedAndFinishesOnTheNodeThatStays() throws Exception {
     String c = h.createCluster("shrinking");

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openpcs.provider.Instance;
 import software.amazon.awssdk.services.pcs.model.ComputeNodeGroupConfiguration;
 
@@ -17,21 +14,7 @@ import software.amazon.awssdk.services.pcs.model.ComputeNodeGroupConfiguration;
  * finishes where it is, the node is drained meanwhile with a reason that says why, and only then
  * does the group's instance become a login node and Slurm forget the node.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class QueueLeftIT {
-  private SlurmHarness h;
-
-  @BeforeAll
-  void start() {
-    h = new SlurmHarness();
-  }
-
-  @AfterAll
-  void stop() {
-    h.close();
-    assertThat(h.processesUsingDataDir()).isEmpty();
-  }
-
+class QueueLeftIT extends SlurmScenario {
   @Test
   void theRunningJobFinishesBeforeItsNodeBecomesALoginNode() {
     String c = h.createCluster("regroup");

@@ -6,30 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * A spot interruption notice while a job runs: the job is requeued before the instance is
  * reclaimed, the node gets a new instance and the job finishes there.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SpotInterruptionIT {
-  private SlurmHarness h;
-
-  @BeforeAll
-  void start() {
-    h = new SlurmHarness();
-  }
-
-  @AfterAll
-  void stop() {
-    h.close();
-    assertThat(h.processesUsingDataDir()).isEmpty();
-  }
-
+class SpotInterruptionIT extends SlurmScenario {
   @Test
   void theJobIsRequeuedBeforeTheInstanceGoesAndFinishesOnItsReplacement() throws Exception {
     String c = h.createCluster("spotty");
