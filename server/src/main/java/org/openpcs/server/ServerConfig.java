@@ -74,22 +74,9 @@ public record ServerConfig(
    * perInstanceHour} per running spot instance and hour on average.
    */
   public ServerConfig withSpotInterruptionRate(double perInstanceHour) {
-    return new ServerConfig(
-        listen,
-        dataDir,
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        region,
-        accountId,
-        quotas,
-        extraSchedulerVersions,
-        resyncPeriod,
-        infrastructure,
-        slurmPorts,
-        controlAddress,
-        eventRetention,
-        perInstanceHour);
+    Copy c = new Copy(this);
+    c.spotInterruptionRate = perInstanceHour;
+    return c.build();
   }
 
   /**
@@ -133,63 +120,24 @@ public record ServerConfig(
   }
 
   public ServerConfig withInfrastructure(Infrastructure infra) {
-    return new ServerConfig(
-        listen,
-        dataDir,
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        region,
-        accountId,
-        quotas,
-        extraSchedulerVersions,
-        resyncPeriod,
-        infra,
-        slurmPorts,
-        controlAddress,
-        eventRetention,
-        spotInterruptionRate);
+    Copy c = new Copy(this);
+    c.infrastructure = infra;
+    return c.build();
   }
 
   public ServerConfig withSlurmPorts(String ports) {
-    return new ServerConfig(
-        listen,
-        dataDir,
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        region,
-        accountId,
-        quotas,
-        extraSchedulerVersions,
-        resyncPeriod,
-        infrastructure,
-        ports,
-        controlAddress,
-        eventRetention,
-        spotInterruptionRate);
+    Copy c = new Copy(this);
+    c.slurmPorts = ports;
+    return c.build();
   }
 
   public ServerConfig withEventRetention(Duration retention) {
     if (retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("the event retention must be positive");
     }
-    return new ServerConfig(
-        listen,
-        dataDir,
-        databaseUrl,
-        databaseUser,
-        databasePassword,
-        region,
-        accountId,
-        quotas,
-        extraSchedulerVersions,
-        resyncPeriod,
-        infrastructure,
-        slurmPorts,
-        controlAddress,
-        retention,
-        spotInterruptionRate);
+    Copy c = new Copy(this);
+    c.eventRetention = retention;
+    return c.build();
   }
 
   public static Path defaultDataDir() {
@@ -201,5 +149,61 @@ public record ServerConfig(
 
   public Path awsDir() {
     return dataDir.resolve("aws");
+  }
+
+  /** A record with one component changed: the withers above name only what they change. */
+  private static final class Copy {
+    private InetSocketAddress listen;
+    private Path dataDir;
+    private String databaseUrl;
+    private String databaseUser;
+    private String databasePassword;
+    private String region;
+    private String accountId;
+    private Quotas quotas;
+    private List<String> extraSchedulerVersions;
+    private Duration resyncPeriod;
+    private Infrastructure infrastructure;
+    private String slurmPorts;
+    private String controlAddress;
+    private Duration eventRetention;
+    private double spotInterruptionRate;
+
+    Copy(ServerConfig c) {
+      listen = c.listen;
+      dataDir = c.dataDir;
+      databaseUrl = c.databaseUrl;
+      databaseUser = c.databaseUser;
+      databasePassword = c.databasePassword;
+      region = c.region;
+      accountId = c.accountId;
+      quotas = c.quotas;
+      extraSchedulerVersions = c.extraSchedulerVersions;
+      resyncPeriod = c.resyncPeriod;
+      infrastructure = c.infrastructure;
+      slurmPorts = c.slurmPorts;
+      controlAddress = c.controlAddress;
+      eventRetention = c.eventRetention;
+      spotInterruptionRate = c.spotInterruptionRate;
+    }
+
+    ServerConfig build() {
+      return new ServerConfig(
+          listen,
+          dataDir,
+          databaseUrl,
+          databaseUser,
+          databasePassword,
+          region,
+          accountId,
+          quotas,
+          extraSchedulerVersions,
+          resyncPeriod,
+          infrastructure,
+          slurmPorts,
+          controlAddress,
+          eventRetention,
+          spotInterruptionRate);
+    }
   }
 }
