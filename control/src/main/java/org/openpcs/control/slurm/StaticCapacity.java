@@ -258,8 +258,11 @@ public final class StaticCapacity {
    */
   public void launchDynamic(ComputeNodeGroup g, List<String> nodes, ClusterRuntime runtime) {
     List<String> launched = new ArrayList<>();
+    // Read once: a burst hands over hundreds of nodes, and only this method adds dynamic nodes.
+    Set<String> backed =
+        liveInstances(g).stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
     for (String nodeName : nodes) {
-      if (liveInstances(g).stream().anyMatch(i -> i.nodeName().equals(nodeName))) {
+      if (!backed.add(nodeName)) {
         continue;
       }
       List<ErrorInfo> problems = new ArrayList<>();
