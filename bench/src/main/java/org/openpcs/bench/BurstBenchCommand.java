@@ -52,7 +52,7 @@ public final class BurstBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--start-powered-up-jobs",
-      description = "Prototype: start the job as soon as its nodes are up (see cold-start).")
+      description = "Run the server with --start-powered-up-jobs (see cold-start).")
   boolean startPoweredUpJobs;
 
   static final List<String> COLUMNS =
@@ -134,7 +134,7 @@ public final class BurstBenchCommand implements Callable<Integer> {
   }
 
   Map<String, Object> openpcs(int n) {
-    try (OpenPcsLab lab = new OpenPcsLab(n)) {
+    try (OpenPcsLab lab = new OpenPcsLab(n, startPoweredUpJobs)) {
       OpenPcsLab.Elastic e = lab.elastic("burst" + n, idleSeconds, 0, n, instanceType);
       Path conf = lab.slurmConf(e.clusterId());
       List<String> names =
@@ -143,19 +143,16 @@ public final class BurstBenchCommand implements Callable<Integer> {
       r.put("system", "openpcs");
       Map<String, Double> p = ColdStart.newPhases();
       long[] job = new long[1];
-      double t0;
-      try (ActiveHook hook = startPoweredUpJobs ? new ActiveHook(lab, e.clusterId()) : null) {
-        t0 =
-            ColdStart.submitAndAwaitRunning(
-                lab.slurm,
-                conf,
-                e.partition(),
-                e.groupName() + "-[1-" + n + "]",
-                n,
-                Duration.ofSeconds(120 + n),
-                p,
-                job);
-      }
+      double t0 =
+          ColdStart.submitAndAwaitRunning(
+              lab.slurm,
+              conf,
+              e.partition(),
+              e.groupName() + "-[1-" + n + "]",
+              n,
+              Duration.ofSeconds(120 + n),
+              p,
+              job);
       long ctldRss = pidRss(lab.clusterDir(e.clusterId()).resolve("run/slurmctld.pid"));
       memory(r, OpenPcsLab.serverRssKib() + ctldRss, Procs.slurmd(Procs.usingDir(lab.dataDir)));
       ColdStart.addSlurmctldSteps(lab.slurmctldLog(e.clusterId()), job[0], names, t0, p);

@@ -42,8 +42,9 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
   @Option(
       names = "--start-powered-up-jobs",
       description =
-          "Prototype: when the agent reports slurmd up, start the job at once (requeue and"
-              + " release) instead of at Slurm 22.05's 30 s pass. OpenPCS only.")
+          "Run the server with --start-powered-up-jobs: when the agent reports slurmd up, the"
+              + " job starts at once (requeue and release) instead of at Slurm 22.05's 30 s"
+              + " pass. OpenPCS only.")
   boolean startPoweredUpJobs;
 
   static final double TARGET_RATIO = 1.25;
@@ -66,15 +67,11 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
     List<Map<String, Double>> fRuns = new ArrayList<>();
     OpenPcsLab lab = null;
     FloorCluster bare = null;
-    ActiveHook hook = null;
     try {
       OpenPcsLab.Elastic e = null;
       if (openpcs) {
-        lab = new OpenPcsLab(repetitions);
+        lab = new OpenPcsLab(repetitions, startPoweredUpJobs);
         e = lab.elastic("cold", 600, 0, repetitions, instanceType);
-        if (startPoweredUpJobs) {
-          hook = new ActiveHook(lab, e.clusterId());
-        }
       }
       if (floor) {
         bare = new FloorCluster(repetitions, 600);
@@ -94,9 +91,6 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
     } catch (RuntimeException ex) {
       report.failures.add(ex.toString());
     } finally {
-      if (hook != null) {
-        hook.close();
-      }
       if (lab != null) {
         lab.close();
       }

@@ -43,6 +43,13 @@ final class OpenPcsLab implements AutoCloseable {
   final SlurmCli slurm;
 
   OpenPcsLab(int maxNodes) {
+    this(maxNodes, false);
+  }
+
+  /**
+   * @param startPoweredUpJobs the server's {@code --start-powered-up-jobs}
+   */
+  OpenPcsLab(int maxNodes, boolean startPoweredUpJobs) {
     try {
       dataDir = shortTempDir("opb");
     } catch (IOException e) {
@@ -63,7 +70,8 @@ final class OpenPcsLab implements AutoCloseable {
                 // path, not how long a 10 s resync takes to notice a change.
                 Duration.ofMillis(500))
             .withInfrastructure(ServerConfig.Infrastructure.SLURM)
-            .withSlurmPorts(freeBlock(Math.max(200, maxNodes + 100)));
+            .withSlurmPorts(freeBlock(Math.max(200, maxNodes + 100)))
+            .withStartPoweredUpJobs(startPoweredUpJobs);
     OpenPcsServer s = null;
     try {
       s = OpenPcsServer.start(config);

@@ -139,13 +139,23 @@ final class Infrastructure {
             events);
     NodeBootstrap bootstrap =
         new NodeBootstrap(endpoint::get, region, nodeKey.accessKeyId(), nodeKey.secretAccessKey());
-    var scaling =
+    org.openpcs.control.ScalingLog scaling =
         meterScalingLog.apply(
             new org.openpcs.control.JsonLinesScalingLog(
                 (cluster, json) ->
                     logs.publish(
                         new org.openpcs.server.logs.LogRecord(
                             cluster, org.openpcs.server.logs.LogType.SCALING, json))));
+    if (config.startPoweredUpJobs()) {
+      var slurm = SlurmInstallation.detect();
+      if (slurm.isPresent()) {
+        scaling =
+            new org.openpcs.control.slurm.StartJobsOnActive(
+                scaling,
+                new org.openpcs.control.slurm.PoweredUpJobStarter(slurm.get())::startReady,
+                runtime::paths);
+      }
+    }
     StaticCapacity fleet =
         new StaticCapacity(
             store, provider, bootstrap, clock, scaling, java.time.Duration.ofMinutes(10), events);

@@ -26,7 +26,8 @@ public record ServerConfig(
     String slurmPorts,
     String controlAddress,
     Duration eventRetention,
-    double spotInterruptionRate) {
+    double spotInterruptionRate,
+    boolean startPoweredUpJobs) {
 
   /** How long events are kept unless {@code --event-retention} says otherwise. */
   public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
@@ -66,7 +67,8 @@ public record ServerConfig(
         slurmPorts,
         controlAddress,
         DEFAULT_EVENT_RETENTION,
-        0);
+        0,
+        false);
   }
 
   /**
@@ -119,6 +121,17 @@ public record ServerConfig(
         "127.0.0.1");
   }
 
+  /**
+   * Starts jobs on freshly powered-up nodes as soon as their agents report slurmd up, instead of at
+   * Slurm 22.05's 30 s pass, by requeueing them before their script ran (they show {@code
+   * Restarts=1}); see StartJobsOnActive and docs/benchmarks.md.
+   */
+  public ServerConfig withStartPoweredUpJobs(boolean start) {
+    Copy c = new Copy(this);
+    c.startPoweredUpJobs = start;
+    return c.build();
+  }
+
   public ServerConfig withInfrastructure(Infrastructure infra) {
     Copy c = new Copy(this);
     c.infrastructure = infra;
@@ -168,6 +181,7 @@ public record ServerConfig(
     private String controlAddress;
     private Duration eventRetention;
     private double spotInterruptionRate;
+    private boolean startPoweredUpJobs;
 
     Copy(ServerConfig c) {
       listen = c.listen;
@@ -185,6 +199,7 @@ public record ServerConfig(
       controlAddress = c.controlAddress;
       eventRetention = c.eventRetention;
       spotInterruptionRate = c.spotInterruptionRate;
+      startPoweredUpJobs = c.startPoweredUpJobs;
     }
 
     ServerConfig build() {
@@ -203,7 +218,8 @@ public record ServerConfig(
           slurmPorts,
           controlAddress,
           eventRetention,
-          spotInterruptionRate);
+          spotInterruptionRate,
+          startPoweredUpJobs);
     }
   }
 }

@@ -135,6 +135,14 @@ public final class ServerCommand implements Callable<Integer> {
       defaultValue = "0")
   double spotInterruptionRate;
 
+  @Option(
+      names = "--start-powered-up-jobs",
+      description =
+          "Start a job on freshly powered-up nodes as soon as they are up instead of at Slurm"
+              + " 22.05's 30 s pass, by requeueing it before its script ran (it shows Restarts=1)."
+              + " Jobs submitted with --no-requeue are left to Slurm.")
+  boolean startPoweredUpJobs;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
@@ -183,6 +191,7 @@ public final class ServerCommand implements Callable<Integer> {
             slurmPorts,
             controlAddress)
         .withEventRetention(eventRetention)
-        .withSpotInterruptionRate(spotInterruptionRate);
+        .withSpotInterruptionRate(spotInterruptionRate)
+        .withStartPoweredUpJobs(startPoweredUpJobs);
   }
 }

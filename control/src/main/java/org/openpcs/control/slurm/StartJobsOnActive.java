@@ -1,0 +1,82 @@
+package org.openpcs.control.slurm;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.openpcs.control.ScalingLog;
+import org.openpcs.slurm.ClusterPaths;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opt-in ({@code openpcs server --start-powered-up-jobs}): when a node's ACTIVE step is recorded —
+ * its agent reported slurmd up — asks {@link PoweredUpJobStarter} to start the cluster's ready
+ * CONFIGURING jobs now rather than at Slurm 22.05's 30 s pass. slurmctld may hear from slurmd a
+ * moment after the agent does, so the cluster is looked at every 100 ms until {@link #WINDOW} after
+ * its latest ACTIVE step. The work runs on one virtual thread per cluster; recording never waits.
+ * Off by default because the started jobs show {@code Restarts=1} (see PoweredUpJobStarter).
+ */
+public final class StartJobsOnActive implements ScalingLog {
+  private static final Logger log = LoggerFactory.getLogger(StartJobsOnActive.class);
+  static final Duration WINDOW = Duration.ofSeconds(5);
+  private static final long PERIOD_MS = 100;
+
+  private final ScalingLog delegate;
+  private final Function<String, ClusterPaths> paths;
+  private final Starter starter;
+
+  /** Cluster id → the nanoTime until which it is looked at; present while a worker runs. */
+  private final Map<String, Long> until = new ConcurrentHashMap<>();
+
+  /** What is done for a cluster (PoweredUpJobStarter::startReady; a fake in tests). */
+  @FunctionalInterface
+  public interface Starter {
+    java.util.List<Long> startReady(ClusterPaths paths);
+  }
+
+  public StartJobsOnActive(
+      ScalingLog delegate, Starter starter, Function<String, ClusterPaths> paths) {
+    this.delegate = delegate;
+    this.starter = starter;
+    this.paths = paths;
+  }
+
+  @Override
+  public void record(Entry entry) {
+    delegate.record(entry);
+    if ("ACTIVE".equals(entry.state()) && entry.clusterId() != null) {
+      String cluster = entry.clusterId();
+      if (until.put(cluster, System.nanoTime() + WINDOW.toNanos()) == null) {
+        Thread.ofVirtual().name("start-jobs-" + cluster).start(() -> work(cluster));
+      }
+    }
+  }
+
+  private void work(String cluster) {
+    while (true) {
+      Long deadline = until.get(cluster);
+      if (deadline == null) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        // A new ACTIVE step that moved the deadline keeps this worker going.
+        if (until.remove(cluster, deadline)) {
+          return;
+        }
+        continue;
+      }
+      try {
+        starter.startReady(paths.apply(cluster));
+      } catch (RuntimeException e) {
+        log.debug("cluster {}: could not look for ready jobs: {}", cluster, e.toString());
+      }
+      try {
+        Thread.sleep(PERIOD_MS);
+      } catch (InterruptedException e) {
+        until.remove(cluster);
+        return;
+      }
+    }
+  }
+}
