@@ -47,13 +47,13 @@ class BenchSmokeIT {
 
   @Test
   void everySlurmBenchmarkRunsAtTinySize(@TempDir Path dir) throws Exception {
-    // A synthetic 20-job log rather than a real window: the real logs' long jobs and Slurm
+    // A synthetic 10-job log rather than a real window: the real logs' long jobs and Slurm
     // 22.05's 30 s start pass would make the elastic runs take minutes (the parser is tested on
     // the real logs in SwfTraceTest). One job a minute, 40-120 s each, 1-3 processors; at
-    // compression 20 that is a job every 3 s of 2-6 s, and an elastic idle time of 30 s.
+    // compression 30 that is a job every 2 s of 1.3-4 s, and an elastic idle time of 20 s.
     Path swf = dir.resolve("tiny.swf");
     StringBuilder log = new StringBuilder("; MaxNodes: 4\n; MaxProcs: 4\n");
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < 10; i++) {
       log.append(
           String.format(
               "%d %d 0 %d %d -1 -1 -1 -1 -1 1 1 1 -1 1 -1 -1 -1%n",
@@ -89,9 +89,9 @@ class BenchSmokeIT {
                     "--trace",
                     trace.toString(),
                     "--jobs",
-                    "20",
+                    "10",
                     "--compression",
-                    "20",
+                    "30",
                     "--max-nodes",
                     "2"));
 
@@ -142,7 +142,7 @@ class BenchSmokeIT {
         .extracting(x -> x.get("config").asText())
         .containsExactly("static", "elastic", "default");
     for (JsonNode x : rr) {
-      assertThat(x.get("jobs").asInt()).isEqualTo(20);
+      assertThat(x.get("jobs").asInt()).isEqualTo(10);
       assertThat(x.get("unfinished").asInt()).isZero();
       assertThat(x.get("busy node-s").asDouble()).isPositive();
       // billing can never be less than what the jobs used
