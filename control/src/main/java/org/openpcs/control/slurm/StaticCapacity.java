@@ -36,10 +36,18 @@ public final class StaticCapacity {
   private final ComputeProvider provider;
   private final NodeBootstrap bootstrap;
   private final Clock clock;
+  private final java.time.Instant startedAt;
   private final SecureRandom random = new SecureRandom();
 
   /** An instance that has not registered by then is treated as failed to bootstrap. */
   private static final java.time.Duration REGISTRATION_TIMEOUT = java.time.Duration.ofMinutes(5);
+
+  /**
+   * Agents beat every 10 s; nine missed beats mean the agent is gone even on a loaded host. Counted
+   * from this server's start at the earliest, so a server that was down does not take the silence
+   * it caused for lost agents.
+   */
+  static final java.time.Duration HEARTBEAT_TIMEOUT = java.time.Duration.ofSeconds(90);
 
   private final org.openpcs.control.ScalingLog scaling;
   private final LaunchPolicy policy;
@@ -77,6 +85,7 @@ public final class StaticCapacity {
     this.provider = provider;
     this.bootstrap = bootstrap;
     this.clock = clock;
+    this.startedAt = clock.instant();
     this.scaling = scaling;
     this.events = new FleetEvents(events, clock);
     this.policy = new LaunchPolicy(clock, cooldown, this.events);
@@ -140,6 +149,20 @@ public final class StaticCapacity {
             ni,
             "SPOT_INTERRUPTION",
             "spot interruption notice; replaced before the instance is reclaimed");
+      } else if (heartbeatLost(ni)) {
+        // The instance is there but its agent went silent (hung, cut off): the node cannot be
+        // trusted with jobs. Same handling as a lost instance.
+        String why =
+            "heartbeat lost: none since "
+                + ni.lastHeartbeatAt().truncatedTo(ChronoUnit.SECONDS)
+                + " ("
+                + HEARTBEAT_TIMEOUT.toSeconds()
+                + " s allowed)";
+        problems.add(new ErrorInfo("UNHEALTHY_NODE", ni.nodeName() + ": " + why));
+        terminate(g, ni, "UNHEALTHY_NODE", why);
+        if (!login && index > 0) {
+          takeOut(g, runtime, ni.nodeName(), !NodeNames.isStatic(g, index), "UNHEALTHY_NODE", why);
+        }
       } else if (!login
           && "RUNNING".equals(ni.state())
           && ni.message() != null
@@ -690,6 +713,16 @@ public final class StaticCapacity {
         // re-read and apply again
       }
     }
+  }
+
+  /** A registered, running instance whose agent has not been heard from in too long. */
+  private boolean heartbeatLost(NodeInstance ni) {
+    if (!"RUNNING".equals(ni.state()) || ni.lastHeartbeatAt() == null) {
+      return false;
+    }
+    java.time.Instant last =
+        ni.lastHeartbeatAt().isAfter(startedAt) ? ni.lastHeartbeatAt() : startedAt;
+    return last.plus(HEARTBEAT_TIMEOUT).isBefore(clock.instant());
   }
 
   private NodeInstance current(NodeInstance ni) {

@@ -214,6 +214,61 @@ class FleetEventsTest {
   }
 
   @Test
+  void aSilentAgentIsLostAfterTheHeartbeatTimeoutAndItsNodeReplaced() {
+    fleet.ensure(group, false, runtime);
+    NodeInstance ni =
+        store.inTransaction(tx -> tx.nodeInstancesOf(group.clusterId())).stream()
+            .filter(NodeInstance::live)
+            .findFirst()
+            .orElseThrow();
+    store.inTransaction(
+        tx ->
+            tx.updateNodeInstance(
+                ni.registered(clock.instant()).heartbeat("RUNNING", null, clock.instant())));
+    events.clear();
+
+    clock.advance(StaticCapacity.HEARTBEAT_TIMEOUT.minusSeconds(1));
+    fleet.ensure(group, false, runtime);
+    assertThat(messages()).as("still within the timeout").isEmpty();
+
+    clock.advance(Duration.ofSeconds(2));
+    fleet.ensure(group, false, runtime);
+    assertThat(messages()).hasSize(2);
+    assertThat(messages().get(0))
+        .startsWith("node compute-1 replaced: heartbeat lost: none since ");
+    assertThat(messages().get(1)).isEqualTo("launched 1 instance for compute-1");
+    assertThat(provider.instances.get(ni.instanceId()).terminated()).isTrue();
+  }
+
+  @Test
+  void aServerThatWasDownDoesNotBlameTheAgentsForItsOwnSilence() {
+    fleet.ensure(group, false, runtime);
+    NodeInstance ni =
+        store.inTransaction(tx -> tx.nodeInstancesOf(group.clusterId())).stream()
+            .filter(NodeInstance::live)
+            .findFirst()
+            .orElseThrow();
+    java.time.Instant lastBeat = clock.instant();
+    store.inTransaction(
+        tx -> tx.updateNodeInstance(ni.registered(lastBeat).heartbeat("RUNNING", null, lastBeat)));
+    // The server was down for ten minutes; a new one starts now.
+    clock.advance(Duration.ofMinutes(10));
+    var restarted =
+        new StaticCapacity(
+            store,
+            provider,
+            new NodeBootstrap(() -> URI.create("http://127.0.0.1:1"), "us-east-1", "AK", "SK"),
+            clock,
+            org.openpcs.control.ScalingLog.NONE,
+            Duration.ofSeconds(600),
+            events::add);
+    events.clear();
+    restarted.ensure(group, false, runtime);
+    assertThat(messages()).isEmpty();
+    assertThat(provider.instances.get(ni.instanceId()).terminated()).isFalse();
+  }
+
+  @Test
   void aSpotInterruptionNoticeIsReportedAndRepeatedOnesSwitchToOnDemandOnce() {
     fleet.ensure(group, false, runtime);
     for (int round = 0; round < 4; round++) {
