@@ -55,19 +55,6 @@ public final class ClusterRuntime {
   private static final Duration RESTART_WINDOW = Duration.ofMinutes(2);
   private static final int KEY_BYTES = 1024;
 
-  /** Job states that no longer hold a partition. */
-  private static final Set<String> FINISHED =
-      Set.of(
-          "COMPLETED",
-          "FAILED",
-          "CANCELLED",
-          "TIMEOUT",
-          "NODE_FAIL",
-          "PREEMPTED",
-          "OUT_OF_MEMORY",
-          "BOOT_FAIL",
-          "DEADLINE");
-
   private final Store store;
   private final Optional<SlurmInstallation> slurm;
   private final InstanceTypeCatalog catalog;
@@ -286,7 +273,7 @@ public final class ClusterRuntime {
           scontrol.jobs().stream()
               .filter(
                   j ->
-                      !FINISHED.contains(j.state())
+                      !j.finished()
                           && j.nodes() != null
                           && org.openpcs.slurm.Hostlist.expand(j.nodes()).contains(node))
               .map(org.openpcs.slurm.JobStatus::id)
@@ -365,7 +352,7 @@ public final class ClusterRuntime {
     Map<String, List<Long>> running = new java.util.HashMap<>();
     Set<String> completing = new java.util.HashSet<>();
     for (var j : jobs) {
-      if (FINISHED.contains(j.state())
+      if (j.finished()
           || "PENDING".equals(j.state())
           || j.nodes() == null
           || j.nodes().isBlank()
@@ -467,7 +454,7 @@ public final class ClusterRuntime {
                     if ("PENDING".equals(j.state())) {
                       scontrol.startNow(j.id());
                       waiting.remove(j.id());
-                    } else if (FINISHED.contains(j.state()) || "RUNNING".equals(j.state())) {
+                    } else if (j.finished() || "RUNNING".equals(j.state())) {
                       waiting.remove(j.id());
                     }
                   }
@@ -525,7 +512,7 @@ public final class ClusterRuntime {
       return (int)
           new org.openpcs.slurm.Scontrol(slurm.get(), daemons.paths())
               .jobs().stream()
-                  .filter(j -> partition.equals(j.partition()) && !FINISHED.contains(j.state()))
+                  .filter(j -> partition.equals(j.partition()) && !j.finished())
                   .count();
     } catch (RuntimeException e) {
       // Fail closed: if we cannot see the jobs, keep the partition (draining) rather than kill

@@ -37,17 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterCollector implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ClusterCollector.class);
-  private static final Set<String> FINISHED =
-      Set.of(
-          "COMPLETED",
-          "FAILED",
-          "CANCELLED",
-          "TIMEOUT",
-          "NODE_FAIL",
-          "PREEMPTED",
-          "OUT_OF_MEMORY",
-          "BOOT_FAIL",
-          "DEADLINE");
 
   private final Store store;
   private final SlurmReader slurm;
@@ -177,7 +166,7 @@ public final class ClusterCollector implements Runnable {
       }
     }
     for (JobStatus j : jobStates) {
-      if (FINISHED.contains(j.state()) || j.partition() == null) {
+      if (j.finished() || j.partition() == null) {
         continue;
       }
       jobCounts.merge(
