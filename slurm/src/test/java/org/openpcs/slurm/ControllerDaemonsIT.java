@@ -132,6 +132,7 @@ class ControllerDaemonsIT {
             System.out.println("kept " + root);
           } else {
             ItSupport.deleteTree(root);
+            ItSupport.deleteTree(paths.spool());
           }
         }
         System.out.println("ControllerDaemonsIT timings (ms): " + timingsMillis);
