@@ -75,6 +75,11 @@ public final class ReplayBenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
 
+  @Option(
+      names = "--start-powered-up-jobs",
+      description = "Run the server with --start-powered-up-jobs (see cold-start).")
+  boolean startPoweredUpJobs;
+
   static final int PCS_DEFAULT_IDLE = 600;
   static final double TARGET_RATIO = 1.15;
   static final double TARGET_WAIT = 1.10;
@@ -124,6 +129,7 @@ public final class ReplayBenchCommand implements Callable<Integer> {
     int elasticIdle = (int) Math.max(1, Math.round(PCS_DEFAULT_IDLE / c));
     report.settings.put("trace", trace.getFileName().toString());
     report.settings.put("firstJob", firstJob);
+    report.settings.put("startPoweredUpJobs", startPoweredUpJobs);
     report.settings.put("jobs", plan.entries().size());
     report.settings.put("compression", c);
     report.settings.put("procsPerNode", ppn);
@@ -137,7 +143,7 @@ public final class ReplayBenchCommand implements Callable<Integer> {
 
     Map<String, ReplayMetrics> results = new LinkedHashMap<>();
     Map<String, Object> raw = new LinkedHashMap<>();
-    try (OpenPcsLab lab = new OpenPcsLab(3 * maxNodes)) {
+    try (OpenPcsLab lab = new OpenPcsLab(3 * maxNodes, startPoweredUpJobs)) {
       ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
       Map<String, Future<Map<String, Object>>> runs = new LinkedHashMap<>();
       for (String config : configs) {
