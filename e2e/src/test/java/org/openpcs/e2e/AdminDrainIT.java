@@ -44,9 +44,17 @@ class AdminDrainIT extends SlurmScenario {
         .containsExactly(instance);
 
     long job = h.sbatch(c, "-p", "batch", "-w", "compute-1", "-o", "/dev/null", "--wrap", "true");
-    Thread.sleep(3_000);
+    // Wait until the scheduler has looked at the job (it gives a reason), not for a fixed time.
+    SlurmHarness.await(
+        Duration.ofSeconds(30),
+        () -> !reason(c, job).isEmpty() && !reason(c, job).equals("None"),
+        () -> "job " + job + " considered: " + reason(c, job));
     assertThat(h.jobState(c, job)).as("nothing starts on a drained node").isEqualTo("PENDING");
     h.slurm(c, "scancel", String.valueOf(job));
+  }
+
+  private String reason(String c, long job) {
+    return h.slurm(c, "squeue", "-h", "-j", String.valueOf(job), "-o", "%r").strip();
   }
 
   private List<String> liveInstanceIds(String groupId) {

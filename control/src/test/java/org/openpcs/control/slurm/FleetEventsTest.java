@@ -165,6 +165,14 @@ class FleetEventsTest {
     store.close();
   }
 
+  /** The group's one live instance record. */
+  private NodeInstance liveInstance() {
+    return store.inTransaction(tx -> tx.nodeInstancesOf(group.clusterId())).stream()
+        .filter(NodeInstance::live)
+        .findFirst()
+        .orElseThrow();
+  }
+
   private List<String> messages() {
     return events.stream().map(Event::message).toList();
   }
@@ -216,11 +224,7 @@ class FleetEventsTest {
   @Test
   void aSilentAgentIsLostAfterTheHeartbeatTimeoutAndItsNodeReplaced() {
     fleet.ensure(group, false, runtime);
-    NodeInstance ni =
-        store.inTransaction(tx -> tx.nodeInstancesOf(group.clusterId())).stream()
-            .filter(NodeInstance::live)
-            .findFirst()
-            .orElseThrow();
+    NodeInstance ni = liveInstance();
     store.inTransaction(
         tx ->
             tx.updateNodeInstance(
@@ -243,11 +247,7 @@ class FleetEventsTest {
   @Test
   void aServerThatWasDownDoesNotBlameTheAgentsForItsOwnSilence() {
     fleet.ensure(group, false, runtime);
-    NodeInstance ni =
-        store.inTransaction(tx -> tx.nodeInstancesOf(group.clusterId())).stream()
-            .filter(NodeInstance::live)
-            .findFirst()
-            .orElseThrow();
+    NodeInstance ni = liveInstance();
     java.time.Instant lastBeat = clock.instant();
     store.inTransaction(
         tx -> tx.updateNodeInstance(ni.registered(lastBeat).heartbeat("RUNNING", null, lastBeat)));
@@ -298,11 +298,7 @@ class FleetEventsTest {
   @Test
   void aBootstrapFailureSaysWhatFailedAndWhenTheNextTryIs() {
     fleet.ensure(group, false, runtime);
-    NodeInstance ni =
-        store.inTransaction(tx -> tx.nodeInstancesOf(group.clusterId())).stream()
-            .filter(NodeInstance::live)
-            .findFirst()
-            .orElseThrow();
+    NodeInstance ni = liveInstance();
     store.inTransaction(
         tx -> tx.updateNodeInstance(ni.with("BOOTSTRAP_FAILED", "the script exited with code 3")));
     events.clear();
