@@ -47,6 +47,14 @@ public final class BurstBenchCommand implements Callable<Integer> {
   @Option(names = "--instance-type", defaultValue = "c5.large")
   String instanceType;
 
+  @Option(
+      names = "--warmup-nodes",
+      defaultValue = "16",
+      description =
+          "Before the measured burst, one burst of this many nodes on a throw-away cluster, so"
+              + " the measured one runs on a JIT-compiled server as in production (0: a cold JVM).")
+  int warmupNodes;
+
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
 
@@ -75,6 +83,7 @@ public final class BurstBenchCommand implements Callable<Integer> {
     report.settings.put("nodes", nodes);
     report.settings.put("idleSeconds", idleSeconds);
     report.settings.put("startPoweredUpJobs", startPoweredUpJobs);
+    report.settings.put("warmupNodes", warmupNodes);
     List<Map<String, Object>> raw = new ArrayList<>();
     for (int n : nodes) {
       Map<String, Object> o = null;
@@ -135,6 +144,9 @@ public final class BurstBenchCommand implements Callable<Integer> {
 
   Map<String, Object> openpcs(int n) {
     try (OpenPcsLab lab = new OpenPcsLab(n, startPoweredUpJobs)) {
+      if (warmupNodes > 0) {
+        lab.warmUp(Math.min(n, warmupNodes), instanceType);
+      }
       OpenPcsLab.Elastic e = lab.elastic("burst" + n, idleSeconds, 0, n, instanceType);
       Path conf = lab.slurmConf(e.clusterId());
       List<String> names =
@@ -143,16 +155,23 @@ public final class BurstBenchCommand implements Callable<Integer> {
       r.put("system", "openpcs");
       Map<String, Double> p = ColdStart.newPhases();
       long[] job = new long[1];
-      double t0 =
-          ColdStart.submitAndAwaitRunning(
-              lab.slurm,
-              conf,
-              e.partition(),
-              e.groupName() + "-[1-" + n + "]",
-              n,
-              Duration.ofSeconds(120 + n),
-              p,
-              job);
+      double t0;
+      try (var inbox =
+          new ColdStart.InboxWatcher(
+              lab.clusterDir(e.clusterId()).resolve("power"), ColdStart.now())) {
+        t0 =
+            ColdStart.submitAndAwaitRunning(
+                lab.slurm,
+                conf,
+                e.partition(),
+                e.groupName() + "-[1-" + n + "]",
+                n,
+                Duration.ofSeconds(120 + n),
+                p,
+                job);
+        Double resume = inbox.first();
+        p.put(ColdStart.RESUME_PROGRAM, resume == null ? null : resume - t0);
+      }
       long ctldRss = pidRss(lab.clusterDir(e.clusterId()).resolve("run/slurmctld.pid"));
       memory(r, OpenPcsLab.serverRssKib() + ctldRss, Procs.slurmd(Procs.usingDir(lab.dataDir)));
       ColdStart.addSlurmctldSteps(lab.slurmctldLog(e.clusterId()), job[0], names, t0, p);
@@ -183,6 +202,8 @@ public final class BurstBenchCommand implements Callable<Integer> {
               Duration.ofSeconds(120 + n),
               p,
               job);
+      Double resume = ColdStart.floorResume(bare.dir.resolve("log/power.log"), t0);
+      p.put(ColdStart.RESUME_PROGRAM, resume == null ? null : resume - t0);
       Long ctld = bare.slurmctldPid();
       memory(r, ctld == null ? 0 : Procs.rssKib(ctld), bare.slurmdPids());
       ColdStart.addSlurmctldSteps(bare.slurmctldLog(), job[0], names, t0, p);

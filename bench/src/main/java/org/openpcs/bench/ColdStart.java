@@ -55,7 +55,18 @@ final class ColdStart {
     jobOut[0] = job;
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
-      String state = slurm.queue(conf).get(job);
+      Map<Long, String> queue;
+      try {
+        queue = slurm.queue(conf);
+      } catch (IllegalStateException busy) {
+        // slurmctld did not answer this time; only an answer tells where the job is
+        if (System.nanoTime() > deadline) {
+          throw busy;
+        }
+        OpenPcsLab.sleep(25);
+        continue;
+      }
+      String state = queue.get(job);
       if ("RUNNING".equals(state) || "COMPLETING".equals(state) || state == null) {
         phases.put(RUNNING, now() - t0);
         return t0;

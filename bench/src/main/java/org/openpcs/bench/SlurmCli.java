@@ -62,11 +62,10 @@ final class SlurmCli {
   /** Job id → state for every job squeue lists (pending, configuring, running, completing). */
   Map<Long, String> queue(Path slurmConf) {
     Map<Long, String> out = new HashMap<>();
-    Result r = run(slurmConf, "squeue", "-h", "-o", "%i %T");
-    if (r.exit() != 0) {
-      return out;
-    }
-    for (String line : r.output().lines().toList()) {
+    // Fails loudly: an empty answer from a busy slurmctld ("socket timed out") read as "no jobs"
+    // made jobs look started or finished that were not.
+    String listing = ok(slurmConf, "squeue", "-h", "-o", "%i %T");
+    for (String line : listing.lines().toList()) {
       String[] f = line.strip().split("\\s+");
       if (f.length == 2) {
         out.put(Long.parseLong(f[0]), f[1]);

@@ -62,6 +62,33 @@ public abstract class StoreContract {
     store.close();
   }
 
+  // --- transactions
+
+  @Test
+  void aTransactionOpenedInsideAnotherIsRefusedAndTheOuterOneRollsBack() {
+    Cluster cluster = cluster(uniqueName("nest"));
+    // A nested transaction would hold a second pooled connection; parallel callers doing that
+    // starve the pool. It is a programming error, refused at once.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                store.inTransaction(
+                    (StoreTx tx) -> {
+                      tx.insertCluster(cluster);
+                      return store.inTransaction(
+                          (StoreTx inner) -> inner.findCluster(cluster.id()));
+                    }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("inside another");
+    java.util.Optional<Cluster> rolledBack =
+        store.inTransaction((StoreTx tx) -> tx.findCluster(cluster.id()));
+    assertThat(rolledBack).isEmpty();
+    // and the thread can open transactions again afterwards
+    insert(cluster);
+    java.util.Optional<Cluster> found =
+        store.inTransaction((StoreTx tx) -> tx.findCluster(cluster.id()));
+    assertThat(found).isPresent();
+  }
+
   // --- CRUD and exact round trips
 
   @Test

@@ -53,7 +53,12 @@ final class LaunchPolicy {
    * @param reason why the launch failed, e.g. INSUFFICIENT_CAPACITY
    */
   void launchFailed(ComputeNodeGroup g, String type, String node, String reason) {
-    cooling.put(type, clock.instant().plus(cooldown));
+    Instant now = clock.instant();
+    Instant before = cooling.put(type, now.plus(cooldown));
+    if (before != null && before.isAfter(now)) {
+      // Already cooling: a parallel launch of the same burst failed on it too. Said once.
+      return;
+    }
     log.warn(
         "{} cooled down for {} s after a failed launch for node {}",
         type,

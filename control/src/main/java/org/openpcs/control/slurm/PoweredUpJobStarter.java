@@ -52,8 +52,19 @@ public final class PoweredUpJobStarter {
     List<Long> ready = readyJobs(jobs.lines().toList(), nodeStates(nodes.lines().toList()));
     for (long id : ready) {
       if (run(paths, "requeue", Long.toString(id)) != null) {
-        run(paths, "update", "JobId=" + id, "StartTime=now");
         log.info("job {}: nodes are up; requeued to start now instead of at the 30 s pass", id);
+        // Released on its own thread: the requeue takes as long as the job's epilogs.
+        Thread.ofVirtual()
+            .name("release-job-" + id)
+            .start(
+                () -> {
+                  if (!release(paths, id)) {
+                    log.warn(
+                        "job {}: requeued, but could not be made eligible at once; it starts"
+                            + " when its requeue delay ends",
+                        id);
+                  }
+                });
       }
     }
     return ready;
@@ -119,6 +130,75 @@ public final class PoweredUpJobStarter {
       f.putIfAbsent(m.group(1), m.group(2));
     }
     return f;
+  }
+
+  /** How long a requeued job is watched until it is eligible again. */
+  static final java.time.Duration RELEASE_WITHIN = java.time.Duration.ofSeconds(60);
+
+  /**
+   * Makes a requeued job eligible now. Slurm finishes a requeue only when every node's epilog is
+   * done, and only then sets the job's begin time (requeue delay, 121 s by default): a {@code
+   * StartTime=now} sent earlier is overwritten (seen with 64 nodes: the job waited almost three
+   * minutes, its nodes powered down meanwhile). So the job is watched until it waits for its begin
+   * time, then released.
+   */
+  private boolean release(ClusterPaths paths, long id) {
+    long deadline = System.nanoTime() + RELEASE_WITHIN.toNanos();
+    while (System.nanoTime() < deadline) {
+      String shown = run(paths, "show", "job", "-o", Long.toString(id));
+      if (shown == null) {
+        return false;
+      }
+      Map<String, String> f = fields(shown);
+      switch (requeueStep(f.getOrDefault("JobState", ""), f.getOrDefault("Reason", ""))) {
+        case STARTED -> {
+          return true;
+        }
+        case ENDED -> {
+          return false;
+        }
+        case WAITS_FOR_BEGIN_TIME -> {
+          if (run(paths, "update", "JobId=" + id, "StartTime=now") != null) {
+            return true;
+          }
+        }
+        case REQUEUEING -> {
+          // epilogs still running
+        }
+      }
+      sleep(100);
+    }
+    return false;
+  }
+
+  /** Where a requeued job is, as far as releasing it goes. */
+  enum RequeueStep {
+    REQUEUEING,
+    WAITS_FOR_BEGIN_TIME,
+    STARTED,
+    ENDED
+  }
+
+  /** Pure: the step of a requeued job from its {@code JobState} and {@code Reason}. */
+  static RequeueStep requeueStep(String state, String reason) {
+    if (state.equals("PENDING") && reason.equals("BeginTime")) {
+      return RequeueStep.WAITS_FOR_BEGIN_TIME;
+    }
+    if (state.equals("RUNNING") || state.equals("CONFIGURING")) {
+      return RequeueStep.STARTED;
+    }
+    if (state.equals("PENDING") || state.startsWith("REQUEUE") || state.equals("COMPLETING")) {
+      return RequeueStep.REQUEUEING;
+    }
+    return RequeueStep.ENDED;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private String run(ClusterPaths paths, String... args) {

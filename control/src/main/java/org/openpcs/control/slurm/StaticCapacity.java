@@ -49,9 +49,32 @@ public final class StaticCapacity {
    */
   static final java.time.Duration HEARTBEAT_TIMEOUT = java.time.Duration.ofSeconds(90);
 
+  /**
+   * Launches in flight at once per group and call. Enough to hide the provider's and the store's
+   * latency; few enough that a cloud API's rate limit is not hit by one burst.
+   */
+  static final int LAUNCH_PARALLELISM = 16;
+
   private final org.openpcs.control.ScalingLog scaling;
   private final LaunchPolicy policy;
   private final FleetEvents events;
+
+  /**
+   * Bootstrap ids of the records a launch or termination of this process is working on. A pass that
+   * ran meanwhile took a launch still in the provider's call for one lost in a crash and launched
+   * it again, and a termination for an instance that vanished (and took its node down).
+   */
+  private final Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Instances no record accounts for, and since when. One look is not enough: a record marked
+   * TERMINATED just after the provider was asked, or a launch between the two reads, looks the same
+   * for a moment.
+   */
+  private final Map<String, java.time.Instant> orphanSince =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  static final java.time.Duration ORPHAN_GRACE = java.time.Duration.ofSeconds(10);
 
   /** Nodes whose "becomes a login node when its jobs end" was announced (once each). */
   private final Set<String> announced = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -94,16 +117,29 @@ public final class StaticCapacity {
   /** Converges the group's static instances; returns problems to show as errorInfo. */
   public List<ErrorInfo> ensure(ComputeNodeGroup g, boolean login, ClusterRuntime runtime) {
     List<ErrorInfo> problems = new ArrayList<>();
-    Map<String, Instance> seen = describe(g);
+    // Records first, then the provider: a launch records before it calls the provider, so every
+    // instance a record names is in the later view unless it really is gone.
     List<NodeInstance> live = liveInstances(g);
+    Map<String, Instance> seen = describe(g);
     for (NodeInstance ni : live) {
+      if (inFlight.contains(ni.bootstrapId())) {
+        // Being launched or terminated by another thread right now: the provider's view and the
+        // record disagree only until that call returns.
+        continue;
+      }
       Instance actual = seen.get(ni.bootstrapId());
       int index = NodeNames.indexOf(g, ni.nodeName());
       if (ni.instanceId() == null && actual == null) {
         // A launch that may or may not have happened (e.g. the server died mid-call): the token
-        // makes launching again safe.
-        relaunch(g, ni, login, problems);
+        // makes launching again safe. One that finished since the records were read is left be.
+        if (current(ni).instanceId() == null) {
+          relaunch(g, ni, login, problems);
+        }
       } else if (actual == null || actual.terminated()) {
+        if (!current(ni).live()) {
+          // terminated on purpose (scale-down, replacement) since the records were read
+          continue;
+        }
         mark(ni, "TERMINATED", "instance " + ni.instanceId() + " is gone");
         if (!login && index > 0) {
           takeOut(
@@ -280,22 +316,44 @@ public final class StaticCapacity {
    * job is requeued now rather than after slurmctld's ResumeTimeout.
    */
   public void launchDynamic(ComputeNodeGroup g, List<String> nodes, ClusterRuntime runtime) {
-    List<String> launched = new ArrayList<>();
     // Read once: a burst hands over hundreds of nodes, and only this method adds dynamic nodes.
     Set<String> backed =
         liveInstances(g).stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
-    for (String nodeName : nodes) {
-      if (!backed.add(nodeName)) {
-        continue;
-      }
-      List<ErrorInfo> problems = new ArrayList<>();
-      if (launch(g, nodeName, false, problems, "SCHEDULER_REQUESTED")) {
-        launched.add(nodeName);
-      } else {
+    List<String> wanted = nodes.stream().filter(backed::add).toList();
+    Map<String, List<ErrorInfo>> failed = new java.util.concurrent.ConcurrentHashMap<>();
+    List<String> launched = launchAll(g, wanted, false, "SCHEDULER_REQUESTED", failed);
+    for (String nodeName : wanted) {
+      List<ErrorInfo> problems = failed.get(nodeName);
+      if (problems != null) {
         takeOut(g, runtime, nodeName, true, null, "launch failed: " + problems.get(0).code());
       }
     }
     events.launched(g, launched, "SCHEDULER_REQUESTED");
+  }
+
+  /**
+   * Launches an instance for each node, {@link #LAUNCH_PARALLELISM} at a time, and returns the
+   * nodes that got one, in the given order. A node that got none has its problems in {@code
+   * failed}. A launch is a provider call plus two store writes; one after the other they made a
+   * 256-node burst wait over a minute for its last instance.
+   */
+  private List<String> launchAll(
+      ComputeNodeGroup g,
+      List<String> nodes,
+      boolean login,
+      String reason,
+      Map<String, List<ErrorInfo>> failed) {
+    return BoundedParallel.succeeded(
+        nodes,
+        LAUNCH_PARALLELISM,
+        node -> {
+          List<ErrorInfo> problems = new ArrayList<>();
+          boolean ok = launch(g, node, login, problems, reason);
+          if (!ok) {
+            failed.put(node, problems);
+          }
+          return ok;
+        });
   }
 
   /** Terminates the instances of nodes Slurm suspended after their idle time; one event. */
@@ -389,7 +447,16 @@ public final class StaticCapacity {
       terminate(
           g, ni, "NODE_GROUP_DELETION", "compute node group " + g.name() + " is being deleted");
     }
-    sweepOrphans(g, describe(g));
+    // Anything else tagged as the group's goes too, at once: the group itself is going.
+    List<String> rest =
+        describe(g).values().stream()
+            .filter(i -> !i.terminated())
+            .map(Instance::instanceId)
+            .toList();
+    if (!rest.isEmpty()) {
+      log.warn("terminating unrecorded instances of deleted group {}: {}", g.name(), rest);
+      provider.terminate(rest);
+    }
     return (int)
         provider.describe(Map.of(OwnershipTags.GROUP, g.id())).stream()
             .filter(i -> !i.terminated())
@@ -484,12 +551,9 @@ public final class StaticCapacity {
                       "REPLACEMENT_REQUESTED",
                       "node " + node + " is beyond the group's maximum of " + max));
     }
-    List<String> launched = new ArrayList<>();
-    for (String node : plan.launch()) {
-      if (launch(g, node, login, problems)) {
-        launched.add(node);
-      }
-    }
+    Map<String, List<ErrorInfo>> failed = new java.util.concurrent.ConcurrentHashMap<>();
+    List<String> launched = launchAll(g, plan.launch(), login, "MAINTAIN_MIN_CAPACITY", failed);
+    plan.launch().stream().map(failed::get).filter(p -> p != null).forEach(problems::addAll);
     return launched;
   }
 
@@ -548,11 +612,6 @@ public final class StaticCapacity {
         .toList();
   }
 
-  private boolean launch(
-      ComputeNodeGroup g, String nodeName, boolean login, List<ErrorInfo> problems) {
-    return launch(g, nodeName, login, problems, "MAINTAIN_MIN_CAPACITY");
-  }
-
   /**
    * Launches an instance for a node, trying the group's instance types in their order and skipping
    * types that are cooling down after a failed launch; a type that fails now cools down and the
@@ -592,13 +651,18 @@ public final class StaticCapacity {
               null,
               null,
               0);
-      store.inTransaction(
-          tx -> {
-            tx.insertNodeInstance(ni);
-            return null;
-          });
       List<ErrorInfo> attempt = new ArrayList<>();
-      relaunch(g, ni, login, attempt);
+      inFlight.add(bootstrapId);
+      try {
+        store.inTransaction(
+            tx -> {
+              tx.insertNodeInstance(ni);
+              return null;
+            });
+        relaunch(g, ni, login, attempt);
+      } finally {
+        inFlight.remove(bootstrapId);
+      }
       if (attempt.isEmpty()) {
         return true;
       }
@@ -655,10 +719,15 @@ public final class StaticCapacity {
   }
 
   private void terminate(ComputeNodeGroup g, NodeInstance ni, String reason, String why) {
-    if (ni.instanceId() != null) {
-      provider.terminate(List.of(ni.instanceId()));
+    inFlight.add(ni.bootstrapId());
+    try {
+      if (ni.instanceId() != null) {
+        provider.terminate(List.of(ni.instanceId()));
+      }
+      mark(ni, "TERMINATED", why);
+    } finally {
+      inFlight.remove(ni.bootstrapId());
     }
-    mark(ni, "TERMINATED", why);
     record(g, ni, ni.instanceId(), "TERMINATED", reason, why);
     log.info("terminated {} (node {}): {}", ni.instanceId(), ni.nodeName(), why);
   }
@@ -688,14 +757,29 @@ public final class StaticCapacity {
   private void sweepOrphans(ComputeNodeGroup g, Map<String, Instance> seen) {
     Set<String> known =
         liveInstances(g).stream().map(NodeInstance::bootstrapId).collect(Collectors.toSet());
-    List<String> orphans =
+    List<String> candidates =
         seen.entrySet().stream()
             .filter(e -> !e.getValue().terminated() && !known.contains(e.getKey()))
+            .filter(e -> !inFlight.contains(e.getKey()))
             .map(e -> e.getValue().instanceId())
             .toList();
+    java.time.Instant now = clock.instant();
+    List<String> orphans = new ArrayList<>();
+    for (String id : candidates) {
+      java.time.Instant since = orphanSince.putIfAbsent(id, now);
+      if (since != null && !since.plus(ORPHAN_GRACE).isAfter(now)) {
+        orphans.add(id);
+      }
+    }
+    // Forget candidates of this group that turned out fine (their record caught up).
+    seen.values().stream()
+        .map(Instance::instanceId)
+        .filter(id -> !candidates.contains(id))
+        .forEach(orphanSince::remove);
     if (!orphans.isEmpty()) {
       log.warn("terminating orphaned instances of {}: {}", g.name(), orphans);
       provider.terminate(orphans);
+      orphans.forEach(orphanSince::remove);
     }
   }
 
@@ -707,7 +791,12 @@ public final class StaticCapacity {
   private void update(NodeInstance ni, java.util.function.UnaryOperator<NodeInstance> change) {
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
-        store.inTransaction(tx -> tx.updateNodeInstance(change.apply(current(ni))));
+        // Read in the same transaction: a nested one would hold a second pooled connection, and
+        // parallel launches then starve the pool.
+        store.inTransaction(
+            tx ->
+                tx.updateNodeInstance(
+                    change.apply(tx.findNodeInstance(ni.bootstrapId()).orElse(ni))));
         return;
       } catch (StaleVersionException e) {
         // re-read and apply again

@@ -50,7 +50,16 @@ class FleetEventsTest {
   static final class FakeProvider implements ComputeProvider {
     final Map<String, Instance> instances = new ConcurrentHashMap<>();
     final Set<String> failing = ConcurrentHashMap.newKeySet();
-    int next;
+    final java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How long a launch takes (a cloud API call), and how many ran at once at most. */
+    volatile long launchMillis;
+
+    final java.util.concurrent.atomic.AtomicInteger inFlight =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger mostInFlight =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public String name() {
@@ -58,15 +67,32 @@ class FleetEventsTest {
     }
 
     @Override
-    public synchronized Instance launch(LaunchRequest r) {
-      if (failing.contains(r.instanceType())) {
-        throw new LaunchException("INSUFFICIENT_CAPACITY", "no " + r.instanceType() + " left");
+    public Instance launch(LaunchRequest r) {
+      mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      try {
+        if (launchMillis > 0) {
+          Thread.sleep(launchMillis);
+        }
+        if (failing.contains(r.instanceType())) {
+          throw new LaunchException("INSUFFICIENT_CAPACITY", "no " + r.instanceType() + " left");
+        }
+        Instance i =
+            new Instance(
+                "i-" + next.incrementAndGet(),
+                r.instanceType(),
+                "RUNNING",
+                "10.0.0.1",
+                r.tags(),
+                null,
+                null);
+        instances.put(i.instanceId(), i);
+        return i;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LaunchException("LAUNCH_ERROR", "interrupted");
+      } finally {
+        inFlight.decrementAndGet();
       }
-      Instance i =
-          new Instance(
-              "i-" + (++next), r.instanceType(), "RUNNING", "10.0.0.1", r.tags(), null, null);
-      instances.put(i.instanceId(), i);
-      return i;
     }
 
     @Override
@@ -194,6 +220,102 @@ class FleetEventsTest {
     assertThat(launched.resourceId()).isEqualTo(group.id());
     assertThat(launched.clusterId()).isEqualTo(group.clusterId());
     assertThat(events.get(0).severity()).isEqualTo(Event.Severity.WARNING);
+  }
+
+  /** A stored, launchable group "big" of 0..40 nodes with these instance types. */
+  private ComputeNodeGroup bigGroup(String... types) {
+    var s = group.spec();
+    var big =
+        new ComputeNodeGroup(
+            StoreFixtures.newId(),
+            group.clusterId(),
+            "big",
+            new NodeGroupSpec(
+                s.amiId(),
+                s.subnetIds(),
+                "ON_DEMAND",
+                s.customLaunchTemplate(),
+                s.iamInstanceProfileArn(),
+                0,
+                40,
+                List.of(types),
+                null,
+                List.of()),
+            ResourceStatus.ACTIVE,
+            List.of(),
+            1,
+            1,
+            0,
+            TestResources.T0,
+            TestResources.T0);
+    store.inTransaction(tx -> tx.insertNodeGroup(big));
+    return big;
+  }
+
+  @Test
+  void aBurstIsLaunchedInParallelButNeverMoreThanTheBoundAtOnce() {
+    var big = bigGroup("c5.large");
+    provider.launchMillis = 20;
+    List<String> nodes =
+        java.util.stream.IntStream.rangeClosed(1, 40).mapToObj(i -> "big-" + i).toList();
+
+    fleet.launchDynamic(big, nodes, runtime);
+
+    assertThat(provider.mostInFlight.get())
+        .isGreaterThan(1)
+        .isLessThanOrEqualTo(StaticCapacity.LAUNCH_PARALLELISM);
+    List<NodeInstance> records =
+        store.inTransaction(tx -> tx.nodeInstancesOf(group.clusterId())).stream()
+            .filter(i -> i.nodeGroupId().equals(big.id()))
+            .toList();
+    assertThat(records).hasSize(40).allSatisfy(r -> assertThat(r.instanceId()).isNotNull());
+    assertThat(records.stream().map(NodeInstance::nodeName))
+        .containsExactlyInAnyOrderElementsOf(nodes);
+    assertThat(provider.instances).hasSize(40);
+    assertThat(messages()).containsExactly("launched 40 instances for big-[1-40]");
+  }
+
+  @Test
+  void aParallelBurstOnAFailingTypeReportsItsCooldownOnce() {
+    var big = bigGroup("c7i.large", "c5.large");
+    provider.failing.add("c7i.large");
+    provider.launchMillis = 10;
+    List<String> nodes =
+        java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> "big-" + i).toList();
+
+    fleet.launchDynamic(big, nodes, runtime);
+
+    assertThat(messages())
+        .containsExactly(
+            "c7i.large cooled down for 600 s after INSUFFICIENT_CAPACITY",
+            "launched 20 instances for big-[1-20]");
+    assertThat(provider.instances.values())
+        .allSatisfy(i -> assertThat(i.instanceType()).isEqualTo("c5.large"));
+  }
+
+  @Test
+  void anUnrecordedInstanceIsTerminatedOnlyAfterTheGracePeriod() {
+    fleet.ensure(group, false, runtime); // compute-1
+    provider.instances.put(
+        "i-stray",
+        new Instance(
+            "i-stray",
+            "c5.large",
+            "RUNNING",
+            "10.0.0.9",
+            Map.of(OwnershipTags.GROUP, group.id(), OwnershipTags.BOOTSTRAP, "bs-nobody-knows"),
+            null,
+            null));
+
+    fleet.ensure(group, false, runtime);
+    // one look is not enough: a launch or termination in flight looks the same for a moment
+    assertThat(provider.instances.get("i-stray").terminated()).isFalse();
+
+    clock.advance(StaticCapacity.ORPHAN_GRACE.plusSeconds(1));
+    fleet.ensure(group, false, runtime);
+    assertThat(provider.instances.get("i-stray").terminated()).isTrue();
+    // the recorded instance is untouched
+    assertThat(liveInstance().nodeName()).isEqualTo("compute-1");
   }
 
   @Test

@@ -49,4 +49,22 @@ class PoweredUpJobStarterTest {
     assertThat(PoweredUpJobStarter.isUp("DOWN+CLOUD")).isFalse();
     assertThat(PoweredUpJobStarter.isUp(null)).isFalse();
   }
+
+  @Test
+  void aRequeuedJobIsReleasedOnlyOnceSlurmHasGivenItItsBeginTime() {
+    // on its way back (epilogs running): a start time set now would be overwritten
+    assertThat(PoweredUpJobStarter.requeueStep("COMPLETING", "None"))
+        .isEqualTo(PoweredUpJobStarter.RequeueStep.REQUEUEING);
+    assertThat(PoweredUpJobStarter.requeueStep("REQUEUED", "None"))
+        .isEqualTo(PoweredUpJobStarter.RequeueStep.REQUEUEING);
+    assertThat(PoweredUpJobStarter.requeueStep("PENDING", "None"))
+        .isEqualTo(PoweredUpJobStarter.RequeueStep.REQUEUEING);
+    // back, held by the requeue delay: now is the time
+    assertThat(PoweredUpJobStarter.requeueStep("PENDING", "BeginTime"))
+        .isEqualTo(PoweredUpJobStarter.RequeueStep.WAITS_FOR_BEGIN_TIME);
+    assertThat(PoweredUpJobStarter.requeueStep("RUNNING", "None"))
+        .isEqualTo(PoweredUpJobStarter.RequeueStep.STARTED);
+    assertThat(PoweredUpJobStarter.requeueStep("CANCELLED", "None"))
+        .isEqualTo(PoweredUpJobStarter.RequeueStep.ENDED);
+  }
 }

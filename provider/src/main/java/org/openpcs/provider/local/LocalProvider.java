@@ -424,15 +424,19 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
     return describeNow(tags);
   }
 
-  private synchronized List<Instance> describeNow(Map<String, String> tags) {
-    purgeExpired();
-    List<Instance> out = new ArrayList<>();
-    for (InstanceRecord r : records.values()) {
-      if (tags == null || r.tags().entrySet().containsAll(tags.entrySet())) {
-        out.add(toInstance(r));
+  private List<Instance> describeNow(Map<String, String> tags) {
+    List<InstanceRecord> matching = new ArrayList<>();
+    synchronized (this) {
+      purgeExpired();
+      for (InstanceRecord r : records.values()) {
+        if (tags == null || r.tags().entrySet().containsAll(tags.entrySet())) {
+          matching.add(r);
+        }
       }
     }
-    return out;
+    // Outside the lock: each running instance's agent state is read from its files, and a burst's
+    // launches must not queue behind a describe of hundreds of instances.
+    return matching.stream().map(this::toInstance).toList();
   }
 
   @Override
@@ -583,19 +587,20 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
     if (!randomInterruptions.enabled()) {
       return;
     }
-    List<String> picked;
+    List<String> spot = new ArrayList<>();
     synchronized (this) {
-      List<String> spot = new ArrayList<>();
       for (InstanceRecord r : records.values()) {
         if (RUNNING.equals(r.state())
             && "SPOT".equals(r.purchaseOption())
-            && !terminating.contains(r.instanceId())
-            && interruptionDeadline(r.instanceId()).isEmpty()) {
+            && !terminating.contains(r.instanceId())) {
           spot.add(r.instanceId());
         }
       }
-      picked = randomInterruptions.pick(spot);
     }
+    // The notice files are read outside the lock (see describeNow).
+    List<String> picked =
+        randomInterruptions.pick(
+            spot.stream().filter(id -> interruptionDeadline(id).isEmpty()).toList());
     for (String id : picked) {
       try {
         interrupt(id, INTERRUPTION_NOTICE);
@@ -607,17 +612,20 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
 
   /** Instances whose interruption deadline passed are reclaimed, whether or not anyone reacted. */
   private void reclaimInterrupted() {
-    List<String> due = new ArrayList<>();
+    List<String> live;
     synchronized (this) {
-      for (InstanceRecord r : records.values()) {
-        if (!TERMINATED.equals(r.state())
-            && interruptionDeadline(r.instanceId())
-                .map(t -> !t.isAfter(clock.instant()))
-                .orElse(false)) {
-          due.add(r.instanceId());
-        }
-      }
+      live =
+          records.values().stream()
+              .filter(r -> !TERMINATED.equals(r.state()))
+              .map(InstanceRecord::instanceId)
+              .toList();
     }
+    // The notice files are read outside the lock (see describeNow).
+    List<String> due =
+        live.stream()
+            .filter(
+                id -> interruptionDeadline(id).map(t -> !t.isAfter(clock.instant())).orElse(false))
+            .toList();
     if (!due.isEmpty()) {
       log.warn("reclaiming interrupted spot instances {}", due);
       terminate(due);

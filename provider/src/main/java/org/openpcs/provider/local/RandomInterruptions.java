@@ -38,8 +38,8 @@ final class RandomInterruptions {
     return ratePerHour > 0;
   }
 
-  /** The instances (of the running spot instances given) to interrupt now. */
-  List<String> pick(Collection<String> runningSpotInstances) {
+  /** The instances (of the running spot instances given) to interrupt now; thread-safe. */
+  synchronized List<String> pick(Collection<String> runningSpotInstances) {
     Instant now = clock.instant();
     Duration elapsed = Duration.between(last, now);
     last = now;

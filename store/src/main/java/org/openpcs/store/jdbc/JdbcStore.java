@@ -82,7 +82,13 @@ public final class JdbcStore implements Store {
   @Override
   public <T> T inTransaction(Function<StoreTx, T> work) {
     Objects.requireNonNull(work, "work");
+    if (inside.get() != null) {
+      // A transaction opened inside another holds a second pooled connection: enough threads
+      // doing it at once take the whole pool and wait for each other until the pool times out.
+      throw new IllegalStateException("a transaction was opened inside another one");
+    }
     Connection connection = connect();
+    inside.set(Boolean.TRUE);
     Sql sql = new Sql(connection);
     try {
       T result = work.apply(new JdbcStoreTx(sql));
@@ -94,9 +100,13 @@ public final class JdbcStore implements Store {
       rollback(connection, failure);
       throw failure;
     } finally {
+      inside.remove();
       close(connection);
     }
   }
+
+  /** Set while the current thread is in a transaction of this store. */
+  private final ThreadLocal<Boolean> inside = new ThreadLocal<>();
 
   @Override
   public String describe() {
