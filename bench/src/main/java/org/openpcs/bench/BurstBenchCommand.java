@@ -155,23 +155,9 @@ public final class BurstBenchCommand implements Callable<Integer> {
       r.put("system", "openpcs");
       Map<String, Double> p = ColdStart.newPhases();
       long[] job = new long[1];
-      double t0;
-      try (var inbox =
-          new ColdStart.InboxWatcher(
-              lab.clusterDir(e.clusterId()).resolve("power"), ColdStart.now())) {
-        t0 =
-            ColdStart.submitAndAwaitRunning(
-                lab.slurm,
-                conf,
-                e.partition(),
-                e.groupName() + "-[1-" + n + "]",
-                n,
-                Duration.ofSeconds(120 + n),
-                p,
-                job);
-        Double resume = inbox.first();
-        p.put(ColdStart.RESUME_PROGRAM, resume == null ? null : resume - t0);
-      }
+      double t0 =
+          ColdStart.submitToOpenPcs(
+              lab, e, e.groupName() + "-[1-" + n + "]", n, Duration.ofSeconds(120 + n), p, job);
       long ctldRss = pidRss(lab.clusterDir(e.clusterId()).resolve("run/slurmctld.pid"));
       memory(r, OpenPcsLab.serverRssKib() + ctldRss, Procs.slurmd(Procs.usingDir(lab.dataDir)));
       ColdStart.addSlurmctldSteps(lab.slurmctldLog(e.clusterId()), job[0], names, t0, p);

@@ -79,6 +79,35 @@ final class ColdStart {
     }
   }
 
+  /**
+   * {@link #submitAndAwaitRunning} on an OpenPCS cluster, also recording when slurmctld first
+   * called the ResumeProgram (a request file in the cluster's power inbox).
+   */
+  static double submitToOpenPcs(
+      OpenPcsLab lab,
+      OpenPcsLab.Elastic e,
+      String nodes,
+      int count,
+      Duration within,
+      Map<String, Double> phases,
+      long[] jobOut) {
+    try (var inbox = new InboxWatcher(lab.clusterDir(e.clusterId()).resolve("power"), now())) {
+      double t0 =
+          submitAndAwaitRunning(
+              lab.slurm,
+              lab.slurmConf(e.clusterId()),
+              e.partition(),
+              nodes,
+              count,
+              within,
+              phases,
+              jobOut);
+      Double resume = inbox.first();
+      phases.put(RESUME_PROGRAM, resume == null ? null : resume - t0);
+      return t0;
+    }
+  }
+
   /** Adds the slurmctld-side steps (allocation, slurmd responding) found in its log. */
   static void addSlurmctldSteps(
       Path log, long job, List<String> nodes, double t0, Map<String, Double> phases) {

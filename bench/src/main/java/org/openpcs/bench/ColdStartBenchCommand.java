@@ -119,23 +119,7 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
     String node = e.groupName() + "-" + i;
     Map<String, Double> p = ColdStart.newPhases();
     long[] job = new long[1];
-    double t0;
-    try (var inbox =
-        new ColdStart.InboxWatcher(
-            lab.clusterDir(e.clusterId()).resolve("power"), ColdStart.now())) {
-      t0 =
-          ColdStart.submitAndAwaitRunning(
-              lab.slurm,
-              lab.slurmConf(e.clusterId()),
-              e.partition(),
-              node,
-              1,
-              Duration.ofSeconds(180),
-              p,
-              job);
-      Double r = inbox.first();
-      p.put(ColdStart.RESUME_PROGRAM, r == null ? null : r - t0);
-    }
+    double t0 = ColdStart.submitToOpenPcs(lab, e, node, 1, Duration.ofSeconds(180), p, job);
     ColdStart.addSlurmctldSteps(lab.slurmctldLog(e.clusterId()), job[0], List.of(node), t0, p);
     ColdStart.addScalingSteps(lab.scalingSteps(e.clusterId()), List.of(node), t0, p);
     return p;

@@ -138,32 +138,7 @@ class FleetEventsTest {
     store = JdbcStore.open("jdbc:h2:mem:fleet-events-" + UUID.randomUUID(), null, null);
     var cluster = TestResources.cluster(StoreFixtures.newId(), Size.SMALL, 600);
     store.inTransaction(tx -> tx.insertCluster(cluster));
-    var base = TestResources.group(StoreFixtures.newId(), cluster.id(), "compute", 1, 8);
-    var s = base.spec();
-    group =
-        new ComputeNodeGroup(
-            base.id(),
-            cluster.id(),
-            "compute",
-            new NodeGroupSpec(
-                s.amiId(),
-                s.subnetIds(),
-                "SPOT",
-                new NodeGroupSpec.LaunchTemplate("lt-1", "1"),
-                s.iamInstanceProfileArn(),
-                1,
-                8,
-                List.of("c7i.large", "c5.large"),
-                null,
-                List.of()),
-            ResourceStatus.ACTIVE,
-            List.of(),
-            1,
-            1,
-            0,
-            TestResources.T0,
-            TestResources.T0);
-    store.inTransaction(tx -> tx.insertNodeGroup(group));
+    group = storedGroup(cluster.id(), "compute", "SPOT", 1, 8, "c7i.large", "c5.large");
     fleet =
         new StaticCapacity(
             store,
@@ -224,20 +199,26 @@ class FleetEventsTest {
 
   /** A stored, launchable group "big" of 0..40 nodes with these instance types. */
   private ComputeNodeGroup bigGroup(String... types) {
-    var s = group.spec();
-    var big =
+    return storedGroup(group.clusterId(), "big", "ON_DEMAND", 0, 40, types);
+  }
+
+  /** A stored group with a launch template (what a launch needs). */
+  private ComputeNodeGroup storedGroup(
+      String clusterId, String name, String purchase, int min, int max, String... types) {
+    var s = TestResources.group(StoreFixtures.newId(), clusterId, name, min, max).spec();
+    var g =
         new ComputeNodeGroup(
             StoreFixtures.newId(),
-            group.clusterId(),
-            "big",
+            clusterId,
+            name,
             new NodeGroupSpec(
                 s.amiId(),
                 s.subnetIds(),
-                "ON_DEMAND",
-                s.customLaunchTemplate(),
+                purchase,
+                new NodeGroupSpec.LaunchTemplate("lt-1", "1"),
                 s.iamInstanceProfileArn(),
-                0,
-                40,
+                min,
+                max,
                 List.of(types),
                 null,
                 List.of()),
@@ -248,8 +229,8 @@ class FleetEventsTest {
             0,
             TestResources.T0,
             TestResources.T0);
-    store.inTransaction(tx -> tx.insertNodeGroup(big));
-    return big;
+    store.inTransaction(tx -> tx.insertNodeGroup(g));
+    return g;
   }
 
   @Test
