@@ -47,7 +47,13 @@ class BurstIT extends SlurmScenario {
     SlurmHarness.await(
         Duration.ofSeconds(240),
         () -> h.run(c, "squeue", "-h", "-p", "work").output().isEmpty(),
-        () -> "all jobs done: " + h.run(c, "squeue").output());
+        () ->
+            "all jobs done: "
+                + h.run(c, "squeue").output()
+                + "; nodes: "
+                + h.run(c, "sinfo", "-N", "-o", "%N %T %E").output()
+                + "; slurmctld log tail:\n"
+                + logTail(h.dataDir.resolve("clusters").resolve(c).resolve("log/slurmctld.log")));
     for (long job : jobs) {
       assertThat(h.jobState(c, job)).as("job %d", job).isIn("COMPLETED", "UNKNOWN");
     }
@@ -62,5 +68,15 @@ class BurstIT extends SlurmScenario {
         () -> "back to zero: " + h.run(c, "sinfo", "-N").output());
     sampler.interrupt();
     assertThat(peak.get()).as("instances at the peak").isBetween(1, 8);
+  }
+
+  /** The last 60 lines of a log, for a failure message (a flake seen once needs its evidence). */
+  private static String logTail(java.nio.file.Path log) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (java.io.IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
   }
 }
