@@ -308,6 +308,12 @@ final class OpenPcsLab implements AutoCloseable {
     for (long pid : Procs.usingDir(dataDir)) {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
+    // The slurmd spools live in the runtime dir, not under the data dir (D21).
+    try (Stream<Path> clusters = Files.list(dataDir.resolve("clusters"))) {
+      clusters.forEach(c -> deleteTree(new org.openpcs.slurm.ClusterPaths(c).spool()));
+    } catch (IOException ignored) {
+      // no clusters left
+    }
     deleteTree(dataDir);
   }
 

@@ -413,10 +413,26 @@ final class SlurmHarness implements AutoCloseable {
     for (long pid : processesUsingDataDir()) {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
+    // The slurmd spools live in the runtime dir, not under the data dir (D21).
+    try (var clusters = Files.list(dataDir.resolve("clusters"))) {
+      for (Path cluster : clusters.toList()) {
+        deleteQuietly(new org.openpcs.slurm.ClusterPaths(cluster).spool());
+      }
+    } catch (IOException ignored) {
+      // no clusters left
+    }
     try (var walk = Files.walk(dataDir)) {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // best effort
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // not there
     }
   }
 
