@@ -53,18 +53,17 @@ class PoweredUpJobStarterTest {
   @Test
   void aRequeuedJobIsReleasedOnlyOnceSlurmHasGivenItItsBeginTime() {
     // on its way back (epilogs running): a start time set now would be overwritten
-    assertThat(PoweredUpJobStarter.requeueStep("COMPLETING", "None"))
-        .isEqualTo(PoweredUpJobStarter.RequeueStep.REQUEUEING);
-    assertThat(PoweredUpJobStarter.requeueStep("REQUEUED", "None"))
-        .isEqualTo(PoweredUpJobStarter.RequeueStep.REQUEUEING);
-    assertThat(PoweredUpJobStarter.requeueStep("PENDING", "None"))
-        .isEqualTo(PoweredUpJobStarter.RequeueStep.REQUEUEING);
+    assertThat(
+            List.of(step("COMPLETING", "None"), step("REQUEUED", "None"), step("PENDING", "None")))
+        .containsOnly(PoweredUpJobStarter.RequeueStep.REQUEUEING);
     // back, held by the requeue delay: now is the time
-    assertThat(PoweredUpJobStarter.requeueStep("PENDING", "BeginTime"))
+    assertThat(step("PENDING", "BeginTime"))
         .isEqualTo(PoweredUpJobStarter.RequeueStep.WAITS_FOR_BEGIN_TIME);
-    assertThat(PoweredUpJobStarter.requeueStep("RUNNING", "None"))
-        .isEqualTo(PoweredUpJobStarter.RequeueStep.STARTED);
-    assertThat(PoweredUpJobStarter.requeueStep("CANCELLED", "None"))
-        .isEqualTo(PoweredUpJobStarter.RequeueStep.ENDED);
+    assertThat(step("RUNNING", "None")).isEqualTo(PoweredUpJobStarter.RequeueStep.STARTED);
+    assertThat(step("CANCELLED", "None")).isEqualTo(PoweredUpJobStarter.RequeueStep.ENDED);
+  }
+
+  private static PoweredUpJobStarter.RequeueStep step(String state, String reason) {
+    return PoweredUpJobStarter.requeueStep(state, reason);
   }
 }
