@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -134,28 +135,57 @@ final class NodeDaemons {
   }
 
   /**
-   * A private mount namespace for slurmd: the host's /run is bind-mounted out of the way, a small
-   * tmpfs replaces /run, every host entry reappears there as a symlink (so jobs still see
-   * /run/user, /run/systemd/resolve, …) except {@code munge} and {@code slurm}: {@code
-   * /run/munge/munge.socket.2} (the compiled-in default a configless slurmd fetches its config
-   * with, slurm-lab §2) points at the node's own munge socket, and slurmd's {@code /run/slurm/conf}
-   * link to its conf-cache stays private to the node.
+   * A private mount namespace for slurmd: the host's /run is bind-mounted out of the way and a
+   * directory of the node's takes its place, prepared beforehand ({@link #prepareRun}): every host
+   * entry reappears there as a symlink (so jobs still see /run/user, /run/systemd/resolve, …)
+   * except {@code munge} and {@code slurm}: {@code /run/munge/munge.socket.2} (the compiled-in
+   * default a configless slurmd fetches its config with, slurm-lab §2) points at the node's own
+   * munge socket, and slurmd's {@code /run/slurm/conf} link to its conf-cache stays private to the
+   * node. Two mounts and an exec: the links used to be made inside the namespace, one {@code ln}
+   * process each, which cost more CPU per node than slurmd's own start.
    */
   static final String NAMESPACE_SCRIPT =
       """
       set -eu
-      old=$1; sock=$2; shift 2
+      old=$1; run=$2; shift 2
       mount --rbind /run "$old"
-      mount -t tmpfs -o size=1m,mode=0755 openpcs-run /run
-      for e in "$old"/* "$old"/.[!.]*; do
-        n=${e##*/}
-        case $n in munge|slurm) continue ;; esac
-        if [ -e "$e" ] || [ -L "$e" ]; then ln -s "$e" "/run/$n"; fi
-      done
-      mkdir -p /run/munge
-      ln -s "$sock" /run/munge/munge.socket.2
+      mount --bind "$run" /run
       exec "$@"
       """;
+
+  /**
+   * Fills the node's /run (see NAMESPACE_SCRIPT) afresh: links to the host's entries as seen at
+   * {@code hostRun}, and the node's own munge socket link and slurm directory.
+   */
+  void prepareRun(Path mungeSocket) throws IOException {
+    Path run = paths.nodeRun();
+    deleteTree(run);
+    Files.createDirectories(run);
+    Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (var entries = Files.list(Path.of("/run"))) {
+      for (Path e : (Iterable<Path>) entries::iterator) {
+        String n = e.getFileName().toString();
+        if (!n.equals("munge") && !n.equals("slurm")) {
+          Files.createSymbolicLink(run.resolve(n), paths.hostRun().resolve(n));
+        }
+      }
+    }
+    Files.createDirectories(run.resolve("munge"));
+    Files.createSymbolicLink(run.resolve("munge").resolve("munge.socket.2"), mungeSocket);
+    Files.createDirectories(run.resolve("slurm"));
+  }
+
+  /** Deletes a tree of directories and links, never following a link. */
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
 
   /** Spawns slurmd for the node in its private mount namespace (see NAMESPACE_SCRIPT). */
   Daemon startSlurmd(String confServer, String nodeName, Path mungeSocket) throws IOException {
@@ -164,17 +194,18 @@ final class NodeDaemons {
       throw new AgentException(exe + " is not installed");
     }
     Files.createDirectories(paths.hostRun());
+    prepareRun(mungeSocket);
     List<String> cmd = new ArrayList<>();
     cmd.add(Tools.unshare().toString());
     cmd.add("--mount");
     cmd.add("--propagation");
     cmd.add("private");
-    cmd.add(Tools.bash().toString());
+    cmd.add(Tools.sh().toString());
     cmd.add("-c");
     cmd.add(NAMESPACE_SCRIPT);
     cmd.add("openpcs-slurmd-ns");
     cmd.add(paths.hostRun().toString());
-    cmd.add(mungeSocket.toString());
+    cmd.add(paths.nodeRun().toString());
     cmd.add(exe.toString());
     cmd.add("-D"); // foreground: the pid we start is slurmd's, and this JVM reaps it
     cmd.add("-b"); // report "rebooted now", or a resuming CLOUD node is ignored (slurm-lab §3)

@@ -98,6 +98,11 @@ record NodePaths(Path dir) {
     return dir.resolve("ns").resolve("host-run");
   }
 
+  /** What slurmd's namespace sees as /run (see NodeDaemons#NAMESPACE_SCRIPT). */
+  Path nodeRun() {
+    return dir.resolve("ns").resolve("run");
+  }
+
   private static String shortHash(String s) {
     try {
       byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));

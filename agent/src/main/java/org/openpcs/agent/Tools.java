@@ -16,6 +16,14 @@ final class Tools {
     return find("bash", List.of("/bin/bash", "/usr/bin/bash"));
   }
 
+  static Path sh() {
+    return find("sh", List.of("/bin/sh", "/usr/bin/sh"));
+  }
+
+  static Path setsid() {
+    return find("setsid", List.of("/usr/bin/setsid", "/bin/setsid"));
+  }
+
   static Path unshare() {
     return find("unshare", List.of("/usr/bin/unshare", "/bin/unshare"));
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,6 +142,41 @@ class AgentSlurmIT {
     assertThat(
             Files.readSymbolicLink(Path.of("/proc/" + slurmd + "/root/run/munge/munge.socket.2")))
         .isEqualTo(a.config().instanceDir().resolve("munge/munge.socket"));
+    // and every other host entry of /run is there, seen from inside (jobs need /run/user, …)
+    Process inside =
+        new ProcessBuilder(
+                "nsenter",
+                "--mount",
+                "--target",
+                Long.toString(slurmd),
+                "sh",
+                "-c",
+                "for e in /run/*; do echo \"${e#/run/}\"; done")
+            .redirectErrorStream(true)
+            .start();
+    List<String> seen =
+        new String(inside.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    try (var host = Files.list(Path.of("/run"))) {
+      assertThat(seen)
+          .containsAll(
+              host.map(e -> e.getFileName().toString()).filter(n -> !n.startsWith(".")).toList());
+    }
+    String missing =
+        new String(
+            new ProcessBuilder(
+                    "nsenter",
+                    "--mount",
+                    "--target",
+                    Long.toString(slurmd),
+                    "sh",
+                    "-c",
+                    "for e in /run/*; do [ -e \"$e\" ] || echo \"$e\"; done")
+                .redirectErrorStream(true)
+                .start()
+                .getInputStream()
+                .readAllBytes(),
+            StandardCharsets.UTF_8);
+    assertThat(missing).as("entries whose target is not there inside").isEmpty();
     assertThat(Daemon.sessionId(munged)).contains(munged);
     // the host's /run is untouched
     assertThat(Path.of("/run/munge/munge.socket.2")).doesNotExist();

@@ -164,6 +164,9 @@ public final class ReplayBenchCommand implements Callable<Integer> {
           raw.put(e.getKey(), r);
           ReplayMetrics m = (ReplayMetrics) r.remove("metrics");
           results.put(e.getKey(), m);
+          if (r.get("unfinishedReport") != null) {
+            report.notes.add(e.getKey() + ": " + r.get("unfinishedReport"));
+          }
           report.row(
               e.getKey(),
               r.get("maxNodes"),
@@ -273,6 +276,9 @@ public final class ReplayBenchCommand implements Callable<Integer> {
     r.put("instances", billed.size());
     r.put("jobs", o.jobs());
     r.put("metrics", m);
+    if (!o.unfinished().isEmpty()) {
+      r.put("unfinishedReport", o.unfinished());
+    }
     r.put("result", m);
     return r;
   }

@@ -16,7 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ReplayRun {
   private ReplayRun() {}
 
-  record Observed(List<ReplayMetrics.JobRecord> jobs, double start, double lastEnd) {}
+  /**
+   * @param unfinished when the cap ended the replay with jobs not done: the queue and the nodes as
+   *     Slurm saw them then, and how many polls got no answer (empty otherwise)
+   */
+  record Observed(
+      List<ReplayMetrics.JobRecord> jobs, double start, double lastEnd, String unfinished) {}
 
   static Observed replay(
       SlurmCli slurm, Path conf, String partition, ReplayPlan plan, Duration cap) {
@@ -50,12 +55,15 @@ final class ReplayRun {
                   }
                 });
     long deadline = System.nanoTime() + cap.toNanos();
+    int unanswered = 0;
+    boolean allDone = false;
     while (true) {
       Map<Long, String> q;
       try {
         q = slurm.queue(conf);
       } catch (IllegalStateException busy) {
         // no answer is not an empty queue
+        unanswered++;
         if (System.nanoTime() > deadline) {
           break;
         }
@@ -78,7 +86,7 @@ final class ReplayRun {
           v[2] = t;
         }
       }
-      boolean allDone =
+      allDone =
           !submitter.isAlive()
               && seen.size() == plan.entries().size()
               && seen.values().stream().allMatch(v -> !Double.isNaN(v[2]));
@@ -99,6 +107,17 @@ final class ReplayRun {
       }
       jobs.add(new ReplayMetrics.JobRecord(e.getKey(), v[0], s, en, nodes.get(e.getKey())));
     }
-    return new Observed(jobs, start, lastEnd);
+    String unfinished =
+        allDone
+            ? ""
+            : "replay cap of "
+                + cap.toSeconds()
+                + " s reached; "
+                + unanswered
+                + " queue polls unanswered\nsqueue:\n"
+                + slurm.run(conf, "squeue", "-o", "%i %T %r %N %S").output()
+                + "\nsinfo:\n"
+                + slurm.run(conf, "sinfo", "-N", "-o", "%N %T %E").output();
+    return new Observed(jobs, start, lastEnd, unfinished);
   }
 }

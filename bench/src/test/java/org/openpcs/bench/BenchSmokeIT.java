@@ -143,7 +143,8 @@ class BenchSmokeIT {
         .containsExactly("static", "elastic", "default");
     for (JsonNode x : rr) {
       assertThat(x.get("jobs").asInt()).isEqualTo(10);
-      assertThat(x.get("unfinished").asInt()).isZero();
+      // the whole output on failure: an unfinished job was seen once and its cause not kept
+      assertThat(x.get("unfinished").asInt()).as(r.out()).isZero();
       assertThat(x.get("busy node-s").asDouble()).isPositive();
       // billing can never be less than what the jobs used
       assertThat(x.get("billed/busy").asDouble()).as(x.toString()).isBetween(0.95, 500.0);

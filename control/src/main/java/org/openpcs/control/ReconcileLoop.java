@@ -17,10 +17,22 @@ import org.slf4j.LoggerFactory;
  * Runs reconcilers: events only enqueue a key; a key is processed by at most one pass at a time (an
  * event that arrives during a pass schedules exactly one more pass after it); failures back off; a
  * periodic resync re-enqueues every key as the safety net. Passes run on virtual threads.
+ *
+ * <p>That one more pass waits as long as the pass before it took (at most {@link #MAX_PACE}): a
+ * burst of a thousand nodes reports a thousand state changes, each of which marks the group for
+ * another pass, and back to back those passes keep a core busy reading the whole group over and
+ * over (the work grows with the square of the group's size). Paced, one key's passes use at most
+ * half a core, and a cheap pass (a small group) is followed at once as before.
  */
 public final class ReconcileLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  /** The longest a follow-up pass waits for pacing (see the class comment). */
+  static final Duration MAX_PACE = Duration.ofSeconds(2);
+
+  /** Follow-ups of passes shorter than this run at once: pacing them would only add latency. */
+  static final Duration PACE_FROM = Duration.ofMillis(50);
 
   private final Map<ResourceKind, Reconciler> reconcilers;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -29,6 +41,10 @@ public final class ReconcileLoop implements AutoCloseable {
           Thread.ofPlatform().daemon().name("reconcile-timer").factory());
   private final Set<ResourceKey> running = new HashSet<>();
   private final Set<ResourceKey> dirty = new HashSet<>();
+
+  /** Keys whose paced follow-up pass is scheduled: events meanwhile are covered by it. */
+  private final Set<ResourceKey> paced = new HashSet<>();
+
   private final Map<ResourceKey, Integer> failures = new ConcurrentHashMap<>();
 
   /** Keys backing off after failures: the resync leaves them alone until then. */
@@ -50,6 +66,9 @@ public final class ReconcileLoop implements AutoCloseable {
       return;
     }
     synchronized (this) {
+      if (paced.contains(key)) {
+        return;
+      }
       if (running.contains(key)) {
         dirty.add(key);
         return;
@@ -60,6 +79,7 @@ public final class ReconcileLoop implements AutoCloseable {
   }
 
   private void runPass(ResourceKey key) {
+    long began = System.nanoTime();
     Reconciler.Result result;
     try {
       result = reconcilers.get(key.kind()).reconcile(key);
@@ -82,16 +102,38 @@ public final class ReconcileLoop implements AutoCloseable {
       notBefore.put(key, System.nanoTime() + delayMs * 1_000_000);
       result = Reconciler.requeueAfter(Duration.ofMillis(delayMs));
     }
+    long pace = pace(System.nanoTime() - began);
     boolean again;
     synchronized (this) {
       again = dirty.remove(key);
       running.remove(key);
+      if (again && pace > 0 && !closed) {
+        paced.add(key);
+      }
     }
-    if (again) {
+    if (again && pace > 0 && !closed) {
+      timer.schedule(
+          () -> {
+            synchronized (this) {
+              paced.remove(key);
+            }
+            enqueue(key);
+          },
+          pace,
+          TimeUnit.NANOSECONDS);
+    } else if (again) {
       enqueue(key);
     } else if (result instanceof Reconciler.Result.RequeueAfter r && !closed) {
       timer.schedule(() -> enqueue(key), r.delay().toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** How long the follow-up of a pass that took {@code tookNanos} waits (0: none). */
+  static long pace(long tookNanos) {
+    if (tookNanos < PACE_FROM.toNanos()) {
+      return 0;
+    }
+    return Math.min(MAX_PACE.toNanos(), tookNanos);
   }
 
   private void resync() {
@@ -109,7 +151,7 @@ public final class ReconcileLoop implements AutoCloseable {
 
   /** True when no pass is running or scheduled to run right now (for tests and shutdown). */
   public synchronized boolean idle() {
-    return running.isEmpty();
+    return running.isEmpty() && paced.isEmpty();
   }
 
   @Override

@@ -153,6 +153,40 @@ class ReconcileLoopTest {
   }
 
   @Test
+  void theFollowUpOfASlowPassWaitsAsLongAsItTookAndAbsorbsEnqueuesMeanwhile() throws Exception {
+    reconciler.gate.drainPermits();
+    loop.enqueue(A);
+    reconciler.awaitStarts(1);
+    Thread.sleep(300); // the first pass takes at least 300 ms
+    loop.enqueue(A); // marks it for one more pass
+    long released = System.nanoTime();
+    reconciler.gate.release(Integer.MAX_VALUE / 2);
+    // while the follow-up waits, more events change nothing: they are covered by it
+    for (int i = 0; i < 5; i++) {
+      Thread.sleep(20);
+      loop.enqueue(A);
+    }
+    assertThat(loop.idle()).as("a paced pass is still to come").isFalse();
+    reconciler.awaitStarts(1);
+    await(() -> loop.idle() && reconciler.inFlight.get(A).get() == 0, "the follow-up ended");
+    loop.close();
+
+    assertThat(reconciler.passes).containsExactly(A, A);
+    assertThat(reconciler.startNanos.get(1) - released)
+        .as("the follow-up waited about as long as the first pass took")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(250).toNanos());
+  }
+
+  @Test
+  void onlyPassesAboveTheThresholdArePacedAndNeverLongerThanTheCap() {
+    assertThat(ReconcileLoop.pace(Duration.ofMillis(10).toNanos())).isZero();
+    assertThat(ReconcileLoop.pace(Duration.ofMillis(400).toNanos()))
+        .isEqualTo(Duration.ofMillis(400).toNanos());
+    assertThat(ReconcileLoop.pace(Duration.ofSeconds(30).toNanos()))
+        .isEqualTo(ReconcileLoop.MAX_PACE.toNanos());
+  }
+
+  @Test
   void enqueuesFromManyThreadsWhilePassesRunNeverOverlap() throws Exception {
     reconciler.yields = 100;
     try (ExecutorService pool = Executors.newFixedThreadPool(8)) {

@@ -1,10 +1,7 @@
 package org.openpcs.control.slurm;
 
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,71 +10,33 @@ import java.util.stream.Collectors;
 import org.openpcs.domain.ComputeNodeGroup;
 import org.openpcs.domain.ErrorInfo;
 import org.openpcs.domain.NodeInstance;
-import org.openpcs.provider.Bootstrap;
 import org.openpcs.provider.ComputeProvider;
 import org.openpcs.provider.Instance;
-import org.openpcs.provider.LaunchException;
-import org.openpcs.provider.LaunchRequest;
-import org.openpcs.store.StaleVersionException;
 import org.openpcs.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a node group's static nodes ({@code <group>-1 … <group>-min}) backed by running instances:
- * launches what is missing (reason MAINTAIN_MIN_CAPACITY), replaces instances that failed to
- * bootstrap or vanished, and terminates instances it owns that no node wants any more. Every launch
- * is recorded before the provider is called and carries an idempotency token and ownership tags, so
- * a launch interrupted by a crash is found again instead of duplicated.
+ * A node group's fleet: keeps its static nodes ({@code <group>-1 … <group>-min}) backed by running
+ * instances (reason MAINTAIN_MIN_CAPACITY), launches and terminates dynamic nodes as Slurm's power
+ * saving asks, and on every pass repairs what went wrong: single instances ({@link
+ * InstanceRepair}), nodes Slurm waits for in vain ({@link PowerUpRepair}), instances beyond the
+ * maximum ({@link FleetPlanner}) and instances no record accounts for ({@link OrphanSweep}). The
+ * launches themselves, recorded before the provider is called, are {@link Launches}'.
  */
 public final class StaticCapacity {
   private static final Logger log = LoggerFactory.getLogger(StaticCapacity.class);
   private final Store store;
   private final ComputeProvider provider;
-  private final NodeBootstrap bootstrap;
   private final Clock clock;
-  private final java.time.Instant startedAt;
-  private final SecureRandom random = new SecureRandom();
 
-  /** An instance that has not registered by then is treated as failed to bootstrap. */
-  private static final java.time.Duration REGISTRATION_TIMEOUT = java.time.Duration.ofMinutes(5);
-
-  /**
-   * Agents beat every 10 s; nine missed beats mean the agent is gone even on a loaded host. Counted
-   * from this server's start at the earliest, so a server that was down does not take the silence
-   * it caused for lost agents.
-   */
-  static final java.time.Duration HEARTBEAT_TIMEOUT = java.time.Duration.ofSeconds(90);
-
-  /**
-   * Launches in flight at once per group and call. Enough to hide the provider's and the store's
-   * latency; few enough that a cloud API's rate limit is not hit by one burst.
-   */
-  static final int LAUNCH_PARALLELISM = 16;
-
-  private final org.openpcs.control.ScalingLog scaling;
   private final LaunchPolicy policy;
   private final FleetEvents events;
 
-  /**
-   * Bootstrap ids of the records a launch or termination of this process is working on. A pass that
-   * ran meanwhile took a launch still in the provider's call for one lost in a crash and launched
-   * it again, and a termination for an instance that vanished (and took its node down).
-   */
-  private final Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  /**
-   * Instances no record accounts for, and since when. One look is not enough: a record marked
-   * TERMINATED just after the provider was asked, or a launch between the two reads, looks the same
-   * for a moment.
-   */
-  private final Map<String, java.time.Instant> orphanSince =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  static final java.time.Duration ORPHAN_GRACE = java.time.Duration.ofSeconds(10);
-
-  /** Nodes whose "becomes a login node when its jobs end" was announced (once each). */
-  private final Set<String> announced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Launches launches;
+  private final OrphanSweep orphans;
+  private final InstanceRepair repair;
+  private final PowerUpRepair powerUps;
 
   public StaticCapacity(
       Store store, ComputeProvider provider, NodeBootstrap bootstrap, Clock clock) {
@@ -106,12 +65,13 @@ public final class StaticCapacity {
       org.openpcs.control.EventSink events) {
     this.store = store;
     this.provider = provider;
-    this.bootstrap = bootstrap;
     this.clock = clock;
-    this.startedAt = clock.instant();
-    this.scaling = scaling;
     this.events = new FleetEvents(events, clock);
     this.policy = new LaunchPolicy(clock, cooldown, this.events);
+    this.launches = new Launches(store, provider, bootstrap, clock, scaling, policy);
+    this.orphans = new OrphanSweep(provider, clock);
+    this.repair = new InstanceRepair(store, clock, launches, policy, this.events);
+    this.powerUps = new PowerUpRepair(clock, launches, this.events);
   }
 
   /** Converges the group's static instances; returns problems to show as errorInfo. */
@@ -121,187 +81,28 @@ public final class StaticCapacity {
     // instance a record names is in the later view unless it really is gone.
     List<NodeInstance> live = liveInstances(g);
     Map<String, Instance> seen = describe(g);
-    for (NodeInstance ni : live) {
-      if (inFlight.contains(ni.bootstrapId())) {
-        // Being launched or terminated by another thread right now: the provider's view and the
-        // record disagree only until that call returns.
-        continue;
-      }
-      Instance actual = seen.get(ni.bootstrapId());
-      int index = NodeNames.indexOf(g, ni.nodeName());
-      if (ni.instanceId() == null && actual == null) {
-        // A launch that may or may not have happened (e.g. the server died mid-call): the token
-        // makes launching again safe. One that finished since the records were read is left be.
-        if (current(ni).instanceId() == null) {
-          relaunch(g, ni, login, problems);
-        }
-      } else if (actual == null || actual.terminated()) {
-        if (!current(ni).live()) {
-          // terminated on purpose (scale-down, replacement) since the records were read
-          continue;
-        }
-        mark(ni, "TERMINATED", "instance " + ni.instanceId() + " is gone");
-        if (!login && index > 0) {
-          takeOut(
-              g,
-              runtime,
-              ni.nodeName(),
-              !NodeNames.isStatic(g, index),
-              "EXTERNALLY_TERMINATED",
-              "instance " + ni.instanceId() + " is gone");
-        }
-        record(
-            g, ni, ni.instanceId(), "TERMINATED", "EXTERNALLY_TERMINATED", "the instance is gone");
-      } else if (actual.interruptionPending()) {
-        // Spot capacity is being reclaimed: requeue the node's jobs now, before the instance goes,
-        // and replace it (static nodes below; dynamic nodes when Slurm asks again).
-        record(
-            g,
-            ni,
-            ni.instanceId(),
-            "PENDING_REPLACEMENT",
-            "SPOT_INTERRUPTION",
-            actual.stateReason());
-        events.warning(
-            g,
-            "SPOT_INTERRUPTION",
-            "spot interruption notice for "
-                + ni.instanceId()
-                + " ("
-                + ni.nodeName()
-                + "); replacing it before it is reclaimed");
-        policy.spotInterrupted(g);
-        if (!login && index > 0) {
-          takeOut(
-              g,
-              runtime,
-              ni.nodeName(),
-              !NodeNames.isStatic(g, index),
-              null,
-              "spot interruption notice");
-        }
-        terminate(
-            g,
-            ni,
-            "SPOT_INTERRUPTION",
-            "spot interruption notice; replaced before the instance is reclaimed");
-      } else if (heartbeatLost(ni)) {
-        // The instance is there but its agent went silent (hung, cut off): the node cannot be
-        // trusted with jobs. Same handling as a lost instance.
-        String why =
-            "heartbeat lost: none since "
-                + ni.lastHeartbeatAt().truncatedTo(ChronoUnit.SECONDS)
-                + " ("
-                + HEARTBEAT_TIMEOUT.toSeconds()
-                + " s allowed)";
-        problems.add(new ErrorInfo("UNHEALTHY_NODE", ni.nodeName() + ": " + why));
-        terminate(g, ni, "UNHEALTHY_NODE", why);
-        if (!login && index > 0) {
-          takeOut(g, runtime, ni.nodeName(), !NodeNames.isStatic(g, index), "UNHEALTHY_NODE", why);
-        }
-      } else if (!login
-          && "RUNNING".equals(ni.state())
-          && ni.message() != null
-          && ni.message().contains("is not running")) {
-        // The instance lives but its slurmd (or munged) died: the node is lost. Its jobs are
-        // requeued now, and a static node gets a new instance below.
-        problems.add(new ErrorInfo("UNHEALTHY_NODE", ni.nodeName() + ": " + ni.message()));
-        terminate(g, ni, "UNHEALTHY_NODE", ni.message());
-        takeOut(
-            g,
-            runtime,
-            ni.nodeName(),
-            index > 0 && !NodeNames.isStatic(g, index),
-            "UNHEALTHY_NODE",
-            "node lost: " + ni.message());
-      } else if ("BOOTSTRAP_FAILED".equals(ni.state()) && registrationReplyLost(ni)) {
-        // We registered this instance, but its agent never got the answer (the server died or
-        // was too slow in between) and its retry was refused: our fault, not the node's. Replace
-        // it at once and leave the node powering up in Slurm, so that its job is not requeued.
-        terminate(g, ni, "BOOTSTRAP_FAILED", "the registration reply was lost; replacing");
-        events.info(
-            g,
-            "BOOTSTRAP_FAILED",
-            ni.nodeName()
-                + ": the registration reply was lost (server restart?); replaced at once");
-        if (!login && index > 0 && !NodeNames.isStatic(g, index)) {
-          launchDynamic(g, List.of(ni.nodeName()), runtime);
-        }
-      } else if ("BOOTSTRAP_FAILED".equals(ni.state())) {
-        policy.bootstrapFailed(
-            g,
-            ni.nodeName(),
-            new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": " + ni.message()));
-        terminate(g, ni, "BOOTSTRAP_FAILED", "bootstrap failed; replacing");
-        if (!login && index > 0 && !NodeNames.isStatic(g, index)) {
-          // A dynamic node goes back to the powered-down pool now: Slurm requeues its job and asks
-          // again, instead of waiting out ResumeTimeout.
-          takeOut(g, runtime, ni.nodeName(), true, null, "bootstrap failed: " + ni.message());
-        }
-      } else if (ni.registeredAt() == null
-          && ni.instanceId() != null
-          && ni.createdAt().plus(REGISTRATION_TIMEOUT).isBefore(clock.instant())) {
-        policy.bootstrapFailed(
-            g,
-            ni.nodeName(),
-            new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": the instance never registered"));
-        terminate(
-            g,
-            ni,
-            "BOOTSTRAP_FAILED",
-            "never registered within " + REGISTRATION_TIMEOUT.toMinutes() + " min");
-        if (!login && index > 0) {
-          takeOut(
-              g,
-              runtime,
-              ni.nodeName(),
-              !NodeNames.isStatic(g, index),
-              null,
-              "instance never registered");
-        }
-      } else if (!OwnershipTags.role(login).equals(actual.tags().get(OwnershipTags.ROLE))
-          && login
-          && !jobsDone(g, ni.nodeName(), runtime)) {
-        // The group left every queue while jobs run on this node: they finish first (the node is
-        // drained, so nothing new starts), then the node becomes a login node.
-        runtime.drain(
-            g.clusterId(),
-            ni.nodeName(),
-            "node group left every queue; becomes a login node when its jobs end");
-        String note =
-            ni.nodeName() + " becomes a login node when its jobs end (the group left every queue)";
-        problems.add(new ErrorInfo("JOBS_RUNNING", note));
-        if (announced.add(ni.bootstrapId())) {
-          events.info(g, "JOBS_RUNNING", note);
-        }
-      } else if (!OwnershipTags.role(login).equals(actual.tags().get(OwnershipTags.ROLE))) {
-        terminate(
-            g,
-            ni,
-            "REPLACEMENT_REQUESTED",
-            "node "
-                + ni.nodeName()
-                + " becomes a "
-                + OwnershipTags.role(login)
-                + " node (queues changed); replacing");
-      } else if (index < 0
-          && NodeNames.anyIndexOf(g, ni.nodeName()) > g.spec().maxInstanceCount()) {
-        // Beyond a lowered maximum: the planner below gives it up, requeueing its jobs first.
-      } else if (index < 0) {
-        terminate(
-            g,
-            ni,
-            "REPLACEMENT_REQUESTED",
-            "node " + ni.nodeName() + " no longer exists in " + g.name());
-      } else if (ni.instanceId() == null) {
-        store.inTransaction(tx -> tx.updateNodeInstance(ni.withInstanceId(actual.instanceId())));
-      }
+    List<String> again = repair.check(g, login, runtime, live, seen, problems);
+    if (!again.isEmpty()) {
+      launchDynamic(g, again, runtime);
     }
     events.launched(g, carryOut(g, login, runtime, problems), "MAINTAIN_MIN_CAPACITY");
     if (!login) {
-      resumeRecovered(g, runtime);
+      Optional<Map<String, org.openpcs.slurm.NodeStatus>> slurmNodes =
+          needsSlurmNodes(g) ? runtime.nodeStatuses(g.clusterId()) : Optional.empty();
+      slurmNodes.ifPresent(
+          nodes -> {
+            resumeRecovered(g, runtime, nodes);
+            List<String> stuck = powerUps.check(g, nodes, liveInstances(g));
+            if (!stuck.isEmpty()) {
+              launchDynamic(g, stuck, runtime);
+            }
+          });
     }
-    sweepOrphans(g, describe(g));
+    orphans.sweep(
+        g,
+        describe(g),
+        liveInstances(g).stream().map(NodeInstance::bootstrapId).collect(Collectors.toSet()),
+        launches.inFlight());
     // A node that bootstrapped again is healthy: forget its failures.
     liveInstances(g).stream()
         .filter(i -> "RUNNING".equals(i.state()))
@@ -316,44 +117,33 @@ public final class StaticCapacity {
    * job is requeued now rather than after slurmctld's ResumeTimeout.
    */
   public void launchDynamic(ComputeNodeGroup g, List<String> nodes, ClusterRuntime runtime) {
-    // Read once: a burst hands over hundreds of nodes, and only this method adds dynamic nodes.
-    Set<String> backed =
-        liveInstances(g).stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
-    List<String> wanted = nodes.stream().filter(backed::add).toList();
-    Map<String, List<ErrorInfo>> failed = new java.util.concurrent.ConcurrentHashMap<>();
-    List<String> launched = launchAll(g, wanted, false, "SCHEDULER_REQUESTED", failed);
-    for (String nodeName : wanted) {
-      List<ErrorInfo> problems = failed.get(nodeName);
-      if (problems != null) {
-        takeOut(g, runtime, nodeName, true, null, "launch failed: " + problems.get(0).code());
+    // Claimed before the records are read (see Launches#claim); a node another launch holds is
+    // its.
+    List<String> mine = nodes.stream().filter(n -> launches.claim(g, n)).toList();
+    try {
+      // Read once: a burst hands over hundreds of nodes.
+      Set<String> backed =
+          liveInstances(g).stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
+      List<String> wanted = mine.stream().filter(backed::add).toList();
+      Map<String, List<ErrorInfo>> failed = new java.util.concurrent.ConcurrentHashMap<>();
+      List<String> launched = launches.launchAll(g, wanted, false, "SCHEDULER_REQUESTED", failed);
+      for (String nodeName : wanted) {
+        List<ErrorInfo> problems = failed.get(nodeName);
+        if (problems != null) {
+          repair.takeOut(
+              g, runtime, nodeName, true, null, "launch failed: " + problems.get(0).code());
+        }
       }
+      events.launched(g, launched, "SCHEDULER_REQUESTED");
+    } finally {
+      mine.forEach(n -> launches.release(g, n));
     }
-    events.launched(g, launched, "SCHEDULER_REQUESTED");
   }
 
-  /**
-   * Launches an instance for each node, {@link #LAUNCH_PARALLELISM} at a time, and returns the
-   * nodes that got one, in the given order. A node that got none has its problems in {@code
-   * failed}. A launch is a provider call plus two store writes; one after the other they made a
-   * 256-node burst wait over a minute for its last instance.
-   */
-  private List<String> launchAll(
-      ComputeNodeGroup g,
-      List<String> nodes,
-      boolean login,
-      String reason,
-      Map<String, List<ErrorInfo>> failed) {
-    return BoundedParallel.succeeded(
-        nodes,
-        LAUNCH_PARALLELISM,
-        node -> {
-          List<ErrorInfo> problems = new ArrayList<>();
-          boolean ok = launch(g, node, login, problems, reason);
-          if (!ok) {
-            failed.put(node, problems);
-          }
-          return ok;
-        });
+  /** Slurm's node states matter to a pass only for nodes it might resume or power up. */
+  private boolean needsSlurmNodes(ComputeNodeGroup g) {
+    return g.spec().maxInstanceCount() > g.spec().minInstanceCount()
+        || liveInstances(g).stream().anyMatch(i -> "RUNNING".equals(i.state()));
   }
 
   /** Terminates the instances of nodes Slurm suspended after their idle time; one event. */
@@ -389,33 +179,11 @@ public final class StaticCapacity {
     boolean any = false;
     for (NodeInstance ni : liveInstances(g)) {
       if (ni.nodeName().equals(nodeName)) {
-        terminate(g, ni, reason, why);
+        launches.terminate(g, ni, reason, why);
         any = true;
       }
     }
     return any;
-  }
-
-  /**
-   * Takes a node out of service (see {@link ClusterRuntime#failNode}) and reports the jobs Slurm
-   * requeued because of it.
-   *
-   * @param replacedReason when not null, also reports that the node is replaced (static) or powered
-   *     down (dynamic), with this reason word
-   */
-  private void takeOut(
-      ComputeNodeGroup g,
-      ClusterRuntime runtime,
-      String node,
-      boolean dynamic,
-      String replacedReason,
-      String why) {
-    List<Long> jobs = runtime.failNode(g.clusterId(), node, dynamic, "openpcs: " + why);
-    if (replacedReason != null) {
-      events.warning(
-          g, replacedReason, "node " + node + (dynamic ? " powered down: " : " replaced: ") + why);
-    }
-    events.requeued(g, jobs, "node " + node + ": " + why);
   }
 
   /**
@@ -444,7 +212,7 @@ public final class StaticCapacity {
       return busy;
     }
     for (NodeInstance ni : liveInstances(g)) {
-      terminate(
+      launches.terminate(
           g, ni, "NODE_GROUP_DELETION", "compute node group " + g.name() + " is being deleted");
     }
     // Anything else tagged as the group's goes too, at once: the group itself is going.
@@ -509,7 +277,7 @@ public final class StaticCapacity {
                   .filter(ni -> ni.nodeName().equals(node))
                   .forEach(
                       ni ->
-                          record(
+                          launches.record(
                               g,
                               ni,
                               ni.instanceId(),
@@ -545,55 +313,37 @@ public final class StaticCapacity {
           .filter(ni -> ni.nodeName().equals(node))
           .forEach(
               ni ->
-                  terminate(
+                  launches.terminate(
                       g,
                       ni,
                       "REPLACEMENT_REQUESTED",
                       "node " + node + " is beyond the group's maximum of " + max));
     }
     Map<String, List<ErrorInfo>> failed = new java.util.concurrent.ConcurrentHashMap<>();
-    List<String> launched = launchAll(g, plan.launch(), login, "MAINTAIN_MIN_CAPACITY", failed);
+    List<String> launched =
+        launches.launchAll(g, plan.launch(), login, "MAINTAIN_MIN_CAPACITY", failed);
     plan.launch().stream().map(failed::get).filter(p -> p != null).forEach(problems::addAll);
     return launched;
   }
 
-  private static boolean registrationReplyLost(NodeInstance ni) {
-    return ni.registeredAt() != null
-        && ni.message() != null
-        && ni.message().startsWith("registration refused");
-  }
-
-  /** No job runs or completes on the node; false when Slurm cannot tell (fail closed). */
-  private static boolean jobsDone(ComputeNodeGroup g, String node, ClusterRuntime runtime) {
-    return runtime.jobsByNode(g.clusterId()).map(j -> !j.containsKey(node)).orElse(false);
-  }
-
   /** A node OpenPCS took out of service comes back once a new instance of it runs. */
-  private void resumeRecovered(ComputeNodeGroup g, ClusterRuntime runtime) {
-    var running =
-        liveInstances(g).stream()
-            .filter(i -> "RUNNING".equals(i.state()))
-            // a node beyond a lowered maximum was drained on purpose
-            .filter(i -> NodeNames.indexOf(g, i.nodeName()) > 0)
-            .map(NodeInstance::nodeName)
-            .toList();
-    if (running.isEmpty()) {
-      return;
-    }
-    runtime
-        .nodeStatuses(g.clusterId())
-        .ifPresent(
-            nodes ->
-                running.forEach(
-                    name -> {
-                      var n = nodes.get(name);
-                      if (n != null
-                          && n.reason() != null
-                          && n.reason().startsWith("openpcs:")
-                          && (n.baseState().equals("DOWN") || n.has("DRAIN"))) {
-                        runtime.resumeNodeIfOurs(g.clusterId(), name);
-                      }
-                    }));
+  private void resumeRecovered(
+      ComputeNodeGroup g, ClusterRuntime runtime, Map<String, org.openpcs.slurm.NodeStatus> nodes) {
+    liveInstances(g).stream()
+        .filter(i -> "RUNNING".equals(i.state()))
+        // a node beyond a lowered maximum was drained on purpose
+        .filter(i -> NodeNames.indexOf(g, i.nodeName()) > 0)
+        .map(NodeInstance::nodeName)
+        .forEach(
+            name -> {
+              var n = nodes.get(name);
+              if (n != null
+                  && n.reason() != null
+                  && n.reason().startsWith("openpcs:")
+                  && (n.baseState().equals("DOWN") || n.has("DRAIN"))) {
+                runtime.resumeNodeIfOurs(g.clusterId(), name);
+              }
+            });
   }
 
   /** The provider's view of the group's instances, by bootstrap id. */
@@ -610,217 +360,5 @@ public final class StaticCapacity {
     return store.inTransaction(tx -> tx.nodeInstancesOf(g.clusterId())).stream()
         .filter(i -> i.nodeGroupId().equals(g.id()) && i.live())
         .toList();
-  }
-
-  /**
-   * Launches an instance for a node, trying the group's instance types in their order and skipping
-   * types that are cooling down after a failed launch; a type that fails now cools down and the
-   * next one is tried at once. Adds a problem only when no type could be launched.
-   *
-   * @return whether an instance was launched
-   */
-  private boolean launch(
-      ComputeNodeGroup g, String nodeName, boolean login, List<ErrorInfo> problems, String reason) {
-    List<String> types = policy.usableTypes(g.spec().instanceTypes());
-    if (types.isEmpty()) {
-      problems.add(
-          new ErrorInfo(
-              "INSUFFICIENT_CAPACITY",
-              nodeName
-                  + ": every instance type of "
-                  + g.name()
-                  + " is cooling down after failed launches: "
-                  + policy.coolingSummary()));
-      return false;
-    }
-    List<ErrorInfo> failures = new ArrayList<>();
-    for (String type : types) {
-      String bootstrapId = "bs-" + HexFormat.of().formatHex(randomBytes(16));
-      NodeInstance ni =
-          new NodeInstance(
-              bootstrapId,
-              g.clusterId(),
-              g.id(),
-              nodeName,
-              null,
-              type,
-              bootstrapId,
-              "LAUNCHING",
-              reason,
-              clock.instant().truncatedTo(ChronoUnit.MICROS),
-              null,
-              null,
-              0);
-      List<ErrorInfo> attempt = new ArrayList<>();
-      inFlight.add(bootstrapId);
-      try {
-        store.inTransaction(
-            tx -> {
-              tx.insertNodeInstance(ni);
-              return null;
-            });
-        relaunch(g, ni, login, attempt);
-      } finally {
-        inFlight.remove(bootstrapId);
-      }
-      if (attempt.isEmpty()) {
-        return true;
-      }
-      failures.addAll(attempt);
-      policy.launchFailed(g, type, nodeName, attempt.get(0).code());
-    }
-    problems.addAll(failures);
-    return false;
-  }
-
-  private void relaunch(
-      ComputeNodeGroup g, NodeInstance ni, boolean login, List<ErrorInfo> problems) {
-    var s = g.spec();
-    LaunchRequest request =
-        new LaunchRequest(
-            ni.launchToken(),
-            ni.instanceType(),
-            policy.purchaseOption(g.id(), g.spec().purchaseOption()),
-            s.customLaunchTemplate().id(),
-            s.customLaunchTemplate().version(),
-            s.amiId(),
-            OwnershipTags.of(g, ni.nodeName(), ni.bootstrapId(), login),
-            new Bootstrap(
-                bootstrap.endpoint().get(),
-                bootstrap.region(),
-                bootstrap.accessKeyId(),
-                bootstrap.secretAccessKey(),
-                g.clusterId(),
-                ni.bootstrapId(),
-                login));
-    try {
-      Instance launched = provider.launch(request);
-      log.info(
-          "launched {} ({}) for node {} of {}",
-          launched.instanceId(),
-          ni.instanceType(),
-          ni.nodeName(),
-          g.name());
-      // Recorded first: the agent may register before the id is stored (a stale write below),
-      // and the launch has happened whatever the store says.
-      record(g, ni, launched.instanceId(), "LAUNCHED", ni.message(), null);
-      update(ni, current -> current.withInstanceId(launched.instanceId()));
-    } catch (LaunchException e) {
-      log.warn(
-          "launch for node {} of {} failed: {} {}",
-          ni.nodeName(),
-          g.name(),
-          e.reason(),
-          e.getMessage());
-      problems.add(new ErrorInfo(e.reason(), ni.nodeName() + ": " + e.getMessage()));
-      mark(ni, "TERMINATED", "LAUNCH_FAILED " + e.reason() + ": " + e.getMessage());
-      record(g, ni, null, "LAUNCH_FAILED", e.reason(), e.getMessage());
-    }
-  }
-
-  private void terminate(ComputeNodeGroup g, NodeInstance ni, String reason, String why) {
-    inFlight.add(ni.bootstrapId());
-    try {
-      if (ni.instanceId() != null) {
-        provider.terminate(List.of(ni.instanceId()));
-      }
-      mark(ni, "TERMINATED", why);
-    } finally {
-      inFlight.remove(ni.bootstrapId());
-    }
-    record(g, ni, ni.instanceId(), "TERMINATED", reason, why);
-    log.info("terminated {} (node {}): {}", ni.instanceId(), ni.nodeName(), why);
-  }
-
-  private void record(
-      ComputeNodeGroup g,
-      NodeInstance ni,
-      String instanceId,
-      String state,
-      String reason,
-      String message) {
-    scaling.record(
-        new org.openpcs.control.ScalingLog.Entry(
-            clock.instant(),
-            g.clusterId(),
-            g.id(),
-            g.name(),
-            ni.nodeName(),
-            instanceId,
-            ni.instanceType(),
-            state,
-            reason,
-            message));
-  }
-
-  /** Instances tagged as this group's that no live record accounts for. */
-  private void sweepOrphans(ComputeNodeGroup g, Map<String, Instance> seen) {
-    Set<String> known =
-        liveInstances(g).stream().map(NodeInstance::bootstrapId).collect(Collectors.toSet());
-    List<String> candidates =
-        seen.entrySet().stream()
-            .filter(e -> !e.getValue().terminated() && !known.contains(e.getKey()))
-            .filter(e -> !inFlight.contains(e.getKey()))
-            .map(e -> e.getValue().instanceId())
-            .toList();
-    java.time.Instant now = clock.instant();
-    List<String> orphans = new ArrayList<>();
-    for (String id : candidates) {
-      java.time.Instant since = orphanSince.putIfAbsent(id, now);
-      if (since != null && !since.plus(ORPHAN_GRACE).isAfter(now)) {
-        orphans.add(id);
-      }
-    }
-    // Forget candidates of this group that turned out fine (their record caught up).
-    seen.values().stream()
-        .map(Instance::instanceId)
-        .filter(id -> !candidates.contains(id))
-        .forEach(orphanSince::remove);
-    if (!orphans.isEmpty()) {
-      log.warn("terminating orphaned instances of {}: {}", g.name(), orphans);
-      provider.terminate(orphans);
-      orphans.forEach(orphanSince::remove);
-    }
-  }
-
-  private void mark(NodeInstance ni, String state, String message) {
-    update(ni, current -> current.with(state, message));
-  }
-
-  /** Applies a change to the newest version of the record, again when a heartbeat raced us. */
-  private void update(NodeInstance ni, java.util.function.UnaryOperator<NodeInstance> change) {
-    for (int attempt = 0; attempt < 3; attempt++) {
-      try {
-        // Read in the same transaction: a nested one would hold a second pooled connection, and
-        // parallel launches then starve the pool.
-        store.inTransaction(
-            tx ->
-                tx.updateNodeInstance(
-                    change.apply(tx.findNodeInstance(ni.bootstrapId()).orElse(ni))));
-        return;
-      } catch (StaleVersionException e) {
-        // re-read and apply again
-      }
-    }
-  }
-
-  /** A registered, running instance whose agent has not been heard from in too long. */
-  private boolean heartbeatLost(NodeInstance ni) {
-    if (!"RUNNING".equals(ni.state()) || ni.lastHeartbeatAt() == null) {
-      return false;
-    }
-    java.time.Instant last =
-        ni.lastHeartbeatAt().isAfter(startedAt) ? ni.lastHeartbeatAt() : startedAt;
-    return last.plus(HEARTBEAT_TIMEOUT).isBefore(clock.instant());
-  }
-
-  private NodeInstance current(NodeInstance ni) {
-    return store.inTransaction(tx -> tx.findNodeInstance(ni.bootstrapId())).orElse(ni);
-  }
-
-  private byte[] randomBytes(int n) {
-    byte[] b = new byte[n];
-    random.nextBytes(b);
-    return b;
   }
 }

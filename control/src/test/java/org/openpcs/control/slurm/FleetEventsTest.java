@@ -244,7 +244,7 @@ class FleetEventsTest {
 
     assertThat(provider.mostInFlight.get())
         .isGreaterThan(1)
-        .isLessThanOrEqualTo(StaticCapacity.LAUNCH_PARALLELISM);
+        .isLessThanOrEqualTo(Launches.LAUNCH_PARALLELISM);
     List<NodeInstance> records =
         store.inTransaction(tx -> tx.nodeInstancesOf(group.clusterId())).stream()
             .filter(i -> i.nodeGroupId().equals(big.id()))
@@ -254,6 +254,101 @@ class FleetEventsTest {
         .containsExactlyInAnyOrderElementsOf(nodes);
     assertThat(provider.instances).hasSize(40);
     assertThat(messages()).containsExactly("launched 40 instances for big-[1-40]");
+  }
+
+  @Test
+  void twoLaunchesForTheSameNodesAtOnceStartOneInstanceEach() throws Exception {
+    // The power-saving requests and the power-up watch may both ask for a node at the same moment.
+    var big = bigGroup("c5.large");
+    provider.launchMillis = 20;
+    List<String> nodes =
+        java.util.stream.IntStream.rangeClosed(1, 24).mapToObj(i -> "big-" + i).toList();
+    var start = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      start.await();
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    fleet.launchDynamic(big, nodes, runtime);
+                  }));
+    }
+    start.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+
+    assertThat(provider.instances.values().stream().map(i -> i.tags().get(OwnershipTags.NODE)))
+        .containsExactlyInAnyOrderElementsOf(nodes);
+    // and once they run, asking again starts nothing
+    fleet.launchDynamic(big, nodes, runtime);
+    assertThat(provider.instances).hasSize(24);
+  }
+
+  @Test
+  void aNodeSlurmWaitsForInVainGetsANewInstanceAtMostThreeTimesPerPowerUp() {
+    var big = bigGroup("c5.large");
+    var fleetEvents = new FleetEvents(events::add, clock);
+    var launches =
+        new Launches(
+            store,
+            provider,
+            new NodeBootstrap(() -> URI.create("http://127.0.0.1:1"), "us-east-1", "AK", "SK"),
+            clock,
+            org.openpcs.control.ScalingLog.NONE,
+            new LaunchPolicy(clock, Duration.ofSeconds(600), fleetEvents));
+    var repair = new PowerUpRepair(clock, launches, fleetEvents);
+    var slurm =
+        Map.of(
+            "big-2",
+            new org.openpcs.slurm.NodeStatus(
+                "big-2", "ALLOCATED", Set.of("CLOUD", "POWERING_UP"), ""));
+    for (int round = 1; round <= 4; round++) {
+      // the node's instance registers and reports slurmd up; slurmctld never takes it
+      fleet.launchDynamic(big, List.of("big-2"), runtime);
+      NodeInstance ni =
+          store.inTransaction(tx -> tx.nodeInstancesOf(group.clusterId())).stream()
+              .filter(i -> i.nodeGroupId().equals(big.id()) && i.live())
+              .findFirst()
+              .orElseThrow();
+      NodeInstance running =
+          ni.registered(clock.instant()).heartbeat("RUNNING", null, clock.instant());
+      store.inTransaction(tx -> tx.updateNodeInstance(running));
+      assertThat(repair.check(big, slurm, live(big))).as("round %d, at once", round).isEmpty();
+      clock.advance(PowerUpWatch.UNREGISTERED_BOUND);
+      List<String> again = repair.check(big, slurm, live(big));
+      if (round <= PowerUpRepair.MAX_REPAIRS) {
+        assertThat(again).as("round %d", round).containsExactly("big-2");
+        assertThat(live(big)).as("the stuck instance is gone").isEmpty();
+      } else {
+        assertThat(again).as("round %d: given up", round).isEmpty();
+        assertThat(live(big)).hasSize(1);
+      }
+    }
+    assertThat(messages())
+        .filteredOn(m -> m.contains("never saw it register"))
+        .hasSize(PowerUpRepair.MAX_REPAIRS);
+    assertThat(messages())
+        .contains("big-2 did not come up after 3 new instances; left to slurmctld's ResumeTimeout");
+
+    // once the node came up, a later power-up may be repaired again
+    var up =
+        Map.of("big-2", new org.openpcs.slurm.NodeStatus("big-2", "IDLE", Set.of("CLOUD"), ""));
+    assertThat(repair.check(big, up, live(big))).isEmpty();
+    repair.check(big, slurm, live(big));
+    clock.advance(PowerUpWatch.UNREGISTERED_BOUND);
+    assertThat(repair.check(big, slurm, live(big))).containsExactly("big-2");
+  }
+
+  private List<NodeInstance> live(ComputeNodeGroup g) {
+    return store.inTransaction(tx -> tx.nodeInstancesOf(g.clusterId())).stream()
+        .filter(i -> i.nodeGroupId().equals(g.id()) && i.live())
+        .toList();
   }
 
   @Test
@@ -292,7 +387,7 @@ class FleetEventsTest {
     // one look is not enough: a launch or termination in flight looks the same for a moment
     assertThat(provider.instances.get("i-stray").terminated()).isFalse();
 
-    clock.advance(StaticCapacity.ORPHAN_GRACE.plusSeconds(1));
+    clock.advance(OrphanSweep.GRACE.plusSeconds(1));
     fleet.ensure(group, false, runtime);
     assertThat(provider.instances.get("i-stray").terminated()).isTrue();
     // the recorded instance is untouched
@@ -334,7 +429,7 @@ class FleetEventsTest {
                 ni.registered(clock.instant()).heartbeat("RUNNING", null, clock.instant())));
     events.clear();
 
-    clock.advance(StaticCapacity.HEARTBEAT_TIMEOUT.minusSeconds(1));
+    clock.advance(InstanceRepair.HEARTBEAT_TIMEOUT.minusSeconds(1));
     fleet.ensure(group, false, runtime);
     assertThat(messages()).as("still within the timeout").isEmpty();
 

@@ -247,20 +247,14 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
     return NAME;
   }
 
+  /**
+   * Launches an instance. Only the bookkeeping (token, limit, id) holds the provider's lock; the
+   * instance's directory, record file and agent are made outside it, so a burst's parallel launches
+   * do not queue behind each other's file system calls.
+   */
   @Override
-  public synchronized Instance launch(LaunchRequest request) {
+  public Instance launch(LaunchRequest request) {
     Objects.requireNonNull(request, "request");
-    if (closed) {
-      throw new IllegalStateException("the provider is closed");
-    }
-    purgeExpired();
-    if (request.token() != null && tokens.containsKey(request.token())) {
-      return toInstance(records.get(tokens.get(request.token())));
-    }
-    if (failuresLeft > 0) {
-      failuresLeft--;
-      throw new LaunchException(failureReason, "injected launch failure (failNextLaunches)");
-    }
     InstanceType type =
         catalog
             .find(request.instanceType())
@@ -296,62 +290,92 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
     if (b == null || b.endpoint() == null || b.clusterId() == null || b.bootstrapId() == null) {
       throw new LaunchException("LAUNCH_ERROR", "the launch request has no complete bootstrap");
     }
-    long running = records.values().stream().filter(r -> !TERMINATED.equals(r.state())).count();
-    if (running >= options.maxInstances()) {
-      throw new LaunchException(
-          "LIMIT_EXCEEDED",
-          "the local provider runs at most " + options.maxInstances() + " instances");
+    InstanceRecord rec;
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the provider is closed");
+      }
+      purgeExpired();
+      if (request.token() != null && tokens.containsKey(request.token())) {
+        return toInstance(records.get(tokens.get(request.token())));
+      }
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        throw new LaunchException(failureReason, "injected launch failure (failNextLaunches)");
+      }
+      long running = records.values().stream().filter(r -> !TERMINATED.equals(r.state())).count();
+      if (running >= options.maxInstances()) {
+        throw new LaunchException(
+            "LIMIT_EXCEEDED",
+            "the local provider runs at most " + options.maxInstances() + " instances");
+      }
+      String id;
+      do {
+        id = JsonFiles.hexId("i-", 17);
+      } while (records.containsKey(id) || Files.exists(stateDir.resolve(id)));
+      rec =
+          new InstanceRecord(
+              id,
+              type.name(),
+              request.purchaseOption(),
+              templateId,
+              version.version(),
+              image.id(),
+              request.tags() == null ? Map.of() : Map.copyOf(request.tags()),
+              request.token(),
+              new InstanceRecord.BootstrapInfo(
+                  b.endpoint().toString(),
+                  b.region(),
+                  b.accessKeyId(),
+                  b.clusterId(),
+                  b.bootstrapId(),
+                  b.login()),
+              RUNNING,
+              null,
+              PRIVATE_IP,
+              clock.instant().toString(),
+              null);
+      // Reserved: the id, the token and the limit count it from here on.
+      records.put(id, rec);
+      if (request.token() != null) {
+        tokens.put(request.token(), id);
+      }
     }
-
-    String id;
-    do {
-      id = JsonFiles.hexId("i-", 17);
-    } while (records.containsKey(id) || Files.exists(stateDir.resolve(id)));
+    String id = rec.instanceId();
     Path dir = stateDir.resolve(id);
+    AgentRunner.Handle handle;
     try {
       Files.createDirectory(dir);
       // 0755: munged wants o+x on every directory above its socket
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    } catch (IOException e) {
-      throw new LaunchException("LAUNCH_ERROR", "cannot create " + dir + ": " + e.getMessage());
+      JsonFiles.write(dir.resolve(InstanceRecord.FILE), rec, "rw-------");
+      handle = runner.run(agentConfig(rec, b, version.script(), version.environment(), image));
+    } catch (IOException | RuntimeException e) {
+      String why = e instanceof IOException ? "cannot create " + dir : "the agent did not start";
+      synchronized (this) {
+        if (Files.isDirectory(dir)) {
+          save(rec.withState(TERMINATED, "LAUNCH_ERROR: " + why + ": " + e.getMessage(), now()));
+        } else {
+          records.put(id, rec.withState(TERMINATED, "LAUNCH_ERROR: " + why, now()));
+        }
+      }
+      throw new LaunchException("LAUNCH_ERROR", why + " for " + id + ": " + e.getMessage());
     }
-    InstanceRecord rec =
-        new InstanceRecord(
-            id,
-            type.name(),
-            request.purchaseOption(),
-            templateId,
-            version.version(),
-            image.id(),
-            request.tags() == null ? Map.of() : Map.copyOf(request.tags()),
-            request.token(),
-            new InstanceRecord.BootstrapInfo(
-                b.endpoint().toString(),
-                b.region(),
-                b.accessKeyId(),
-                b.clusterId(),
-                b.bootstrapId(),
-                b.login()),
-            RUNNING,
-            null,
-            PRIVATE_IP,
-            clock.instant().toString(),
-            null);
-    save(rec);
-    if (request.token() != null) {
-      tokens.put(request.token(), id);
+    boolean terminatedMeanwhile;
+    boolean closedMeanwhile;
+    synchronized (this) {
+      terminatedMeanwhile = terminating.contains(id) || TERMINATED.equals(records.get(id).state());
+      closedMeanwhile = closed;
+      if (!terminatedMeanwhile && !closedMeanwhile) {
+        handles.put(id, handle);
+      }
     }
-    AgentConfig config = agentConfig(rec, b, version.script(), version.environment(), image);
-    try {
-      handles.put(id, runner.run(config));
-    } catch (RuntimeException e) {
-      save(
-          rec.withState(
-              TERMINATED,
-              "LAUNCH_ERROR: the agent did not start: " + e.getMessage(),
-              clock.instant().toString()));
-      throw new LaunchException(
-          "LAUNCH_ERROR", "the agent of " + id + " did not start: " + e.getMessage());
+    if (terminatedMeanwhile) {
+      // terminated while its agent was being started: that termination found no agent to stop
+      handle.close();
+    } else if (closedMeanwhile) {
+      // the server is stopping: the instance lives on and is adopted at the next start
+      handle.detach();
     }
     log.info(
         "launched {} ({}, template {}:{}, image {}) for cluster {}",
@@ -361,7 +385,11 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
         version.version(),
         image.id(),
         b.clusterId());
-    return toInstance(records.get(id));
+    return toInstance(rec);
+  }
+
+  private String now() {
+    return clock.instant().toString();
   }
 
   /**
