@@ -16,9 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.openpcs.api.client.PcsClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +49,7 @@ public final class Agent implements AutoCloseable {
   private final NodePaths paths;
   private final AgentApi api;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition wakeup = lock.newCondition();
+  private final Heartbeats heartbeats;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch startDone = new CountDownLatch(1);
@@ -68,12 +66,8 @@ public final class Agent implements AutoCloseable {
   private volatile Daemon munged;
   private volatile Daemon slurmd;
   private volatile Thread starter;
-  private volatile Thread heartbeatThread;
   private volatile boolean closing;
   private volatile boolean unhealthyLogged;
-  // guarded by lock
-  private boolean heartbeatRequested;
-  private boolean heartbeatsStopped;
 
   public Agent(AgentConfig config) {
     this.config = config;
@@ -81,6 +75,8 @@ public final class Agent implements AutoCloseable {
     this.api =
         new AgentApi(
             config.endpoint(), config.region(), config.accessKeyId(), config.secretAccessKey());
+    this.heartbeats =
+        new Heartbeats(config.instanceId(), config.heartbeatInterval(), this::beat, this::close);
   }
 
   // ------------------------------------------------------------------------------ public API
@@ -203,7 +199,7 @@ public final class Agent implements AutoCloseable {
       case RUNNING -> {
         a.state = AgentState.RUNNING;
         a.checkHealth();
-        a.startHeartbeats();
+        a.heartbeats.start();
       }
       case BOOTSTRAPPING -> {
         a.state = AgentState.BOOTSTRAPPING;
@@ -317,7 +313,7 @@ public final class Agent implements AutoCloseable {
           log.warn("instance {}: the boot did not stop within 60 s", config.instanceId());
         }
       }
-      stopHeartbeats();
+      heartbeats.stop();
       stopDaemonsQuietly();
       deleteKey();
       AgentState now = state;
@@ -350,7 +346,7 @@ public final class Agent implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    stopHeartbeats();
+    heartbeats.stop();
     persistQuietly();
     reportStarted.set(true);
     api.close();
@@ -447,7 +443,7 @@ public final class Agent implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    startHeartbeats();
+    heartbeats.start();
     runBootstrapScript();
     if (!config.login()) {
       checkClosing();
@@ -463,7 +459,7 @@ public final class Agent implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    requestHeartbeat();
+    heartbeats.request();
     log.info("instance {}: node {} is RUNNING", config.instanceId(), nodeName);
   }
 
@@ -477,7 +473,7 @@ public final class Agent implements AutoCloseable {
     }
     log.info(
         "instance {}: resuming the interrupted boot of node {}", config.instanceId(), nodeName);
-    startHeartbeats();
+    heartbeats.start();
     checkClosing();
     Daemon s = slurmd;
     Daemon m = munged;
@@ -516,7 +512,7 @@ public final class Agent implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    requestHeartbeat();
+    heartbeats.request();
     log.info("instance {}: node {} is RUNNING (boot resumed)", config.instanceId(), nodeName);
   }
 
@@ -580,7 +576,7 @@ public final class Agent implements AutoCloseable {
   private void startSlurmd() throws IOException {
     slurmd = new NodeDaemons(config, paths).startSlurmd(confServer, nodeName, mungeSocket);
     persist();
-    slurmd.process().onExit().thenRun(this::requestHeartbeat);
+    slurmd.process().onExit().thenRun(heartbeats::request);
     log.info(
         "instance {}: started slurmd {} for node {} (conf server {})",
         config.instanceId(),
@@ -599,7 +595,7 @@ public final class Agent implements AutoCloseable {
    * Reports a boot failure: stops what was started, persists, reports (async), stops heartbeats.
    */
   private void fail(String why) {
-    stopHeartbeats();
+    heartbeats.stop();
     stopDaemonsQuietly();
     deleteKey();
     transition(AgentState.BOOTSTRAP_FAILED, why);
@@ -713,110 +709,11 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private void requestHeartbeat() {
-    lock.lock();
-    try {
-      heartbeatRequested = true;
-      wakeup.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void startHeartbeats() {
-    lock.lock();
-    try {
-      if (heartbeatThread != null || heartbeatsStopped) {
-        return;
-      }
-      heartbeatRequested = true;
-      heartbeatThread =
-          Thread.ofVirtual()
-              .name("agent-heartbeat-" + config.instanceId())
-              .start(this::heartbeatLoop);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void stopHeartbeats() {
-    Thread t;
-    lock.lock();
-    try {
-      heartbeatsStopped = true;
-      wakeup.signalAll();
-      t = heartbeatThread;
-    } finally {
-      lock.unlock();
-    }
-    if (t != null && t != Thread.currentThread()) {
-      t.interrupt();
-      boolean interrupted = false;
-      try {
-        t.join(Duration.ofSeconds(20));
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private void heartbeatLoop() {
-    long interval = config.heartbeatInterval().toNanos();
-    long next = System.nanoTime();
-    int failures = 0;
-    while (true) {
-      lock.lock();
-      try {
-        while (!heartbeatsStopped && !heartbeatRequested) {
-          long wait = next - System.nanoTime();
-          if (wait <= 0) {
-            break;
-          }
-          wakeup.awaitNanos(wait);
-        }
-        if (heartbeatsStopped) {
-          return;
-        }
-        heartbeatRequested = false;
-      } catch (InterruptedException e) {
-        if (heartbeatsStopped) {
-          return;
-        }
-        continue;
-      } finally {
-        lock.unlock();
-      }
-      checkHealth();
-      AgentState s = state;
-      if (s == null) {
-        next = System.nanoTime() + interval;
-        continue;
-      }
-      AgentApi.Action action = AgentApi.Action.CONTINUE;
-      try {
-        action = send(s);
-        if (failures > 0) {
-          log.info("instance {}: heartbeats reach the server again", config.instanceId());
-        }
-        failures = 0;
-      } catch (RuntimeException e) {
-        if (heartbeatsStopped) {
-          return;
-        }
-        if (failures++ % 10 == 0) {
-          log.warn("instance {}: heartbeat failed: {}", config.instanceId(), describe(e));
-        }
-      }
-      if (action == AgentApi.Action.STOP) {
-        log.info("instance {}: the server said STOP", config.instanceId());
-        Thread.ofVirtual().name("agent-stop-" + config.instanceId()).start(this::close);
-        return;
-      }
-      next = System.nanoTime() + interval;
-    }
+  /** One heartbeat: the current state and health, once the node has a state to report. */
+  private Optional<AgentApi.Action> beat() {
+    checkHealth();
+    AgentState s = state;
+    return s == null ? Optional.empty() : Optional.of(send(s));
   }
 
   private AgentApi.Action send(AgentState s) {
@@ -845,7 +742,7 @@ public final class Agent implements AutoCloseable {
                           "instance {}: could not report {}: {}",
                           config.instanceId(),
                           s,
-                          describe(e));
+                          Heartbeats.describe(e));
                       return;
                     }
                   }
@@ -858,13 +755,6 @@ public final class Agent implements AutoCloseable {
                 finalReport.complete(null);
               }
             });
-  }
-
-  private static String describe(RuntimeException e) {
-    if (e instanceof PcsClientException p) {
-      return p.errorType() + ": " + p.getMessage();
-    }
-    return e.getMessage();
   }
 
   private static AgentState parseState(String s) {

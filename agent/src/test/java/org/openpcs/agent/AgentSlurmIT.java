@@ -143,39 +143,14 @@ class AgentSlurmIT {
             Files.readSymbolicLink(Path.of("/proc/" + slurmd + "/root/run/munge/munge.socket.2")))
         .isEqualTo(a.config().instanceDir().resolve("munge/munge.socket"));
     // and every other host entry of /run is there, seen from inside (jobs need /run/user, …)
-    Process inside =
-        new ProcessBuilder(
-                "nsenter",
-                "--mount",
-                "--target",
-                Long.toString(slurmd),
-                "sh",
-                "-c",
-                "for e in /run/*; do echo \"${e#/run/}\"; done")
-            .redirectErrorStream(true)
-            .start();
     List<String> seen =
-        new String(inside.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        inside(slurmd, "for e in /run/*; do echo \"${e#/run/}\"; done").lines().toList();
     try (var host = Files.list(Path.of("/run"))) {
       assertThat(seen)
           .containsAll(
               host.map(e -> e.getFileName().toString()).filter(n -> !n.startsWith(".")).toList());
     }
-    String missing =
-        new String(
-            new ProcessBuilder(
-                    "nsenter",
-                    "--mount",
-                    "--target",
-                    Long.toString(slurmd),
-                    "sh",
-                    "-c",
-                    "for e in /run/*; do [ -e \"$e\" ] || echo \"$e\"; done")
-                .redirectErrorStream(true)
-                .start()
-                .getInputStream()
-                .readAllBytes(),
-            StandardCharsets.UTF_8);
+    String missing = inside(slurmd, "for e in /run/*; do [ -e \"$e\" ] || echo \"$e\"; done");
     assertThat(missing).as("entries whose target is not there inside").isEmpty();
     assertThat(Daemon.sessionId(munged)).contains(munged);
     // the host's /run is untouched
@@ -189,6 +164,17 @@ class AgentSlurmIT {
     assertThat(a.awaitFinalReport(WAIT)).isTrue();
     server.awaitState("STOPPED", WAIT);
     assertThat(lab.leftovers()).doesNotContain(slurmd, munged);
+  }
+
+  /** The output of a shell command run in a process's mount namespace. */
+  private static String inside(long pid, String script) throws Exception {
+    Process p =
+        new ProcessBuilder("nsenter", "--mount", "--target", Long.toString(pid), "sh", "-c", script)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
   }
 
   @Test

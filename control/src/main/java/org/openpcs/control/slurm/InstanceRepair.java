@@ -88,15 +88,14 @@ final class InstanceRepair {
           continue;
         }
         launches.mark(ni, "TERMINATED", "instance " + ni.instanceId() + " is gone");
-        if (!login && index > 0) {
-          takeOut(
-              g,
-              runtime,
-              ni.nodeName(),
-              !NodeNames.isStatic(g, index),
-              "EXTERNALLY_TERMINATED",
-              "instance " + ni.instanceId() + " is gone");
-        }
+        takeOutComputeNode(
+            g,
+            login,
+            runtime,
+            ni,
+            index,
+            "EXTERNALLY_TERMINATED",
+            "instance " + ni.instanceId() + " is gone");
         launches.record(
             g, ni, ni.instanceId(), "TERMINATED", "EXTERNALLY_TERMINATED", "the instance is gone");
       } else if (actual.interruptionPending()) {
@@ -118,15 +117,7 @@ final class InstanceRepair {
                 + ni.nodeName()
                 + "); replacing it before it is reclaimed");
         policy.spotInterrupted(g);
-        if (!login && index > 0) {
-          takeOut(
-              g,
-              runtime,
-              ni.nodeName(),
-              !NodeNames.isStatic(g, index),
-              null,
-              "spot interruption notice");
-        }
+        takeOutComputeNode(g, login, runtime, ni, index, null, "spot interruption notice");
         launches.terminate(
             g,
             ni,
@@ -143,9 +134,7 @@ final class InstanceRepair {
                 + " s allowed)";
         problems.add(new ErrorInfo("UNHEALTHY_NODE", ni.nodeName() + ": " + why));
         launches.terminate(g, ni, "UNHEALTHY_NODE", why);
-        if (!login && index > 0) {
-          takeOut(g, runtime, ni.nodeName(), !NodeNames.isStatic(g, index), "UNHEALTHY_NODE", why);
-        }
+        takeOutComputeNode(g, login, runtime, ni, index, "UNHEALTHY_NODE", why);
       } else if (!login
           && "RUNNING".equals(ni.state())
           && ni.message() != null
@@ -197,15 +186,7 @@ final class InstanceRepair {
             ni,
             "BOOTSTRAP_FAILED",
             "never registered within " + REGISTRATION_TIMEOUT.toMinutes() + " min");
-        if (!login && index > 0) {
-          takeOut(
-              g,
-              runtime,
-              ni.nodeName(),
-              !NodeNames.isStatic(g, index),
-              null,
-              "instance never registered");
-        }
+        takeOutComputeNode(g, login, runtime, ni, index, null, "instance never registered");
       } else if (!OwnershipTags.role(login).equals(actual.tags().get(OwnershipTags.ROLE))
           && login
           && !jobsDone(g, ni.nodeName(), runtime)) {
@@ -273,6 +254,20 @@ final class InstanceRepair {
     return ni.registeredAt() != null
         && ni.message() != null
         && ni.message().startsWith("registration refused");
+  }
+
+  /** {@link #takeOut} for a compute node of the group (login nodes run no jobs). */
+  private void takeOutComputeNode(
+      ComputeNodeGroup g,
+      boolean login,
+      ClusterRuntime runtime,
+      NodeInstance ni,
+      int index,
+      String replacedReason,
+      String why) {
+    if (!login && index > 0) {
+      takeOut(g, runtime, ni.nodeName(), !NodeNames.isStatic(g, index), replacedReason, why);
+    }
   }
 
   /** No job runs or completes on the node; false when Slurm cannot tell (fail closed). */

@@ -38,6 +38,8 @@ import org.openpcs.store.jdbc.JdbcStore;
  * provider. Slurm is absent here, so no job is requeued and nothing beyond max is given up.
  */
 class FleetEventsTest {
+  static final NodeBootstrap BOOTSTRAP =
+      new NodeBootstrap(() -> URI.create("http://127.0.0.1:1"), "us-east-1", "AK", "SK");
   final MutableClock clock = new MutableClock(TestResources.T0);
   final List<Event> events = new CopyOnWriteArrayList<>();
   final FakeProvider provider = new FakeProvider();
@@ -143,7 +145,7 @@ class FleetEventsTest {
         new StaticCapacity(
             store,
             provider,
-            new NodeBootstrap(() -> URI.create("http://127.0.0.1:1"), "us-east-1", "AK", "SK"),
+            BOOTSTRAP,
             clock,
             org.openpcs.control.ScalingLog.NONE,
             Duration.ofSeconds(600),
@@ -298,7 +300,7 @@ class FleetEventsTest {
         new Launches(
             store,
             provider,
-            new NodeBootstrap(() -> URI.create("http://127.0.0.1:1"), "us-east-1", "AK", "SK"),
+            BOOTSTRAP,
             clock,
             org.openpcs.control.ScalingLog.NONE,
             new LaunchPolicy(clock, Duration.ofSeconds(600), fleetEvents));
@@ -455,7 +457,7 @@ class FleetEventsTest {
         new StaticCapacity(
             store,
             provider,
-            new NodeBootstrap(() -> URI.create("http://127.0.0.1:1"), "us-east-1", "AK", "SK"),
+            BOOTSTRAP,
             clock,
             org.openpcs.control.ScalingLog.NONE,
             Duration.ofSeconds(600),
@@ -528,7 +530,7 @@ class FleetEventsTest {
         new StaticCapacity(
             store,
             provider,
-            new NodeBootstrap(() -> URI.create("http://127.0.0.1:1"), "us-east-1", "AK", "SK"),
+            BOOTSTRAP,
             clock,
             org.openpcs.control.ScalingLog.NONE,
             Duration.ofSeconds(600),
