@@ -69,6 +69,9 @@ public final class Agent implements AutoCloseable {
   private volatile boolean closing;
   private volatile boolean unhealthyLogged;
 
+  /** When this agent was made: after the launch, so after Slurm's resume request for the node. */
+  private final long createdMillis = System.currentTimeMillis();
+
   public Agent(AgentConfig config) {
     this.config = config;
     this.paths = new NodePaths(config.instanceDir());
@@ -573,7 +576,8 @@ public final class Agent implements AutoCloseable {
             });
   }
 
-  private void startSlurmd() throws IOException {
+  private void startSlurmd() throws IOException, InterruptedException {
+    Thread.sleep(NodeDaemons.millisUntilLaterSecond(createdMillis, System.currentTimeMillis()));
     slurmd = new NodeDaemons(config, paths).startSlurmd(confServer, nodeName, mungeSocket);
     persist();
     slurmd.process().onExit().thenRun(heartbeats::request);

@@ -187,6 +187,22 @@ final class NodeDaemons {
     }
   }
 
+  /**
+   * How long to wait so that slurmd starts in a later wall-clock second than {@code
+   * referenceMillis} (a moment after Slurm's resume request for the node). slurmctld ignores the
+   * registration of a powering-up node whose boot time is before the resume request's second, and
+   * with {@code -b} slurmd reports its boot time as the wall-clock second of the registration minus
+   * the whole seconds the host's uptime counter advanced since slurmd first read it. The two clocks
+   * tick at different phases, so a slurmd that first reads the uptime in the resume's own second
+   * can report a boot time one second before it; the registration is then ignored and never
+   * repeated, and the node waits for ResumeTimeout (seen about once per 64-node burst). From a
+   * later second on, the reported boot time is never before the resume request's second.
+   */
+  static long millisUntilLaterSecond(long referenceMillis, long nowMillis) {
+    long boundary = Math.floorDiv(referenceMillis, 1000) * 1000 + 1000;
+    return Math.max(0, boundary - nowMillis);
+  }
+
   /** Spawns slurmd for the node in its private mount namespace (see NAMESPACE_SCRIPT). */
   Daemon startSlurmd(String confServer, String nodeName, Path mungeSocket) throws IOException {
     Path exe = config.slurmSbinDir().resolve("slurmd");

@@ -34,4 +34,16 @@ class NodeDaemonsTest {
       foreign.destroyForcibly();
     }
   }
+
+  @Test
+  void slurmdStartsInALaterWallClockSecondThanTheReference() {
+    // reference at x.300: wait until (x+1).000
+    assertThat(NodeDaemons.millisUntilLaterSecond(100_300, 100_450)).isEqualTo(550);
+    assertThat(NodeDaemons.millisUntilLaterSecond(100_300, 100_999)).isEqualTo(1);
+    // already in a later second: no wait
+    assertThat(NodeDaemons.millisUntilLaterSecond(100_300, 101_000)).isZero();
+    assertThat(NodeDaemons.millisUntilLaterSecond(100_999, 102_500)).isZero();
+    // a reference exactly on a second boundary still needs the next one
+    assertThat(NodeDaemons.millisUntilLaterSecond(100_000, 100_000)).isEqualTo(1000);
+  }
 }
