@@ -462,7 +462,8 @@ final class SlurmHarness implements AutoCloseable {
     for (int attempt = 0; attempt < 50; attempt++) {
       int first = 20000 + (int) (Math.random() * Math.max(1, top - 20000));
       boolean free = true;
-      for (int p = first; p < first + size && free; p += 17) {
+      // every port: another service (RabbitMQ has 25672) may hold one in the middle of the block
+      for (int p = first; p < first + size && free; p++) {
         free = isFree(p);
       }
       if (free) {
