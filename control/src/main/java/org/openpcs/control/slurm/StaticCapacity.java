@@ -87,24 +87,27 @@ public final class StaticCapacity {
     }
     events.launched(g, carryOut(g, login, runtime, problems), "MAINTAIN_MIN_CAPACITY");
     if (!login) {
+      // One read serves the Slurm-facing checks; only the power-up watch launches after it.
+      List<NodeInstance> now = liveInstances(g);
       Optional<Map<String, org.openpcs.slurm.NodeStatus>> slurmNodes =
-          needsSlurmNodes(g) ? runtime.nodeStatuses(g.clusterId()) : Optional.empty();
+          needsSlurmNodes(g, now) ? runtime.nodeStatuses(g.clusterId()) : Optional.empty();
       slurmNodes.ifPresent(
           nodes -> {
-            resumeRecovered(g, runtime, nodes);
-            List<String> stuck = powerUps.check(g, nodes, liveInstances(g));
+            resumeRecovered(g, runtime, nodes, now);
+            List<String> stuck = powerUps.check(g, nodes, now);
             if (!stuck.isEmpty()) {
               launchDynamic(g, stuck, runtime);
             }
           });
     }
+    List<NodeInstance> after = liveInstances(g);
     orphans.sweep(
         g,
         describe(g),
-        liveInstances(g).stream().map(NodeInstance::bootstrapId).collect(Collectors.toSet()),
+        after.stream().map(NodeInstance::bootstrapId).collect(Collectors.toSet()),
         launches.inFlight());
     // A node that bootstrapped again is healthy: forget its failures.
-    liveInstances(g).stream()
+    after.stream()
         .filter(i -> "RUNNING".equals(i.state()))
         .forEach(i -> policy.bootstrapped(g.id(), i.nodeName()));
     problems.addAll(policy.problems(g.id(), g.spec().instanceTypes(), g.spec().purchaseOption()));
@@ -141,9 +144,9 @@ public final class StaticCapacity {
   }
 
   /** Slurm's node states matter to a pass only for nodes it might resume or power up. */
-  private boolean needsSlurmNodes(ComputeNodeGroup g) {
+  private static boolean needsSlurmNodes(ComputeNodeGroup g, List<NodeInstance> live) {
     return g.spec().maxInstanceCount() > g.spec().minInstanceCount()
-        || liveInstances(g).stream().anyMatch(i -> "RUNNING".equals(i.state()));
+        || live.stream().anyMatch(i -> "RUNNING".equals(i.state()));
   }
 
   /** Terminates the instances of nodes Slurm suspended after their idle time; one event. */
@@ -327,9 +330,12 @@ public final class StaticCapacity {
   }
 
   /** A node OpenPCS took out of service comes back once a new instance of it runs. */
-  private void resumeRecovered(
-      ComputeNodeGroup g, ClusterRuntime runtime, Map<String, org.openpcs.slurm.NodeStatus> nodes) {
-    liveInstances(g).stream()
+  private static void resumeRecovered(
+      ComputeNodeGroup g,
+      ClusterRuntime runtime,
+      Map<String, org.openpcs.slurm.NodeStatus> nodes,
+      List<NodeInstance> live) {
+    live.stream()
         .filter(i -> "RUNNING".equals(i.state()))
         // a node beyond a lowered maximum was drained on purpose
         .filter(i -> NodeNames.indexOf(g, i.nodeName()) > 0)
