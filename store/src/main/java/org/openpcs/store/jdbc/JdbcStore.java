@@ -26,10 +26,12 @@ public final class JdbcStore implements Store {
 
   private final HikariDataSource pool;
   private final String description;
+  private final WriteGate gate;
 
-  private JdbcStore(HikariDataSource pool, String description) {
+  private JdbcStore(HikariDataSource pool, String description, WriteGate gate) {
     this.pool = pool;
     this.description = description;
+    this.gate = gate;
   }
 
   /**
@@ -53,7 +55,8 @@ public final class JdbcStore implements Store {
       pool.close();
       throw new StoreUnavailableException("cannot migrate the schema of " + url.description(), e);
     }
-    return new JdbcStore(pool, url.description());
+    return new JdbcStore(
+        pool, url.description(), url.h2() ? WriteGate.exclusive() : WriteGate.OPEN);
   }
 
   /** The default embedded database URL for a data directory (file {@code openpcs.mv.db}). */
@@ -89,7 +92,7 @@ public final class JdbcStore implements Store {
     }
     Connection connection = connect();
     inside.set(Boolean.TRUE);
-    Sql sql = new Sql(connection);
+    Sql sql = new Sql(connection, gate);
     try {
       T result = work.apply(new JdbcStoreTx(sql));
       sql.end();
@@ -100,6 +103,9 @@ public final class JdbcStore implements Store {
       rollback(connection, failure);
       throw failure;
     } finally {
+      if (sql.holdsGate()) {
+        gate.exit(); // only now: the commit (or rollback) has returned
+      }
       inside.remove();
       close(connection);
     }

@@ -44,7 +44,7 @@ final class JdbcStoreTx implements StoreTx {
   @Override
   public void lockClusterSet() {
     // A fixed row stands for the set: the quota guards inserts of rows that do not exist yet.
-    if (sql.query(
+    if (sql.lockingQuery(
             "SELECT name FROM store_locks WHERE name = ? FOR UPDATE",
             rs -> rs.getString(1),
             CLUSTER_SET_LOCK)

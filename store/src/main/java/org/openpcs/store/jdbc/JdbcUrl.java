@@ -41,6 +41,10 @@ record JdbcUrl(String url, String driverClass, String description) {
    */
   private static final String AUTO_SERVER = "AUTO_SERVER";
 
+  boolean h2() {
+    return url.startsWith(H2);
+  }
+
   static JdbcUrl parse(String url) {
     Objects.requireNonNull(url, "jdbcUrl");
     if (url.startsWith(H2)) {

@@ -133,7 +133,8 @@ final class ResourceRows<T> {
   /** Row lock until commit; a missing row locks nothing. */
   void lock(String id) {
     Objects.requireNonNull(id, "id");
-    sql.query("SELECT id FROM " + table.table() + " WHERE id = ? FOR UPDATE", rs -> null, id);
+    sql.lockingQuery(
+        "SELECT id FROM " + table.table() + " WHERE id = ? FOR UPDATE", rs -> null, id);
   }
 
   private String select() {

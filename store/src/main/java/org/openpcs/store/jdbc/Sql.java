@@ -28,10 +28,18 @@ final class Sql {
   }
 
   private final Connection connection;
+  private final WriteGate gate;
   private boolean ended;
+  private boolean holdsGate;
 
-  Sql(Connection connection) {
+  Sql(Connection connection, WriteGate gate) {
     this.connection = connection;
+    this.gate = gate;
+  }
+
+  /** Whether this transaction has written or row-locked and so entered the store's write gate. */
+  boolean holdsGate() {
+    return holdsGate;
   }
 
   /** Called when the transaction ends: a StoreTx kept beyond it must not touch a pooled handle. */
@@ -40,6 +48,7 @@ final class Sql {
   }
 
   int update(String sql, Object... args) {
+    enterGate();
     try (PreparedStatement ps = prepare(sql, args)) {
       return ps.executeUpdate();
     } catch (SQLException e) {
@@ -53,6 +62,7 @@ final class Sql {
    * the whole transaction, and callers may want to carry on (e.g. read the row that won).
    */
   int updateUnique(String duplicateMessage, String sql, Object... args) {
+    enterGate();
     Savepoint savepoint = savepoint(sql);
     int rows;
     try (PreparedStatement ps = prepare(sql, args)) {
@@ -85,6 +95,12 @@ final class Sql {
     }
   }
 
+  /** A {@code SELECT ... FOR UPDATE}: a row lock is a write as far as the write gate goes. */
+  <T> List<T> lockingQuery(String sql, Reader<T> reader, Object... args) {
+    enterGate();
+    return query(sql, reader, args);
+  }
+
   <T> Optional<T> queryOne(String sql, Reader<T> reader, Object... args) {
     List<T> rows = query(sql, reader, args);
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
@@ -97,6 +113,13 @@ final class Sql {
   static StoreUnavailableException unavailable(String what, SQLException e) {
     return new StoreUnavailableException(
         "database operation failed (SQLState " + e.getSQLState() + "): " + what, e);
+  }
+
+  private void enterGate() {
+    if (!holdsGate && !ended) {
+      gate.enter();
+      holdsGate = true;
+    }
   }
 
   private PreparedStatement prepare(String sql, Object[] args) throws SQLException {

@@ -8,6 +8,13 @@ import static org.openpcs.store.StoreFixtures.nodeGroup;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpcs.domain.AccessKey;
@@ -35,6 +42,62 @@ class JdbcStoreIT {
       store.inTransaction(tx -> tx.insertCluster(cluster));
       assertThat(store.inTransaction((StoreTx tx) -> tx.findCluster("mem-1"))).contains(cluster);
       assertThat(store.describe()).isEqualTo("H2 mem:jdbcstoreit");
+    }
+  }
+
+  @Test
+  void onH2AWriterWaitsForTheCommitOfTheWriterBeforeItButReadersDoNot() throws Exception {
+    try (JdbcStore store = JdbcStore.open(JdbcStore.h2FileUrl(dataDir), "sa", "")) {
+      store.inTransaction(tx -> tx.insertCluster(cluster("gate-1")));
+      CountDownLatch firstWrote = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicBoolean firstCommitted = new AtomicBoolean();
+      ExecutorService threads = Executors.newFixedThreadPool(2);
+      try {
+        Future<?> first =
+            threads.submit(
+                () ->
+                    store.inTransaction(
+                        tx -> {
+                          tx.insertCluster(cluster("gate-2"));
+                          firstWrote.countDown();
+                          await(release);
+                          firstCommitted.set(true); // the commit follows at once
+                          return null;
+                        }));
+        await(firstWrote);
+        // A reader is not held up by the open writer...
+        assertThat(store.inTransaction((StoreTx tx) -> tx.findCluster("gate-1"))).isPresent();
+        // ...a second writer is, until the first one's commit has returned.
+        Future<Boolean> second =
+            threads.submit(
+                () ->
+                    store.inTransaction(
+                        tx -> {
+                          tx.insertCluster(cluster("gate-3"));
+                          return tx.findCluster("gate-2").isPresent();
+                        }));
+        assertThatThrownBy(() -> second.get(300, TimeUnit.MILLISECONDS))
+            .isInstanceOf(TimeoutException.class);
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        assertThat(second.get(10, TimeUnit.SECONDS)).as("saw the first writer's row").isTrue();
+        assertThat(firstCommitted).isTrue();
+      } finally {
+        release.countDown();
+        threads.shutdownNow();
+      }
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("latch not released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
