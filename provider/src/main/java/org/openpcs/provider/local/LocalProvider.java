@@ -149,7 +149,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
   private final Clock clock;
   private final AgentRunner runner;
   private final Options options;
-  private final RandomInterruptions randomInterruptions;
+  private final SpotNotices notices;
 
   // guarded by this
   private final Map<String, InstanceRecord> records = new LinkedHashMap<>();
@@ -183,9 +183,14 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
       AgentRunner runner,
       Options options) {
     this.stateDir = stateDir.toAbsolutePath().normalize();
-    this.randomInterruptions =
-        new RandomInterruptions(
-            options.spotInterruptionRate(), java.util.random.RandomGenerator.getDefault(), clock);
+    this.notices =
+        new SpotNotices(
+            this.stateDir,
+            clock,
+            new RandomInterruptions(
+                options.spotInterruptionRate(),
+                java.util.random.RandomGenerator.getDefault(),
+                clock));
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.templates = Objects.requireNonNull(templates, "templates");
     this.images = Objects.requireNonNull(images, "images");
@@ -568,16 +573,12 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
   /** The prefix of an instance's state reason while a spot interruption notice is pending. */
   public static final String SPOT_INTERRUPTION = Instance.SPOT_INTERRUPTION;
 
-  private static final String INTERRUPTION_FILE = "spot-interruption";
-
   /**
    * Delivers a spot interruption notice: the instance is reclaimed after {@code notice}, as EC2
-   * does two minutes after its notice. A file in the instance's directory carries the notice, so an
-   * administration command in another process can deliver it too.
+   * does two minutes after its notice.
    */
   public void interrupt(String instanceId, Duration notice) {
-    deliverInterruption(stateDir, instanceId, clock.instant().plus(notice));
-    log.info("spot interruption notice for {}: reclaimed in {} s", instanceId, notice.toSeconds());
+    notices.deliver(instanceId, notice);
   }
 
   /**
@@ -585,34 +586,15 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
    * <data-dir>/instances}); the provider that runs the instance acts on it at its next look.
    */
   public static void deliverInterruption(Path stateDir, String instanceId, Instant deadline) {
-    Path dir = stateDir.resolve(instanceId);
-    if (!INSTANCE_ID.matcher(instanceId).matches() || !Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("no instance " + instanceId + " in " + stateDir);
-    }
-    try {
-      Files.writeString(dir.resolve(INTERRUPTION_FILE), Long.toString(deadline.getEpochSecond()));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot deliver the interruption notice to " + instanceId, e);
-    }
-  }
-
-  private Optional<Instant> interruptionDeadline(String instanceId) {
-    Path f = stateDir.resolve(instanceId).resolve(INTERRUPTION_FILE);
-    try {
-      return Files.exists(f)
-          ? Optional.of(Instant.ofEpochSecond(Long.parseLong(Files.readString(f).strip())))
-          : Optional.empty();
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
-    }
+    SpotNotices.deliver(stateDir, instanceId, deadline);
   }
 
   /** How long before reclaiming an instance EC2 gives notice, and so do random interruptions. */
-  static final Duration INTERRUPTION_NOTICE = Duration.ofMinutes(2);
+  static final Duration INTERRUPTION_NOTICE = SpotNotices.NOTICE;
 
   /** With a random interruption rate set: notices for running spot instances, at random. */
   private void interruptAtRandom() {
-    if (!randomInterruptions.enabled()) {
+    if (!notices.randomEnabled()) {
       return;
     }
     List<String> spot = new ArrayList<>();
@@ -625,17 +607,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
         }
       }
     }
-    // The notice files are read outside the lock (see describeNow).
-    List<String> picked =
-        randomInterruptions.pick(
-            spot.stream().filter(id -> interruptionDeadline(id).isEmpty()).toList());
-    for (String id : picked) {
-      try {
-        interrupt(id, INTERRUPTION_NOTICE);
-      } catch (RuntimeException e) {
-        log.debug("no random interruption for {}: {}", id, e.toString());
-      }
-    }
+    notices.interruptAtRandom(spot); // reads the notice files: outside the lock (see describeNow)
   }
 
   /** Instances whose interruption deadline passed are reclaimed, whether or not anyone reacted. */
@@ -648,12 +620,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
               .map(InstanceRecord::instanceId)
               .toList();
     }
-    // The notice files are read outside the lock (see describeNow).
-    List<String> due =
-        live.stream()
-            .filter(
-                id -> interruptionDeadline(id).map(t -> !t.isAfter(clock.instant())).orElse(false))
-            .toList();
+    List<String> due = notices.due(live); // outside the lock, as above
     if (!due.isEmpty()) {
       log.warn("reclaiming interrupted spot instances {}", due);
       terminate(due);
@@ -755,7 +722,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
           Agent.recorded(stateDir.resolve(r.instanceId()))
               .map(LocalProvider::agentReason)
               .orElse(reason);
-      Optional<Instant> deadline = interruptionDeadline(r.instanceId());
+      Optional<Instant> deadline = notices.deadline(r.instanceId());
       if (deadline.isPresent()) {
         reason = SPOT_INTERRUPTION + ": the instance will be reclaimed at " + deadline.get();
       }

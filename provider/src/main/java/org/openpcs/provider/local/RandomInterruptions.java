@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
  * Spot interruptions at random, for testing how clusters cope: each spot instance is interrupted as
  * a Poisson process of {@code ratePerInstanceHour}, so over an interval of length t it is picked
  * with probability {@code 1 - exp(-rate * t)}, however often {@link #pick} is called. Not thread
- * safe; the provider calls it under its lock.
+ * safe; {@link SpotNotices} calls it under its lock.
  */
 final class RandomInterruptions {
   private final double ratePerHour;
