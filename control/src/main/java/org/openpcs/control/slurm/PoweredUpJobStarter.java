@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,14 +44,25 @@ public final class PoweredUpJobStarter {
 
   /**
    * Requeues (and releases) every ready CONFIGURING batch job of the cluster; returns their ids.
+   * Slurm's node states (every node of the cluster: costly for slurmctld and for us at 1,000 nodes)
+   * are only asked for when some candidate job has all its nodes in {@code reportedUp} — the nodes
+   * whose agents reported slurmd up — or when {@code askAnyway} (nodes that came up before this
+   * server started are in no report).
    */
-  public List<Long> startReady(ClusterPaths paths) {
+  public List<Long> startReady(ClusterPaths paths, Set<String> reportedUp, boolean askAnyway) {
     String jobs = run(paths, "show", "job", "-o");
-    String nodes = run(paths, "show", "node", "-o");
-    if (jobs == null || nodes == null) {
+    if (jobs == null) {
       return List.of();
     }
-    List<Long> ready = readyJobs(jobs.lines().toList(), nodeStates(nodes.lines().toList()));
+    List<String> jobLines = jobs.lines().toList();
+    if (!worthAskingNodes(jobLines, reportedUp, askAnyway)) {
+      return List.of();
+    }
+    String nodes = run(paths, "show", "node", "-o");
+    if (nodes == null) {
+      return List.of();
+    }
+    List<Long> ready = readyJobs(jobLines, nodeStates(nodes.lines().toList()));
     for (long id : ready) {
       if (run(paths, "requeue", Long.toString(id)) != null) {
         log.info("job {}: nodes are up; requeued to start now instead of at the 30 s pass", id);
@@ -76,6 +89,32 @@ public final class PoweredUpJobStarter {
    */
   static List<Long> readyJobs(List<String> jobLines, Map<String, String> nodeStates) {
     List<Long> out = new ArrayList<>();
+    candidates(jobLines)
+        .forEach(
+            (id, nodes) -> {
+              if (nodes.stream().allMatch(n -> isUp(nodeStates.get(n)))) {
+                out.add(id);
+              }
+            });
+    return out;
+  }
+
+  /**
+   * Pure: whether Slurm's node states are worth reading — there is a candidate job and, unless
+   * {@code askAnyway}, one of them has every node reported up by its agent (until then no candidate
+   * can be ready, whatever Slurm says).
+   */
+  static boolean worthAskingNodes(
+      List<String> jobLines, Set<String> reportedUp, boolean askAnyway) {
+    Map<Long, List<String>> candidates = candidates(jobLines);
+    return askAnyway
+        ? !candidates.isEmpty()
+        : candidates.values().stream().anyMatch(reportedUp::containsAll);
+  }
+
+  /** Job id → allocated nodes of the batch jobs in CONFIGURING that may be requeued. */
+  private static Map<Long, List<String>> candidates(List<String> jobLines) {
+    Map<Long, List<String>> out = new LinkedHashMap<>();
     for (String line : jobLines) {
       Map<String, String> f = fields(line);
       if (!"CONFIGURING".equals(f.get("JobState"))
@@ -86,13 +125,7 @@ public final class PoweredUpJobStarter {
           || f.get("NodeList").equals("(null)")) {
         continue;
       }
-      boolean allUp = true;
-      for (String n : Hostlist.expand(f.get("NodeList"))) {
-        allUp &= isUp(nodeStates.get(n));
-      }
-      if (allUp) {
-        out.add(Long.parseLong(f.get("JobId")));
-      }
+      out.put(Long.parseLong(f.get("JobId")), Hostlist.expand(f.get("NodeList")));
     }
     return out;
   }

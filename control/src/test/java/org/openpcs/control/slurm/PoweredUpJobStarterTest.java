@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PoweredUpJobStarterTest {
@@ -39,6 +40,25 @@ class PoweredUpJobStarterTest {
             job(5, "RUNNING", "c-1", 1, 1),
             job(6, "PENDING", "(null)", 1, 1));
     assertThat(PoweredUpJobStarter.readyJobs(jobs, nodes)).containsExactly(1L);
+  }
+
+  @Test
+  void slurmsNodeStatesAreAskedForOnlyOnceAWaitingJobHasAllItsNodesReportedUp() {
+    List<String> jobs =
+        List.of(
+            job(1, "CONFIGURING", "c-[1-3]", 1, 1),
+            job(2, "CONFIGURING", "d-1", 1, 0), // --no-requeue: never a candidate
+            job(3, "RUNNING", "e-1", 1, 1));
+    // two of job 1's three agents have reported: it cannot be ready, whatever Slurm says
+    assertThat(PoweredUpJobStarter.worthAskingNodes(jobs, Set.of("c-1", "c-2", "d-1"), false))
+        .isFalse();
+    assertThat(PoweredUpJobStarter.worthAskingNodes(jobs, Set.of("c-1", "c-2", "c-3"), false))
+        .isTrue();
+    // nodes up before the server started are in no report: asked anyway now and then
+    assertThat(PoweredUpJobStarter.worthAskingNodes(jobs, Set.of(), true)).isTrue();
+    // no candidate job at all: never worth it
+    assertThat(PoweredUpJobStarter.worthAskingNodes(jobs.subList(1, 3), Set.of("d-1", "e-1"), true))
+        .isFalse();
   }
 
   @Test
