@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
-  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
   static final int FAILURE_TAIL_LINES = 15;
   static final int FAILURE_TAIL_CHARS = 1500;
 
@@ -181,12 +181,14 @@ public final class Agent implements AutoCloseable {
     a.confServer = f.confServer();
     a.mungeSocket = f.mungeSocket() == null ? null : Path.of(f.mungeSocket());
     if (f.mungedPid() != null) {
-      a.munged = Daemon.adopt("munged", f.mungedPid(), orMinus1(f.mungedStartTicks()));
+      a.munged =
+          Daemon.adopt("munged", f.mungedPid(), RecordedAgent.orMinus1(f.mungedStartTicks()));
     }
     if (f.slurmdPid() != null) {
-      a.slurmd = Daemon.adopt("slurmd", f.slurmdPid(), orMinus1(f.slurmdStartTicks()));
+      a.slurmd =
+          Daemon.adopt("slurmd", f.slurmdPid(), RecordedAgent.orMinus1(f.slurmdStartTicks()));
     }
-    AgentState recorded = parseState(f.state());
+    AgentState recorded = RecordedAgent.parseState(f.state());
     a.message = f.message();
     log.info(
         "instance {}: adopting node {} (recorded state {}, slurmd {}, munged {})",
@@ -227,72 +229,6 @@ public final class Agent implements AutoCloseable {
       }
     }
     return a;
-  }
-
-  /** What an agent last recorded in an instance directory. */
-  public record Recorded(String nodeName, AgentState state, String message) {}
-
-  /**
-   * The node name, state and message an agent recorded in {@code instanceDir}, if any. The state is
-   * {@code null} when the agent never got as far as registering.
-   */
-  public static Optional<Recorded> recorded(Path instanceDir) {
-    try {
-      return StateFile.read(instanceDir)
-          .map(
-              f ->
-                  new Recorded(
-                      f.nodeName(), f.state() == null ? null : parseState(f.state()), f.message()));
-    } catch (AgentException e) {
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * Stops whatever daemons an agent recorded in {@code instanceDir} (pid and start time verified),
-   * deletes the munge key and marks the state STOPPED, without talking to the server. For the
-   * provider when it terminates an instance whose agent is not running in this process.
-   *
-   * @return true if a daemon was still running
-   */
-  public static boolean stopRecorded(Path instanceDir) throws InterruptedException {
-    Optional<StateFile> read = StateFile.read(instanceDir);
-    if (read.isEmpty()) {
-      return false;
-    }
-    StateFile f = read.get();
-    boolean any = false;
-    if (f.slurmdPid() != null) {
-      any |= Daemon.adopt("slurmd", f.slurmdPid(), orMinus1(f.slurmdStartTicks())).stop(STOP_GRACE);
-    }
-    if (f.mungedPid() != null) {
-      any |= Daemon.adopt("munged", f.mungedPid(), orMinus1(f.mungedStartTicks())).stop(STOP_GRACE);
-    }
-    try {
-      Files.deleteIfExists(new NodePaths(instanceDir).mungeKey());
-      if (!AgentState.BOOTSTRAP_FAILED.name().equals(f.state())) {
-        new StateFile(
-                f.version(),
-                f.instanceId(),
-                f.clusterId(),
-                f.bootstrapId(),
-                f.nodeName(),
-                f.confServer(),
-                f.login(),
-                AgentState.STOPPED.name(),
-                "stopped without its agent",
-                f.mungeSocket(),
-                f.mungedPid(),
-                f.mungedStartTicks(),
-                f.slurmdPid(),
-                f.slurmdStartTicks(),
-                Instant.now().toString())
-            .write(instanceDir);
-      }
-    } catch (IOException e) {
-      log.warn("cannot update {}: {}", instanceDir, e.toString());
-    }
-    return any;
   }
 
   /**
@@ -759,21 +695,6 @@ public final class Agent implements AutoCloseable {
                 finalReport.complete(null);
               }
             });
-  }
-
-  private static AgentState parseState(String s) {
-    if (s == null) {
-      return AgentState.BOOTSTRAPPING;
-    }
-    try {
-      return AgentState.valueOf(s);
-    } catch (IllegalArgumentException e) {
-      return AgentState.BOOTSTRAPPING;
-    }
-  }
-
-  private static long orMinus1(Long v) {
-    return v == null ? -1 : v;
   }
 
   private static String nullToEmpty(String s) {

@@ -225,11 +225,11 @@ class AgentSlurmIT {
     long slurmd = first.slurmdPid().orElseThrow();
     long munged = first.mungedPid().orElseThrow();
     first.detach();
-    assertThat(Agent.stopRecorded(first.config().instanceDir())).isTrue();
+    assertThat(RecordedAgent.stop(first.config().instanceDir())).isTrue();
     assertThat(Daemon.stat(slurmd).map(f -> f[0]).orElse("gone")).isIn("gone", "Z");
     assertThat(Daemon.stat(munged).map(f -> f[0]).orElse("gone")).isIn("gone", "Z");
     assertThat(Files.readString(first.config().instanceDir().resolve("agent-state.json")))
         .contains("STOPPED");
-    assertThat(Agent.stopRecorded(first.config().instanceDir())).isFalse();
+    assertThat(RecordedAgent.stop(first.config().instanceDir())).isFalse();
   }
 }

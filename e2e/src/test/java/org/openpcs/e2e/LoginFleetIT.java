@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.openpcs.agent.Agent;
 import org.openpcs.agent.AgentState;
+import org.openpcs.agent.RecordedAgent;
 import org.openpcs.domain.NodeInstance;
 import org.openpcs.provider.Instance;
 import org.openpcs.store.jdbc.JdbcStore;
@@ -93,9 +93,9 @@ class LoginFleetIT {
     Path dir = h.server.provider().instanceDir(instance.instanceId());
     SlurmHarness.await(
         Duration.ofSeconds(30),
-        () -> Agent.recorded(dir).map(a -> a.state() == AgentState.RUNNING).orElse(false),
-        () -> "agent of " + instance.instanceId() + " RUNNING: " + Agent.recorded(dir));
-    assertThat(Agent.recorded(dir).orElseThrow().nodeName()).isEqualTo("login-1");
+        () -> RecordedAgent.read(dir).map(a -> a.state() == AgentState.RUNNING).orElse(false),
+        () -> "agent of " + instance.instanceId() + " RUNNING: " + RecordedAgent.read(dir));
+    assertThat(RecordedAgent.read(dir).orElseThrow().nodeName()).isEqualTo("login-1");
 
     // The server sees it RUNNING, and its heartbeat time moves on (the agents beat every 10 s).
     SlurmHarness.await(

@@ -25,9 +25,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.openpcs.agent.Agent;
 import org.openpcs.agent.AgentConfig;
 import org.openpcs.agent.AgentState;
+import org.openpcs.agent.RecordedAgent;
 import org.openpcs.provider.Bootstrap;
 import org.openpcs.provider.ComputeProvider;
 import org.openpcs.provider.FaultInjection;
@@ -441,7 +441,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
         handle.close();
       } else {
         // no agent in this process (not adopted, or started by an earlier process)
-        Agent.stopRecorded(stateDir.resolve(id));
+        RecordedAgent.stop(stateDir.resolve(id));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -552,7 +552,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
               version.map(LaunchTemplates.Version::environment).orElse(Map.of()),
               image);
       try {
-        boolean registered = Agent.recorded(dir).map(x -> x.state() != null).orElse(false);
+        boolean registered = RecordedAgent.read(dir).map(x -> x.state() != null).orElse(false);
         AgentRunner.Handle h = registered ? runner.adopt(config) : runner.run(config);
         synchronized (this) {
           if (closed || terminating.contains(r.instanceId())) {
@@ -719,7 +719,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
     String reason = r.stateReason();
     if (!TERMINATED.equals(r.state())) {
       reason =
-          Agent.recorded(stateDir.resolve(r.instanceId()))
+          RecordedAgent.read(stateDir.resolve(r.instanceId()))
               .map(LocalProvider::agentReason)
               .orElse(reason);
       Optional<Instant> deadline = notices.deadline(r.instanceId());
@@ -737,7 +737,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
         reason);
   }
 
-  private static String agentReason(Agent.Recorded a) {
+  private static String agentReason(RecordedAgent a) {
     if (a.state() == AgentState.BOOTSTRAP_FAILED) {
       return "agent: BOOTSTRAP_FAILED: " + a.message();
     }
