@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.openpcs.api.error.ValidationException;
 import org.slf4j.Logger;
@@ -18,10 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP listener. The JDK's server is enough for a JSON control-plane API (one handler, small
- * bodies) and brings no dependency; each exchange runs on its own virtual thread. Besides the PCS
- * endpoint {@code POST /} it answers {@code GET /health} (the process is up), {@code GET /ready}
- * (the store answers) and {@code GET /metrics} (Prometheus text format). Like /health, /metrics
- * needs no signature: scrapers cannot sign, and it shows counts, never resource contents or keys.
+ * bodies) and brings no dependency; exchanges run on a pool of platform threads (see {@link
+ * #handlers}). Besides the PCS endpoint {@code POST /} it answers {@code GET /health} (the process
+ * is up), {@code GET /ready} (the store answers) and {@code GET /metrics} (Prometheus text format).
+ * Like /health, /metrics needs no signature: scrapers cannot sign, and it shows counts, never
+ * resource contents or keys.
  */
 public final class HttpFront implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
@@ -30,6 +33,7 @@ public final class HttpFront implements AutoCloseable {
   static final int MAX_BODY = 1 << 20;
 
   private final HttpServer server;
+  private final ExecutorService handlers = handlers();
 
   static {
     // The JDK server keeps only 200 idle keep-alive connections and silently closes any beyond
@@ -55,7 +59,7 @@ public final class HttpFront implements AutoCloseable {
       java.util.function.Supplier<String> metrics)
       throws IOException {
     server = HttpServer.create(listen, 512);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.setExecutor(handlers);
     server.createContext("/health", ex -> plain(ex, 200, "ok\n"));
     server.createContext(
         "/ready",
@@ -66,6 +70,29 @@ public final class HttpFront implements AutoCloseable {
                 ready.getAsBoolean() ? "ready\n" : "not ready\n"));
     server.createContext("/metrics", ex -> metrics(ex, metrics));
     server.createContext("/", ex -> api(ex, dispatcher));
+  }
+
+  /** Platform threads that run the exchanges; see {@link #handlers()}. */
+  static final int HANDLER_THREADS = 32;
+
+  /**
+   * Exchanges run on a fixed pool of platform threads, not on virtual threads. The JDK server's
+   * single dispatcher thread (it accepts every connection) shares a lock with the thread that
+   * finishes an exchange; a virtual thread holding it can be unmounted and then waits for a free
+   * carrier, which on a busy machine full of CPU-bound virtual threads (a 1,000-node burst: agents,
+   * reconcile passes) took 7.4 s — the dispatcher blocked that long, accepted nothing, and hundreds
+   * of agents' requests failed with connect timeouts. Platform threads are scheduled by the OS and
+   * never leave the dispatcher waiting on Java's scheduler; 32 of them queue requests beyond that.
+   */
+  private static ExecutorService handlers() {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        HANDLER_THREADS,
+        r -> {
+          Thread t = new Thread(r, "api-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   public void start() {
@@ -151,5 +178,6 @@ public final class HttpFront implements AutoCloseable {
   @Override
   public void close() {
     server.stop(1);
+    handlers.shutdown();
   }
 }
