@@ -6,6 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -29,24 +30,45 @@ public final class LocalNodeFiles {
 
   private LocalNodeFiles() {}
 
+  /** Most directories one chmod process is given (well below any argument-length limit). */
+  static final int CHMOD_BATCH = 256;
+
   public static void prepare(ClusterPaths paths, String nodeName, int gpus) {
-    ConfValues.name("node name", nodeName);
-    try {
-      Path spool = paths.spool().resolve(nodeName);
-      Files.createDirectories(spool);
-      Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwxr-xr-x"));
-      Path tmp = paths.tmp().resolve(nodeName);
-      Files.createDirectories(tmp);
-      // Java cannot set the sticky bit, but it can read it: a chmod process per node and pass
-      // was thousands of processes a minute on a large cluster.
-      if (((Integer) Files.getAttribute(tmp, "unix:mode") & 07777) != 01777) {
-        run(List.of(tool("chmod"), "1777", tmp.toString()), "chmod 1777 " + tmp);
+    prepareAll(paths, Map.of(nodeName, gpus));
+  }
+
+  /**
+   * Prepares every node of {@code gpusByNode} (node name → simulated GPUs). Java cannot set the
+   * sticky bit, but it can read it: directories that lack it get it from one chmod process per
+   * {@link #CHMOD_BATCH} directories (a process per node made a 1,000-node group cost 1,000
+   * processes when it was created).
+   */
+  public static void prepareAll(ClusterPaths paths, Map<String, Integer> gpusByNode) {
+    List<String> notSticky = new ArrayList<>();
+    for (Map.Entry<String, Integer> node : gpusByNode.entrySet()) {
+      String nodeName = node.getKey();
+      ConfValues.name("node name", nodeName);
+      try {
+        Path spool = paths.spool().resolve(nodeName);
+        Files.createDirectories(spool);
+        Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path tmp = paths.tmp().resolve(nodeName);
+        Files.createDirectories(tmp);
+        if (((Integer) Files.getAttribute(tmp, "unix:mode") & 07777) != 01777) {
+          notSticky.add(tmp.toString());
+        }
+        for (int i = 0; i < node.getValue(); i++) {
+          fakeGpu(SlurmConfRenderer.gpuDevice(paths, nodeName, i));
+        }
+      } catch (IOException e) {
+        throw new SlurmException("cannot prepare node " + nodeName + ": " + e.getMessage(), e);
       }
-      for (int i = 0; i < gpus; i++) {
-        fakeGpu(SlurmConfRenderer.gpuDevice(paths, nodeName, i));
-      }
-    } catch (IOException e) {
-      throw new SlurmException("cannot prepare node " + nodeName + ": " + e.getMessage(), e);
+    }
+    for (int from = 0; from < notSticky.size(); from += CHMOD_BATCH) {
+      List<String> batch = notSticky.subList(from, Math.min(notSticky.size(), from + CHMOD_BATCH));
+      List<String> command = new ArrayList<>(List.of(tool("chmod"), "1777"));
+      command.addAll(batch);
+      run(command, "chmod 1777 " + batch.getFirst() + (batch.size() > 1 ? " and others" : ""));
     }
   }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +25,28 @@ class LocalNodeFilesTest {
       check(paths);
     } finally {
       Files.deleteIfExists(paths.spool().resolve("compute-1"));
+      Files.deleteIfExists(paths.spool());
+    }
+  }
+
+  @Test
+  void manyNodesGetTheirStickyBitFromFewChmodProcesses() throws Exception {
+    ClusterPaths paths = new ClusterPaths(dir.resolve("pcs_lnfb" + System.nanoTime()));
+    Map<String, Integer> nodes = new LinkedHashMap<>();
+    int n = LocalNodeFiles.CHMOD_BATCH + 3; // two batches
+    for (int i = 1; i <= n; i++) {
+      nodes.put("compute-" + i, 0);
+    }
+    try {
+      LocalNodeFiles.prepareAll(paths, nodes);
+      for (String node : nodes.keySet()) {
+        assertThat(mode(paths.tmp().resolve(node))).as(node).isEqualTo(01777);
+        assertThat(mode(paths.spool().resolve(node))).as(node).isEqualTo(0755);
+      }
+    } finally {
+      for (String node : nodes.keySet()) {
+        Files.deleteIfExists(paths.spool().resolve(node));
+      }
       Files.deleteIfExists(paths.spool());
     }
   }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -185,9 +186,11 @@ public final class ClusterRuntime {
         applied.put(clusterId, config);
         // Local instances share this host: their slurmd need the spool/tmp directories (and the
         // fake GPU devices) that the cluster's configuration names.
+        Map<String, Integer> gpusByNode = new LinkedHashMap<>();
         for (var node : config.nodes()) {
-          org.openpcs.slurm.LocalNodeFiles.prepare(paths, node.name(), node.gpus());
+          gpusByNode.put(node.name(), node.gpus());
         }
+        org.openpcs.slurm.LocalNodeFiles.prepareAll(paths, gpusByNode);
       } catch (RuntimeException e) {
         log.warn("cluster {}: controller not ready: {}", clusterId, e.getMessage());
         return new Outcome.Failed(List.of(new ErrorInfo("ControllerFailed", e.getMessage())));
