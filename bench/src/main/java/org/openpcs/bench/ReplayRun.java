@@ -72,19 +72,7 @@ final class ReplayRun {
       }
       double t = ColdStart.now();
       for (var e : seen.entrySet()) {
-        double[] v = e.getValue();
-        String state = q.get(e.getKey());
-        if (Double.isNaN(v[1]) && ("RUNNING".equals(state) || "COMPLETING".equals(state))) {
-          v[1] = t;
-        }
-        if (!Double.isNaN(v[1]) && Double.isNaN(v[2]) && !"RUNNING".equals(state)) {
-          v[2] = t; // left RUNNING (completing or gone): the job's nodes are free
-        }
-        if (Double.isNaN(v[1]) && state == null && t - v[0] > 1) {
-          // finished between two polls without being seen running: a sub-poll job
-          v[1] = t;
-          v[2] = t;
-        }
+        observe(e.getValue(), q.get(e.getKey()), t);
       }
       allDone =
           !submitter.isAlive()
@@ -119,5 +107,35 @@ final class ReplayRun {
                 + "\nsinfo:\n"
                 + slurm.run(conf, "sinfo", "-N", "-o", "%N %T %E").output();
     return new Observed(jobs, start, lastEnd, unfinished);
+  }
+
+  /**
+   * One poll's effect on a job's {submit, start, end} (NaN until known), given its squeue state
+   * ({@code null}: no longer listed). Pure. A job back in the queue after it was timed as started
+   * was requeued before its script ran (a job lifted out of CONFIGURING, D20: Slurm shows it
+   * COMPLETING while its nodes' epilogs run, then PENDING): its times are reset and taken again
+   * when it really runs. Before this, such a job counted as having run for 0 s.
+   */
+  static void observe(double[] v, String state, double t) {
+    boolean queuedAgain =
+        "PENDING".equals(state)
+            || "CONFIGURING".equals(state)
+            || (state != null && state.startsWith("REQUEUE"));
+    if (!Double.isNaN(v[1]) && queuedAgain) {
+      v[1] = Double.NaN;
+      v[2] = Double.NaN;
+      return;
+    }
+    if (Double.isNaN(v[1]) && ("RUNNING".equals(state) || "COMPLETING".equals(state))) {
+      v[1] = t;
+    }
+    if (!Double.isNaN(v[1]) && Double.isNaN(v[2]) && !"RUNNING".equals(state)) {
+      v[2] = t; // left RUNNING (completing or gone): the job's nodes are free
+    }
+    if (Double.isNaN(v[1]) && state == null && t - v[0] > 1) {
+      // finished between two polls without being seen running: a sub-poll job
+      v[1] = t;
+      v[2] = t;
+    }
   }
 }

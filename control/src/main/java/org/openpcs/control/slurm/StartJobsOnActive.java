@@ -32,6 +32,9 @@ public final class StartJobsOnActive implements ScalingLog {
   private static final long PERIOD_MS = 100;
   static final int ASK_ANYWAY_EVERY = 20;
 
+  /** Steps after which a node's instance is no longer up. */
+  private static final Set<String> GONE = Set.of("TERMINATED", "LAUNCH_FAILED");
+
   private final ScalingLog delegate;
   private final Function<String, ClusterPaths> paths;
   private final Starter starter;
@@ -62,13 +65,25 @@ public final class StartJobsOnActive implements ScalingLog {
       return;
     }
     String cluster = entry.clusterId();
-    if (entry.nodeName() != null) {
-      Set<String> up = reportedUp.computeIfAbsent(cluster, c -> ConcurrentHashMap.newKeySet());
-      if ("ACTIVE".equals(entry.state())) {
-        up.add(entry.nodeName());
-      } else {
-        up.remove(entry.nodeName()); // launched again, terminated, failed: not up (yet)
-      }
+    String node = entry.nodeName();
+    if (node != null && "ACTIVE".equals(entry.state())) {
+      reportedUp.compute(
+          cluster,
+          (c, up) -> {
+            Set<String> s = up == null ? ConcurrentHashMap.newKeySet() : up;
+            s.add(node);
+            return s;
+          });
+    } else if (node != null && GONE.contains(entry.state())) {
+      // Only an end removes a node: a LAUNCHED step is recorded after the launch returns and may
+      // come after its own instance's ACTIVE. A replaced node stays listed until its old instance
+      // is recorded TERMINATED; the list only decides whether Slurm is asked, never a start.
+      reportedUp.computeIfPresent(
+          cluster,
+          (c, up) -> {
+            up.remove(node);
+            return up.isEmpty() ? null : up; // no entry left behind for a deleted cluster
+          });
     }
     if ("ACTIVE".equals(entry.state())) {
       if (until.put(cluster, System.nanoTime() + WINDOW.toNanos()) == null) {

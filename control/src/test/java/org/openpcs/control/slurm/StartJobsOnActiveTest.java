@@ -37,6 +37,7 @@ class StartJobsOnActiveTest {
             c -> new ClusterPaths(Path.of("/tmp/clusters", c)));
 
     log.record(entry("pcs_c", "compute-1", "ACTIVE"));
+    log.record(entry("pcs_c", "compute-1", "LAUNCHED")); // recorded late: still up
     log.record(entry("pcs_c", "compute-2", "ACTIVE"));
     log.record(entry("pcs_c", "compute-2", "TERMINATED")); // gone again
     log.record(entry("pcs_c", "compute-3", "LAUNCHED")); // not up yet

@@ -45,6 +45,13 @@ public final class HttpFront implements AutoCloseable {
     if (System.getProperty("sun.net.httpserver.idleInterval") == null) {
       System.setProperty("sun.net.httpserver.idleInterval", "90");
     }
+    // Exchanges hold one of a fixed number of threads (see handlers()): a client that sends half a
+    // request, or stops reading the answer, must not keep one for ever (the JDK's default).
+    for (String limit : List.of("maxReqTime", "maxRspTime")) {
+      if (System.getProperty("sun.net.httpserver." + limit) == null) {
+        System.setProperty("sun.net.httpserver." + limit, "60");
+      }
+    }
   }
 
   public HttpFront(InetSocketAddress listen, ApiDispatcher dispatcher, BooleanSupplier ready)

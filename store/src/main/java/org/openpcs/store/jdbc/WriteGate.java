@@ -1,6 +1,9 @@
 package org.openpcs.store.jdbc;
 
-import java.util.concurrent.locks.ReentrantLock;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.openpcs.store.StoreUnavailableException;
 
 /**
  * Admits one writing transaction at a time, from its first write (or row lock) until after its
@@ -28,18 +31,39 @@ interface WriteGate {
         public void exit() {}
       };
 
-  /** For H2: one writer at a time in this process, first come first served. */
+  /** How long a writer waits at the gate: H2's own lock timeout, which the gate replaces. */
+  Duration WAIT = Duration.ofSeconds(30);
+
+  /**
+   * For H2: one writer at a time in this process, first come first served. A semaphore, not a lock:
+   * it has no owning thread, so leaving never depends on which thread ends the transaction. A
+   * writer that waits longer than {@link #WAIT} gets a {@link StoreUnavailableException} (the
+   * transaction rolls back) instead of waiting for ever behind a stuck one.
+   */
   static WriteGate exclusive() {
-    ReentrantLock lock = new ReentrantLock(true);
+    return exclusive(WAIT);
+  }
+
+  static WriteGate exclusive(Duration wait) {
+    Semaphore permit = new Semaphore(1, true);
     return new WriteGate() {
       @Override
       public void enter() {
-        lock.lock();
+        try {
+          if (!permit.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new StoreUnavailableException(
+                "the store is busy: another write has held it for over " + wait.toMillis() + " ms",
+                null);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StoreUnavailableException("interrupted while waiting to write", e);
+        }
       }
 
       @Override
       public void exit() {
-        lock.unlock();
+        permit.release();
       }
     };
   }
