@@ -2,6 +2,7 @@ package org.openpcs.agent;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openpcs.api.client.PcsClientException;
@@ -138,8 +139,19 @@ final class Heartbeats {
         Thread.ofVirtual().name("agent-stop-" + instanceId).start(onStop);
         return;
       }
-      next = System.nanoTime() + every;
+      next = System.nanoTime() + jittered(every, ThreadLocalRandom.current().nextDouble());
     }
+  }
+
+  /**
+   * The wait before the next beat: the interval ±10 %. Agents launched together in a burst would
+   * otherwise beat together for as long as they live, a thousand requests in the same second every
+   * interval; the spread dissolves those waves within a few beats.
+   *
+   * @param unit a number in [0, 1)
+   */
+  static long jittered(long intervalNanos, double unit) {
+    return Math.round(intervalNanos * (0.9 + 0.2 * unit));
   }
 
   private boolean isStopped() {
