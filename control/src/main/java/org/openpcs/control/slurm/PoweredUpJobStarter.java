@@ -54,15 +54,15 @@ public final class PoweredUpJobStarter {
     if (jobs == null) {
       return List.of();
     }
-    List<String> jobLines = jobs.lines().toList();
-    if (!worthAskingNodes(jobLines, reportedUp, askAnyway)) {
+    Map<Long, List<String>> candidates = candidates(jobs.lines().toList());
+    if (!worthAskingNodes(candidates, reportedUp, askAnyway)) {
       return List.of();
     }
     String nodes = run(paths, "show", "node", "-o");
     if (nodes == null) {
       return List.of();
     }
-    List<Long> ready = readyJobs(jobLines, nodeStates(nodes.lines().toList()));
+    List<Long> ready = readyJobs(candidates, nodeStates(nodes.lines().toList()));
     for (long id : ready) {
       if (run(paths, "requeue", Long.toString(id)) != null) {
         log.info("job {}: nodes are up; requeued to start now instead of at the 30 s pass", id);
@@ -85,17 +85,16 @@ public final class PoweredUpJobStarter {
 
   /**
    * The batch jobs in CONFIGURING that may be requeued and whose allocated nodes all respond and
-   * are no longer powering up (pure: the input is {@code scontrol show job -o} and node states).
+   * are no longer powering up (pure: the input is {@link #candidates} and node states).
    */
-  static List<Long> readyJobs(List<String> jobLines, Map<String, String> nodeStates) {
+  static List<Long> readyJobs(Map<Long, List<String>> candidates, Map<String, String> nodeStates) {
     List<Long> out = new ArrayList<>();
-    candidates(jobLines)
-        .forEach(
-            (id, nodes) -> {
-              if (nodes.stream().allMatch(n -> isUp(nodeStates.get(n)))) {
-                out.add(id);
-              }
-            });
+    candidates.forEach(
+        (id, nodes) -> {
+          if (nodes.stream().allMatch(n -> isUp(nodeStates.get(n)))) {
+            out.add(id);
+          }
+        });
     return out;
   }
 
@@ -105,15 +104,17 @@ public final class PoweredUpJobStarter {
    * can be ready, whatever Slurm says).
    */
   static boolean worthAskingNodes(
-      List<String> jobLines, Set<String> reportedUp, boolean askAnyway) {
-    Map<Long, List<String>> candidates = candidates(jobLines);
+      Map<Long, List<String>> candidates, Set<String> reportedUp, boolean askAnyway) {
     return askAnyway
         ? !candidates.isEmpty()
         : candidates.values().stream().anyMatch(reportedUp::containsAll);
   }
 
-  /** Job id → allocated nodes of the batch jobs in CONFIGURING that may be requeued. */
-  private static Map<Long, List<String>> candidates(List<String> jobLines) {
+  /**
+   * Job id → allocated nodes of the batch jobs in CONFIGURING that may be requeued (pure: the input
+   * is {@code scontrol show job -o}).
+   */
+  static Map<Long, List<String>> candidates(List<String> jobLines) {
     Map<Long, List<String>> out = new LinkedHashMap<>();
     for (String line : jobLines) {
       Map<String, String> f = fields(line);

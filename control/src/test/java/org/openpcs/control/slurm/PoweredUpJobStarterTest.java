@@ -39,7 +39,8 @@ class PoweredUpJobStarterTest {
             job(4, "CONFIGURING", "c-1", 0, 1), // salloc/srun: no batch script to start
             job(5, "RUNNING", "c-1", 1, 1),
             job(6, "PENDING", "(null)", 1, 1));
-    assertThat(PoweredUpJobStarter.readyJobs(jobs, nodes)).containsExactly(1L);
+    assertThat(PoweredUpJobStarter.readyJobs(PoweredUpJobStarter.candidates(jobs), nodes))
+        .containsExactly(1L);
   }
 
   @Test
@@ -50,14 +51,23 @@ class PoweredUpJobStarterTest {
             job(2, "CONFIGURING", "d-1", 1, 0), // --no-requeue: never a candidate
             job(3, "RUNNING", "e-1", 1, 1));
     // two of job 1's three agents have reported: it cannot be ready, whatever Slurm says
-    assertThat(PoweredUpJobStarter.worthAskingNodes(jobs, Set.of("c-1", "c-2", "d-1"), false))
+    assertThat(
+            PoweredUpJobStarter.worthAskingNodes(
+                PoweredUpJobStarter.candidates(jobs), Set.of("c-1", "c-2", "d-1"), false))
         .isFalse();
-    assertThat(PoweredUpJobStarter.worthAskingNodes(jobs, Set.of("c-1", "c-2", "c-3"), false))
+    assertThat(
+            PoweredUpJobStarter.worthAskingNodes(
+                PoweredUpJobStarter.candidates(jobs), Set.of("c-1", "c-2", "c-3"), false))
         .isTrue();
     // nodes up before the server started are in no report: asked anyway now and then
-    assertThat(PoweredUpJobStarter.worthAskingNodes(jobs, Set.of(), true)).isTrue();
+    assertThat(
+            PoweredUpJobStarter.worthAskingNodes(
+                PoweredUpJobStarter.candidates(jobs), Set.of(), true))
+        .isTrue();
     // no candidate job at all: never worth it
-    assertThat(PoweredUpJobStarter.worthAskingNodes(jobs.subList(1, 3), Set.of("d-1", "e-1"), true))
+    assertThat(
+            PoweredUpJobStarter.worthAskingNodes(
+                PoweredUpJobStarter.candidates(jobs.subList(1, 3)), Set.of("d-1", "e-1"), true))
         .isFalse();
   }
 

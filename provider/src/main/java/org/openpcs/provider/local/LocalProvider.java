@@ -453,11 +453,14 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
   @Override
   public List<Instance> describe(Map<String, String> tags) {
     interruptAtRandom();
-    reclaimInterrupted();
-    return describeNow(tags);
+    Map<String, Optional<Instant>> deadlines = reclaimInterrupted();
+    // Instances launched since are not in the map: their (absent) notice is read on demand.
+    return describeNow(
+        tags, id -> deadlines.containsKey(id) ? deadlines.get(id) : notices.deadline(id));
   }
 
-  private List<Instance> describeNow(Map<String, String> tags) {
+  private List<Instance> describeNow(
+      Map<String, String> tags, Function<String, Optional<Instant>> deadlineOf) {
     List<InstanceRecord> matching = new ArrayList<>();
     synchronized (this) {
       purgeExpired();
@@ -469,7 +472,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
     }
     // Outside the lock: each running instance's agent state is read from its files, and a burst's
     // launches must not queue behind a describe of hundreds of instances.
-    return matching.stream().map(this::toInstance).toList();
+    return matching.stream().map(r -> toInstance(r, deadlineOf)).toList();
   }
 
   @Override
@@ -610,8 +613,11 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
     notices.interruptAtRandom(spot); // reads the notice files: outside the lock (see describeNow)
   }
 
-  /** Instances whose interruption deadline passed are reclaimed, whether or not anyone reacted. */
-  private void reclaimInterrupted() {
+  /**
+   * Instances whose interruption deadline passed are reclaimed, whether or not anyone reacted.
+   * Returns every live instance's deadline, read once, for the description that follows.
+   */
+  private Map<String, Optional<Instant>> reclaimInterrupted() {
     List<String> live;
     synchronized (this) {
       live =
@@ -620,11 +626,20 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
               .map(InstanceRecord::instanceId)
               .toList();
     }
-    List<String> due = notices.due(live); // outside the lock, as above
+    Map<String, Optional<Instant>> deadlines = new HashMap<>();
+    for (String id : live) {
+      deadlines.put(id, notices.deadline(id)); // outside the lock, as above
+    }
+    Instant now = clock.instant();
+    List<String> due =
+        live.stream()
+            .filter(id -> deadlines.get(id).map(t -> !t.isAfter(now)).orElse(false))
+            .toList();
     if (!due.isEmpty()) {
       log.warn("reclaiming interrupted spot instances {}", due);
       terminate(due);
     }
+    return deadlines;
   }
 
   /** Lets go of every agent; the nodes keep running for a later {@link #adoptAll}. */
@@ -716,13 +731,17 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
   }
 
   private Instance toInstance(InstanceRecord r) {
+    return toInstance(r, notices::deadline);
+  }
+
+  private Instance toInstance(InstanceRecord r, Function<String, Optional<Instant>> deadlineOf) {
     String reason = r.stateReason();
     if (!TERMINATED.equals(r.state())) {
       reason =
           RecordedAgent.read(stateDir.resolve(r.instanceId()))
               .map(LocalProvider::agentReason)
               .orElse(reason);
-      Optional<Instant> deadline = notices.deadline(r.instanceId());
+      Optional<Instant> deadline = deadlineOf.apply(r.instanceId());
       if (deadline.isPresent()) {
         reason = SPOT_INTERRUPTION + ": the instance will be reclaimed at " + deadline.get();
       }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -85,14 +84,6 @@ final class SpotNotices {
         log.debug("no random interruption for {}: {}", id, e.toString());
       }
     }
-  }
-
-  /** Of the given live instances, those whose notice has run out. */
-  List<String> due(Collection<String> live) {
-    Instant now = clock.instant();
-    return live.stream()
-        .filter(id -> deadline(id).map(t -> !t.isAfter(now)).orElse(false))
-        .toList();
   }
 
   boolean randomEnabled() {
