@@ -167,6 +167,10 @@ public final class SlurmConfRenderer {
     defaults.put("SelectType", "select/cons_tres");
     defaults.put("SelectTypeParameters", "CR_Core");
     defaults.put("SchedulerType", "sched/backfill");
+    // Batch jobs are scheduled when they arrive, not up to batch_sched_delay (3 s) after the last
+    // scheduling pass; that default suits thousands of submissions a second, and it made a cold
+    // start's allocation, and the restart of a job lifted out of CONFIGURING, wait up to 3 s.
+    defaults.put("SchedulerParameters", "batch_sched_delay=0");
     defaults.put("MpiDefault", "none");
     defaults.put("ReturnToService", "2");
     defaults.put("SlurmctldParameters", "enable_configless,idle_on_node_suspend");

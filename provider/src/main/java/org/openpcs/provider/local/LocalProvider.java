@@ -27,6 +27,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.openpcs.agent.AgentConfig;
 import org.openpcs.agent.AgentState;
+import org.openpcs.agent.NodeProcesses;
 import org.openpcs.agent.RecordedAgent;
 import org.openpcs.provider.Bootstrap;
 import org.openpcs.provider.ComputeProvider;
@@ -399,8 +400,8 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
 
   /**
    * Stops each instance's agent and daemons (in parallel; slurmd gets SIGTERM, SIGKILL after 10 s),
-   * then marks it TERMINATED. Returns when they are stopped. Unknown, terminated and
-   * already-terminating ids are ignored.
+   * kills whatever else still runs on them (job steps), then marks them TERMINATED. Returns when
+   * they are stopped. Unknown, terminated and already-terminating ids are ignored.
    */
   @Override
   public void terminate(Collection<String> instanceIds) {
@@ -422,6 +423,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
     try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
       stopping.forEach((id, handle) -> ex.submit(() -> stop(id, handle)));
     }
+    endLeftovers(stopping.keySet());
     synchronized (this) {
       String now = clock.instant().toString();
       for (String id : stopping.keySet()) {
@@ -433,6 +435,20 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
       }
     }
     log.info("terminated {}", stopping.keySet());
+  }
+
+  /**
+   * Ends what the stopped daemons leave running on the instances — job steps and the jobs' own
+   * processes — as a powered-off machine would (see {@link NodeProcesses}).
+   */
+  private void endLeftovers(Collection<String> ids) {
+    try {
+      NodeProcesses.killAll(ids.stream().map(stateDir::resolve).toList());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("ending the processes of {} failed: {}", ids, e.toString());
+    }
   }
 
   private void stop(String id, AgentRunner.Handle handle) {
