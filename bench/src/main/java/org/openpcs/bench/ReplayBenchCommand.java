@@ -69,7 +69,13 @@ public final class ReplayBenchCommand implements Callable<Integer> {
   @Option(names = "--instance-type", defaultValue = "c5.large")
   String instanceType;
 
-  @Option(names = "--configs", split = ",", defaultValue = "static,elastic,default")
+  @Option(
+      names = "--configs",
+      split = ",",
+      defaultValue = "static,elastic,default",
+      description =
+          "static, elastic (PCS's 600 s idle time / compression), default (OpenPCS's defaults),"
+              + " idle<N> (elastic with an idle time of N s)")
   List<String> configs;
 
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
@@ -143,7 +149,7 @@ public final class ReplayBenchCommand implements Callable<Integer> {
 
     Map<String, ReplayMetrics> results = new LinkedHashMap<>();
     Map<String, Object> raw = new LinkedHashMap<>();
-    try (OpenPcsLab lab = new OpenPcsLab(3 * maxNodes, startPoweredUpJobs)) {
+    try (OpenPcsLab lab = new OpenPcsLab(configs.size() * maxNodes, startPoweredUpJobs)) {
       ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
       Map<String, Future<Map<String, Object>>> runs = new LinkedHashMap<>();
       for (String config : configs) {
@@ -154,7 +160,7 @@ public final class ReplayBenchCommand implements Callable<Integer> {
               case "static" -> PCS_DEFAULT_IDLE;
               case "elastic" -> elasticIdle;
               case "default" -> null;
-              default -> throw new IllegalArgumentException("unknown config " + config);
+              default -> fixedIdle(config);
             };
         runs.put(config, pool.submit(() -> one(lab, config, min, max, idle, plan, price)));
       }
@@ -197,12 +203,30 @@ public final class ReplayBenchCommand implements Callable<Integer> {
     return report.failures.isEmpty() ? 0 : 1;
   }
 
+  /** A config {@code idle<N>}: elastic like {@code elastic}, with an idle time of N seconds. */
+  static final String IDLE_CONFIG = "idle";
+
+  static int fixedIdle(String config) {
+    if (config.startsWith(IDLE_CONFIG)) {
+      try {
+        int n = Integer.parseInt(config.substring(IDLE_CONFIG.length()));
+        if (n >= 1) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown config " + config + " (static, elastic, default or idle<seconds>)");
+  }
+
   /** One configuration, start to finish, in its own cluster. */
   static Map<String, Object> one(
       OpenPcsLab lab, String config, int min, int max, Integer idle, ReplayPlan plan, double price)
       throws Exception {
     // short names: they end up in slurmstepd's socket paths (see OpenPcsLab.shortTempDir)
-    String name = "rp" + config.charAt(0);
+    String name = "rp" + (config.startsWith(IDLE_CONFIG) ? "i" + idle : config.charAt(0));
     String size = max <= 32 ? "SMALL" : "MEDIUM";
     String c =
         idle == null

@@ -114,7 +114,8 @@ final class ReplayRun {
    * ({@code null}: no longer listed). Pure. A job back in the queue after it was timed as started
    * was requeued before its script ran (a job lifted out of CONFIGURING, D20: Slurm shows it
    * COMPLETING while its nodes' epilogs run, then PENDING): its times are reset and taken again
-   * when it really runs. Before this, such a job counted as having run for 0 s.
+   * when it really runs — also when the PENDING in between fell between two polls and the job is
+   * next seen RUNNING. Before this, such a job counted as having run for 0 s.
    */
   static void observe(double[] v, String state, double t) {
     boolean queuedAgain =
@@ -123,6 +124,13 @@ final class ReplayRun {
             || (state != null && state.startsWith("REQUEUE"));
     if (!Double.isNaN(v[1]) && queuedAgain) {
       v[1] = Double.NaN;
+      v[2] = Double.NaN;
+      return;
+    }
+    if (!Double.isNaN(v[2]) && "RUNNING".equals(state)) {
+      // running again after it was timed as ended: requeued and restarted between two polls
+      // (with batch_sched_delay=0 the PENDING in between can last less than a poll)
+      v[1] = t;
       v[2] = Double.NaN;
       return;
     }

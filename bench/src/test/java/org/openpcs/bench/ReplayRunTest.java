@@ -24,6 +24,17 @@ class ReplayRunTest {
   }
 
   @Test
+  void aRequeueWhosePendingFellBetweenTwoPollsIsTimedWhenTheJobRunsAgain() {
+    double[] v = submittedAt(0);
+    ReplayRun.observe(v, "CONFIGURING", 1);
+    ReplayRun.observe(v, "COMPLETING", 4); // requeued; PENDING comes and goes before the next poll
+    ReplayRun.observe(v, "RUNNING", 4.2);
+    ReplayRun.observe(v, "RUNNING", 20);
+    ReplayRun.observe(v, null, 22.2);
+    assertThat(v).containsExactly(0, 4.2, 22.2);
+  }
+
+  @Test
   void aJobIsTimedFromRunningToLeavingIt() {
     double[] v = submittedAt(0);
     ReplayRun.observe(v, "PENDING", 1);

@@ -1,5 +1,6 @@
 package org.openpcs.provider;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -37,4 +38,14 @@ public interface ComputeProvider {
 
   /** Node images (AMI-like ids) known to this provider. */
   List<String> images();
+
+  /**
+   * How long an instance may still run its daemons after {@link #terminate} returned (a cloud
+   * terminates asynchronously). Slurm must not hand the instance's node to a new instance before
+   * that, so it is part of the node's power-down time (SuspendTimeout). The default is a cautious
+   * 25 s for providers that do not know.
+   */
+  default Duration releaseTime() {
+    return Duration.ofSeconds(25);
+  }
 }

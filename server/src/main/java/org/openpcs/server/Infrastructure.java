@@ -131,6 +131,7 @@ final class Infrastructure {
             store,
             SlurmInstallation.detect(),
             catalog,
+            provider.releaseTime(),
             box,
             config.dataDir().resolve("clusters"),
             new PortAllocator(PortRange.parse(config.slurmPorts()), Infrastructure::portFree),

@@ -6,7 +6,9 @@ import org.openpcs.domain.CustomSetting;
 
 /**
  * Cluster-wide slurm.conf values. The power-saving programs may be null (no cloud nodes). {@code
- * clusterName} is Slurm's ClusterName (lower case, the PCS cluster id).
+ * clusterName} is Slurm's ClusterName (lower case, the PCS cluster id). {@code
+ * suspendTimeoutSeconds} is how long a node stays powering down after its SuspendProgram ran — it
+ * cannot be resumed meanwhile — so it should be just long enough for its instance to be gone.
  */
 public record ControllerConfig(
     String clusterName,
@@ -14,8 +16,39 @@ public record ControllerConfig(
     int slurmctldPort,
     int maxJobCount,
     int suspendTimeSeconds,
+    int suspendTimeoutSeconds,
     Path resumeProgram,
     Path suspendProgram,
     Path resumeFailProgram,
     List<CustomSetting> slurmCustomSettings,
-    List<CustomSetting> cgroupCustomSettings) {}
+    List<CustomSetting> cgroupCustomSettings) {
+
+  /** SuspendTimeout when nothing is known about how fast instances go away. */
+  public static final int DEFAULT_SUSPEND_TIMEOUT_SECONDS = 30;
+
+  /** With the default SuspendTimeout. */
+  public ControllerConfig(
+      String clusterName,
+      String controlAddress,
+      int slurmctldPort,
+      int maxJobCount,
+      int suspendTimeSeconds,
+      Path resumeProgram,
+      Path suspendProgram,
+      Path resumeFailProgram,
+      List<CustomSetting> slurmCustomSettings,
+      List<CustomSetting> cgroupCustomSettings) {
+    this(
+        clusterName,
+        controlAddress,
+        slurmctldPort,
+        maxJobCount,
+        suspendTimeSeconds,
+        DEFAULT_SUSPEND_TIMEOUT_SECONDS,
+        resumeProgram,
+        suspendProgram,
+        resumeFailProgram,
+        slurmCustomSettings,
+        cgroupCustomSettings);
+  }
+}

@@ -29,9 +29,6 @@ public final class SlurmConfRenderer {
   public static final String PLUGSTACK_CONF = "plugstack.conf";
   public static final String GRES_CONF = "gres.conf";
 
-  /** Time slurmctld waits for a suspended node to be gone before it may be resumed again. */
-  static final int SUSPEND_TIMEOUT_SECONDS = 30;
-
   /**
    * Safety net only: a failed launch is reported by the controllers (node set DOWN at once); this
    * bounds a launch that silently never registers. Long enough for a real instance to boot.
@@ -221,7 +218,9 @@ public final class SlurmConfRenderer {
     putProgram(s, "SuspendProgram", cc.suspendProgram());
     putProgram(s, "ResumeFailProgram", cc.resumeFailProgram());
     s.put("SuspendTime", Integer.toString(positive("suspendTimeSeconds", cc.suspendTimeSeconds())));
-    s.put("SuspendTimeout", Integer.toString(SUSPEND_TIMEOUT_SECONDS));
+    s.put(
+        "SuspendTimeout",
+        Integer.toString(positive("suspendTimeoutSeconds", cc.suspendTimeoutSeconds())));
     s.put("ResumeTimeout", Integer.toString(RESUME_TIMEOUT_SECONDS));
     s.put("ResumeRate", "0");
     s.put("SuspendRate", "0");

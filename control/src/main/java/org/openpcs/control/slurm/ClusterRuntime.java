@@ -59,6 +59,7 @@ public final class ClusterRuntime {
   private final Store store;
   private final Optional<SlurmInstallation> slurm;
   private final InstanceTypeCatalog catalog;
+  private final int suspendTimeoutSeconds;
   private final SecretBox box;
   private final Path clustersDir;
   private final PortAllocator ports;
@@ -74,6 +75,7 @@ public final class ClusterRuntime {
       Store store,
       Optional<SlurmInstallation> slurm,
       InstanceTypeCatalog catalog,
+      Duration instanceReleaseTime,
       SecretBox box,
       Path clustersDir,
       PortAllocator ports,
@@ -84,6 +86,7 @@ public final class ClusterRuntime {
     this.store = store;
     this.slurm = slurm;
     this.catalog = catalog;
+    this.suspendTimeoutSeconds = SlurmConfigPlanner.suspendTimeoutSeconds(instanceReleaseTime);
     this.box = box;
     this.clustersDir = clustersDir;
     this.ports = ports;
@@ -155,7 +158,15 @@ public final class ClusterRuntime {
       boolean elastic =
           groups.stream().anyMatch(g -> g.spec().maxInstanceCount() > g.spec().minInstanceCount());
       SlurmConfig config =
-          SlurmConfigPlanner.plan(snap.cluster(), groups, queues, catalog, layout, paths, elastic);
+          SlurmConfigPlanner.plan(
+              snap.cluster(),
+              groups,
+              queues,
+              catalog,
+              layout,
+              paths,
+              elastic,
+              suspendTimeoutSeconds);
       Map<String, String> files = SlurmConfRenderer.render(config);
       try {
         daemons.prepare();

@@ -34,6 +34,25 @@ public final class SlurmConfigPlanner {
 
   private SlurmConfigPlanner() {}
 
+  /**
+   * Margin of SuspendTimeout over the provider's release time: the server takes the suspend request
+   * from its inbox within 50 ms, and terminating an idle node (slurmd exits on SIGTERM) takes well
+   * under a second.
+   */
+  static final int SUSPEND_MARGIN_SECONDS = 5;
+
+  /**
+   * SuspendTimeout for instances that may run on for {@code releaseTime} after their termination
+   * returned: a node cannot be resumed while it is powering down, so a longer value only makes a
+   * job that arrives just after a scale-down wait (with a fixed 30 s, a job that came 5 s after its
+   * nodes were released waited over 30 s for them).
+   */
+  public static int suspendTimeoutSeconds(java.time.Duration releaseTime) {
+    long release = releaseTime.toSeconds() + (releaseTime.toNanosPart() > 0 ? 1 : 0);
+    return (int) Math.min(Integer.MAX_VALUE / 2, release + SUSPEND_MARGIN_SECONDS);
+  }
+
+  /** With the default SuspendTimeout (tests). */
   public static SlurmConfig plan(
       Cluster cluster,
       List<ComputeNodeGroup> groups,
@@ -42,6 +61,26 @@ public final class SlurmConfigPlanner {
       ClusterLayout layout,
       ClusterPaths paths,
       boolean powerSaving) {
+    return plan(
+        cluster,
+        groups,
+        queues,
+        catalog,
+        layout,
+        paths,
+        powerSaving,
+        ControllerConfig.DEFAULT_SUSPEND_TIMEOUT_SECONDS);
+  }
+
+  public static SlurmConfig plan(
+      Cluster cluster,
+      List<ComputeNodeGroup> groups,
+      List<Queue> queues,
+      InstanceTypeCatalog catalog,
+      ClusterLayout layout,
+      ClusterPaths paths,
+      boolean powerSaving,
+      int suspendTimeoutSeconds) {
     List<ComputeNodeGroup> sorted =
         groups.stream().sorted(Comparator.comparing(ComputeNodeGroup::name)).toList();
     List<NodeLine> nodes = new ArrayList<>();
@@ -110,6 +149,7 @@ public final class SlurmConfigPlanner {
             layout.slurmctldPort(),
             cluster.spec().size().maxJobs,
             cluster.spec().slurm().scaleDownIdleTimeInSeconds(),
+            suspendTimeoutSeconds,
             powerSaving ? bin.resolve(PowerPrograms.RESUME) : null,
             powerSaving ? bin.resolve(PowerPrograms.SUSPEND) : null,
             powerSaving ? bin.resolve(PowerPrograms.RESUME_FAIL) : null,

@@ -155,6 +155,7 @@ class FleetEventsTest {
             store,
             Optional.empty(),
             new BundledCatalog(),
+            Duration.ZERO,
             null,
             java.nio.file.Path.of("/nonexistent"),
             null,

@@ -9,6 +9,7 @@ import static org.openpcs.control.TestResources.queue;
 import static org.openpcs.control.TestResources.type;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ import org.openpcs.provider.InstanceTypeCatalog;
 import org.openpcs.slurm.ClusterPaths;
 import org.openpcs.slurm.NodeLine;
 import org.openpcs.slurm.PartitionLine;
+import org.openpcs.slurm.SlurmConfRenderer;
 import org.openpcs.slurm.SlurmConfig;
 
 class SlurmConfigPlannerTest {
@@ -77,6 +79,23 @@ class SlurmConfigPlannerTest {
 
   private static PartitionLine partition(SlurmConfig c, String name) {
     return c.partitions().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void suspendTimeoutIsTheProvidersReleaseTimePlusAMargin() {
+    // local instances are gone when their termination returns
+    assertThat(SlurmConfigPlanner.suspendTimeoutSeconds(Duration.ZERO)).isEqualTo(5);
+    // a provider that does not know keeps the earlier 30 s
+    assertThat(SlurmConfigPlanner.suspendTimeoutSeconds(Duration.ofSeconds(25))).isEqualTo(30);
+    // part of a second counts as a whole one
+    assertThat(SlurmConfigPlanner.suspendTimeoutSeconds(Duration.ofMillis(1500))).isEqualTo(7);
+    ComputeNodeGroup g = group("pcs_g1", CLUSTER_ID, "compute", 0, 2, "c5.large");
+    SlurmConfig c =
+        SlurmConfigPlanner.plan(
+            CLUSTER, List.of(g), List.of(), CATALOG, layoutFor(List.of(g)), PATHS, true, 5);
+    assertThat(c.controller().suspendTimeoutSeconds()).isEqualTo(5);
+    assertThat(SlurmConfRenderer.render(c).get(SlurmConfRenderer.SLURM_CONF))
+        .containsPattern("(?m)^SuspendTimeout=5$");
   }
 
   @Test

@@ -506,6 +506,12 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
     return images.ids();
   }
 
+  /** {@link #terminate} returns once every process of the instances has ended. */
+  @Override
+  public Duration releaseTime() {
+    return Duration.ZERO;
+  }
+
   @Override
   public synchronized void failNextLaunches(int n, String reason) {
     if (n < 0) {
