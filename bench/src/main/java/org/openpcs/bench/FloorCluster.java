@@ -111,14 +111,18 @@ final class FloorCluster implements AutoCloseable {
             "SuspendProgram=" + dir.resolve("bin/suspend.sh"),
             "ResumeFailProgram=" + dir.resolve("bin/suspend.sh"),
             "SuspendTime=" + suspendTime,
-            // The same timeouts as OpenPCS renders, so both power down at the same pace.
-            "SuspendTimeout=30",
+            // The same timeouts as OpenPCS renders for local instances, so both power down at
+            // the same pace (the floor's SuspendProgram, too, returns once slurmd is gone).
+            "SuspendTimeout="
+                + org.openpcs.control.slurm.SlurmConfigPlanner.suspendTimeoutSeconds(
+                    java.time.Duration.ZERO),
             "ResumeTimeout=600",
             "ResumeRate=0",
             "SuspendRate=0",
             "TreeWidth=65533",
             "PrivateData=cloud",
-            "SlurmctldParameters=idle_on_node_suspend",
+            // as OpenPCS renders: look for nodes to suspend every second (D32)
+            "SlurmctldParameters=idle_on_node_suspend,power_save_interval=1",
             "NodeName=f[1-"
                 + nodes
                 + "] NodeHostname="

@@ -105,6 +105,7 @@ public final class ReplayBenchCommand implements Callable<Integer> {
                 "billed inst-s",
                 "busy node-s",
                 "billed/busy",
+                "hindsight",
                 "cost USD",
                 "mean wait s",
                 "p90 wait s"));
@@ -182,6 +183,7 @@ public final class ReplayBenchCommand implements Callable<Integer> {
               m.billedInstanceSeconds(),
               m.busyNodeSeconds(),
               m.billedOverBusy(),
+              r.get("hindsightBilledOverBusy"),
               m.cost(),
               m.meanWaitSeconds(),
               m.p90WaitSeconds());
@@ -286,9 +288,15 @@ public final class ReplayBenchCommand implements Callable<Integer> {
       // projection
       until = allTerminated ? ColdStart.now() : Math.max(projected, ColdStart.now());
     }
-    List<ReplayMetrics.Interval> billed =
-        clamp(ScalingLogIntervals.billed(lab.scalingSteps(c)), o.start());
+    List<ScalingLogIntervals.Step> steps = lab.scalingSteps(c);
+    List<ReplayMetrics.Interval> billed = clamp(ScalingLogIntervals.billed(steps), o.start());
     ReplayMetrics m = ReplayMetrics.compute(billed, o.jobs(), price, until);
+    // the same runs under a policy that knew the future, with this group's measured boot time
+    Double boot = Stats.of(ScalingLogIntervals.bootSeconds(steps)).median();
+    Double hindsight =
+        boot == null || m.busyNodeSeconds() <= 0
+            ? null
+            : Hindsight.billed(o.jobs(), boot) / m.busyNodeSeconds();
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("clusterId", c);
     r.put("minNodes", min);
@@ -298,6 +306,8 @@ public final class ReplayBenchCommand implements Callable<Integer> {
     r.put("lastJobEnd", o.lastEnd());
     r.put("billedUntil", until);
     r.put("instances", billed.size());
+    r.put("bootSeconds", boot);
+    r.put("hindsightBilledOverBusy", hindsight);
     r.put("jobs", o.jobs());
     r.put("metrics", m);
     if (!o.unfinished().isEmpty()) {

@@ -63,6 +63,30 @@ final class ScalingLogIntervals {
     return out;
   }
 
+  /** Per instance that got there, seconds from LAUNCHED to ACTIVE (slurmd up), in launch order. */
+  static List<Double> bootSeconds(List<Step> steps) {
+    Map<String, double[]> byInstance = new LinkedHashMap<>();
+    for (Step s : steps) {
+      if (s.instanceId() == null) {
+        continue;
+      }
+      if ("LAUNCHED".equals(s.state())) {
+        byInstance.putIfAbsent(s.instanceId(), new double[] {s.at(), Double.NaN});
+      } else if ("ACTIVE".equals(s.state())
+          && byInstance.containsKey(s.instanceId())
+          && Double.isNaN(byInstance.get(s.instanceId())[1])) {
+        byInstance.get(s.instanceId())[1] = s.at();
+      }
+    }
+    List<Double> out = new ArrayList<>();
+    for (double[] t : byInstance.values()) {
+      if (!Double.isNaN(t[1])) {
+        out.add(t[1] - t[0]);
+      }
+    }
+    return out;
+  }
+
   /** The first time {@code node} reached {@code state} at or after {@code since}, or null. */
   static Double first(List<Step> steps, String node, String state, double since) {
     for (Step s : steps) {

@@ -149,6 +149,8 @@ class BenchSmokeIT {
       // billing can never be less than what the jobs used
       assertThat(x.get("billed/busy").asDouble()).as(x.toString()).isBetween(0.95, 500.0);
       assertThat(x.get("cost USD").asDouble()).isPositive();
+      // the runs' busy time plus at least one boot per node ever used
+      assertThat(x.get("hindsight").asDouble()).as(x.toString()).isBetween(1.0, 500.0);
       // bounded by the replay's time cap; a loaded machine makes elastic waits long
       assertThat(x.get("mean wait s").asDouble()).isBetween(0.0, 300.0);
     }

@@ -260,42 +260,12 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
    */
   @Override
   public Instance launch(LaunchRequest request) {
-    Objects.requireNonNull(request, "request");
-    InstanceType type =
-        catalog
-            .find(request.instanceType())
-            .orElseThrow(
-                () ->
-                    new LaunchException(
-                        "LAUNCH_ERROR", "unknown instance type " + request.instanceType()));
-    String templateId =
-        request.launchTemplateId() == null ? templates.defaultId() : request.launchTemplateId();
-    LaunchTemplates.Version version =
-        templates
-            .resolve(templateId, request.launchTemplateVersion())
-            .orElseThrow(
-                () ->
-                    new LaunchException(
-                        "LAUNCH_ERROR",
-                        "unknown launch template "
-                            + templateId
-                            + " version "
-                            + request.launchTemplateVersion()
-                            + "; known: "
-                            + templates.describeKnown()));
-    String imageId = request.imageId() == null ? images.defaultId() : request.imageId();
-    NodeImages.NodeImage image =
-        images
-            .find(imageId)
-            .orElseThrow(
-                () ->
-                    new LaunchException(
-                        "LAUNCH_ERROR",
-                        "unknown node image " + imageId + "; known: " + images.describeKnown()));
-    Bootstrap b = request.bootstrap();
-    if (b == null || b.endpoint() == null || b.clusterId() == null || b.bootstrapId() == null) {
-      throw new LaunchException("LAUNCH_ERROR", "the launch request has no complete bootstrap");
-    }
+    ResolvedLaunch resolved = ResolvedLaunch.of(request, catalog, templates, images);
+    InstanceType type = resolved.type();
+    String templateId = resolved.templateId();
+    LaunchTemplates.Version version = resolved.version();
+    NodeImages.NodeImage image = resolved.image();
+    Bootstrap b = resolved.bootstrap();
     InstanceRecord rec;
     synchronized (this) {
       if (closed) {
