@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,59 @@ class NodeProcessesTest {
    */
   @Test
   void everyProcessInTheInstancesNamespaceIsKilledAndNothingElse() throws Exception {
+    assumeRootAndUnshare();
+    Path mine = tmp.resolve("i-mine");
+    Path other = tmp.resolve("i-other");
+    Process job = inNamespace(mine);
+    Process foreign = inNamespace(other);
+    Process host = new ProcessBuilder("sleep", "600").start();
+    try {
+      awaitShellAndSleep(mine);
+
+      assertThat(NodeProcesses.killAll(Map.of(mine, Optional.empty()))).isEqualTo(2);
+
+      assertThat(job.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(NodeProcesses.running(List.of(mine))).isEmpty();
+      assertThat(foreign.isAlive()).as("another instance's processes").isTrue();
+      assertThat(host.isAlive()).as("the host's processes").isTrue();
+      assertThat(NodeProcesses.killAll(Map.of())).isZero();
+    } finally {
+      NodeProcesses.killAll(Map.of(mine, Optional.empty(), other, Optional.empty()));
+      job.destroyForcibly();
+      foreign.destroyForcibly();
+      host.destroyForcibly();
+    }
+  }
+
+  /** A namespace read while slurmd ran is found by its id alone, without reading mount tables. */
+  @Test
+  void aKnownNamespaceIsKilledByItsId() throws Exception {
+    assumeRootAndUnshare();
+    Path mine = tmp.resolve("i-known");
+    Process job = inNamespace(mine);
+    try {
+      awaitShellAndSleep(mine);
+      String ns =
+          Files.readSymbolicLink(Path.of("/proc", Long.toString(job.pid()), "ns", "mnt"))
+              .toString();
+      // a directory that mounts nothing: only the id can find the processes
+      Path elsewhere = tmp.resolve("i-elsewhere");
+
+      assertThat(NodeProcesses.killAll(Map.of(elsewhere, Optional.of(ns)))).isEqualTo(2);
+
+      assertThat(job.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      NodeProcesses.killAll(Map.of(mine, Optional.empty()));
+      job.destroyForcibly();
+    }
+  }
+
+  @Test
+  void noRecordedSlurmdMeansNoKnownNamespace() {
+    assertThat(NodeProcesses.namespaceOf(tmp.resolve("i-never-booted"))).isEmpty();
+  }
+
+  private static void assumeRootAndUnshare() throws Exception {
     assumeTrue(
         "0"
                 .equals(
@@ -59,31 +114,26 @@ class NodeProcessesTest {
                         .strip())
             && Files.isExecutable(Path.of("/usr/bin/unshare")),
         "needs root and unshare");
-    Path mine = tmp.resolve("i-mine");
-    Path other = tmp.resolve("i-other");
-    Process job = inNamespace(mine);
-    Process foreign = inNamespace(other);
-    Process host = new ProcessBuilder("sleep", "600").start();
+  }
+
+  /** Until the shell has started its sleep (mount has exited by then): exactly two processes. */
+  private static void awaitShellAndSleep(Path instanceDir) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline
+        && NodeProcesses.running(List.of(instanceDir)).stream()
+            .noneMatch(pid -> commandOf(pid).startsWith("sleep"))) {
+      Thread.sleep(50);
+    }
+    assertThat(NodeProcesses.running(List.of(instanceDir)))
+        .as("the shell and its sleep")
+        .hasSize(2);
+  }
+
+  private static String commandOf(long pid) {
     try {
-      Set<String> mineOnly = Set.of(new NodePaths(mine).hostRun().toString());
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (NodeProcesses.find(mineOnly).size() < 2 && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      assertThat(NodeProcesses.find(mineOnly)).as("the shell and its child").hasSize(2);
-
-      assertThat(NodeProcesses.killAll(List.of(mine))).isEqualTo(2);
-
-      assertThat(job.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(NodeProcesses.find(mineOnly)).isEmpty();
-      assertThat(foreign.isAlive()).as("another instance's processes").isTrue();
-      assertThat(host.isAlive()).as("the host's processes").isTrue();
-      assertThat(NodeProcesses.killAll(List.of())).isZero();
-    } finally {
-      NodeProcesses.killAll(List.of(mine, other));
-      job.destroyForcibly();
-      foreign.destroyForcibly();
-      host.destroyForcibly();
+      return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+    } catch (java.io.IOException e) {
+      return "";
     }
   }
 

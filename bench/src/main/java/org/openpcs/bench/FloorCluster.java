@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.openpcs.control.slurm.SlurmConfigPlanner;
 
 /**
  * The floor: a bare Slurm cluster set up by hand as the lab's reference script does ({@code
@@ -113,9 +114,7 @@ final class FloorCluster implements AutoCloseable {
             "SuspendTime=" + suspendTime,
             // The same timeouts as OpenPCS renders for local instances, so both power down at
             // the same pace (the floor's SuspendProgram, too, returns once slurmd is gone).
-            "SuspendTimeout="
-                + org.openpcs.control.slurm.SlurmConfigPlanner.suspendTimeoutSeconds(
-                    java.time.Duration.ZERO),
+            "SuspendTimeout=" + SlurmConfigPlanner.suspendTimeoutSeconds(Duration.ZERO),
             "ResumeTimeout=600",
             "ResumeRate=0",
             "SuspendRate=0",

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * What an elastic group would have been billed for the same job runs by a scale-down policy that
- * knew the future: a reference for how much of a replay's overhead any idle policy could remove.
+ * knew the future: a reference for how much of a replay's overhead a better idle policy could
+ * remove (approximate: the runs keep their observed start times and the group's median boot).
  *
  * <p>The group is seen as levels: level k is busy while at least k nodes run jobs. Each level's
  * node is launched once, {@code relaunchSeconds} before its first use (billed while it boots), and
@@ -16,7 +17,10 @@ import java.util.List;
 final class Hindsight {
   private Hindsight() {}
 
-  /** Billed instance-seconds; jobs without a start or end are left out. */
+  /**
+   * Billed instance-seconds; jobs without a start or end are left out, and so are jobs timed as 0 s
+   * (finished between two polls): they used no measurable node time, though each did cost a boot.
+   */
   static double billed(List<ReplayMetrics.JobRecord> jobs, double relaunchSeconds) {
     record Change(double at, int delta) {}
     List<Change> changes = new ArrayList<>();

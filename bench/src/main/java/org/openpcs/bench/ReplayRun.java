@@ -74,10 +74,12 @@ final class ReplayRun {
       for (var e : seen.entrySet()) {
         observe(e.getValue(), q.get(e.getKey()), t);
       }
+      // ended and gone from the queue: a job seen COMPLETING may still be requeued and run again
       allDone =
           !submitter.isAlive()
               && seen.size() == plan.entries().size()
-              && seen.values().stream().allMatch(v -> !Double.isNaN(v[2]));
+              && seen.values().stream().allMatch(v -> !Double.isNaN(v[2]))
+              && seen.keySet().stream().noneMatch(q::containsKey);
       if (allDone || System.nanoTime() > deadline) {
         break;
       }

@@ -46,45 +46,43 @@ final class ScalingLogIntervals {
 
   /** Billed intervals, one per launched instance, in launch order. */
   static List<ReplayMetrics.Interval> billed(List<Step> steps) {
-    Map<String, double[]> byInstance = new LinkedHashMap<>();
-    for (Step s : steps) {
-      if (s.instanceId() == null) {
-        continue;
-      }
-      if ("LAUNCHED".equals(s.state())) {
-        byInstance.putIfAbsent(s.instanceId(), new double[] {s.at(), Double.NaN});
-      } else if ("TERMINATED".equals(s.state()) && byInstance.containsKey(s.instanceId())) {
-        byInstance.get(s.instanceId())[1] = s.at();
-      }
-    }
     List<ReplayMetrics.Interval> out = new ArrayList<>();
-    byInstance.forEach(
-        (id, t) -> out.add(new ReplayMetrics.Interval(id, t[0], Double.isNaN(t[1]) ? null : t[1])));
+    sinceLaunch(steps, "TERMINATED")
+        .forEach(
+            (id, t) ->
+                out.add(new ReplayMetrics.Interval(id, t[0], Double.isNaN(t[1]) ? null : t[1])));
     return out;
   }
 
   /** Per instance that got there, seconds from LAUNCHED to ACTIVE (slurmd up), in launch order. */
   static List<Double> bootSeconds(List<Step> steps) {
-    Map<String, double[]> byInstance = new LinkedHashMap<>();
-    for (Step s : steps) {
-      if (s.instanceId() == null) {
-        continue;
-      }
-      if ("LAUNCHED".equals(s.state())) {
-        byInstance.putIfAbsent(s.instanceId(), new double[] {s.at(), Double.NaN});
-      } else if ("ACTIVE".equals(s.state())
-          && byInstance.containsKey(s.instanceId())
-          && Double.isNaN(byInstance.get(s.instanceId())[1])) {
-        byInstance.get(s.instanceId())[1] = s.at();
-      }
-    }
     List<Double> out = new ArrayList<>();
-    for (double[] t : byInstance.values()) {
+    for (double[] t : sinceLaunch(steps, "ACTIVE").values()) {
       if (!Double.isNaN(t[1])) {
         out.add(t[1] - t[0]);
       }
     }
     return out;
+  }
+
+  /**
+   * Instance id → {LAUNCHED time, time of its first {@code state} step after the launch (NaN if
+   * none)}, in launch order.
+   */
+  private static Map<String, double[]> sinceLaunch(List<Step> steps, String state) {
+    Map<String, double[]> byInstance = new LinkedHashMap<>();
+    for (Step s : steps) {
+      if (s.instanceId() == null) {
+        continue;
+      }
+      double[] t = byInstance.get(s.instanceId());
+      if ("LAUNCHED".equals(s.state()) && t == null) {
+        byInstance.put(s.instanceId(), new double[] {s.at(), Double.NaN});
+      } else if (state.equals(s.state()) && t != null && Double.isNaN(t[1])) {
+        t[1] = s.at();
+      }
+    }
+    return byInstance;
   }
 
   /** The first time {@code node} reached {@code state} at or after {@code since}, or null. */

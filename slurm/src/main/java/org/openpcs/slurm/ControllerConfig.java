@@ -21,34 +21,4 @@ public record ControllerConfig(
     Path suspendProgram,
     Path resumeFailProgram,
     List<CustomSetting> slurmCustomSettings,
-    List<CustomSetting> cgroupCustomSettings) {
-
-  /** SuspendTimeout when nothing is known about how fast instances go away. */
-  public static final int DEFAULT_SUSPEND_TIMEOUT_SECONDS = 30;
-
-  /** With the default SuspendTimeout. */
-  public ControllerConfig(
-      String clusterName,
-      String controlAddress,
-      int slurmctldPort,
-      int maxJobCount,
-      int suspendTimeSeconds,
-      Path resumeProgram,
-      Path suspendProgram,
-      Path resumeFailProgram,
-      List<CustomSetting> slurmCustomSettings,
-      List<CustomSetting> cgroupCustomSettings) {
-    this(
-        clusterName,
-        controlAddress,
-        slurmctldPort,
-        maxJobCount,
-        suspendTimeSeconds,
-        DEFAULT_SUSPEND_TIMEOUT_SECONDS,
-        resumeProgram,
-        suspendProgram,
-        resumeFailProgram,
-        slurmCustomSettings,
-        cgroupCustomSettings);
-  }
-}
+    List<CustomSetting> cgroupCustomSettings) {}

@@ -343,6 +343,7 @@ class ControllerDaemonsIT {
             basePort,
             256,
             300,
+            30,
             null,
             null,
             null,

@@ -13,7 +13,7 @@ final class Fixtures {
 
   static ControllerConfig controller(List<CustomSetting> custom) {
     return new ControllerConfig(
-        "pcs-abc", "127.0.0.1", 17010, 256, 600, null, null, null, custom, List.of());
+        "pcs-abc", "127.0.0.1", 17010, 256, 600, 30, null, null, null, custom, List.of());
   }
 
   static ControllerConfig powerSaving() {
@@ -23,6 +23,7 @@ final class Fixtures {
         17010,
         256,
         600,
+        30,
         PATHS.bin().resolve("resume"),
         PATHS.bin().resolve("suspend"),
         PATHS.bin().resolve("resume-fail"),
@@ -74,6 +75,7 @@ final class Fixtures {
             cc.slurmctldPort(),
             cc.maxJobCount(),
             cc.suspendTimeSeconds(),
+            cc.suspendTimeoutSeconds(),
             cc.resumeProgram(),
             cc.suspendProgram(),
             cc.resumeFailProgram(),

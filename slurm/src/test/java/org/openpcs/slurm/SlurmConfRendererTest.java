@@ -299,6 +299,7 @@ class SlurmConfRendererTest {
             17010,
             256,
             600,
+            30,
             null,
             null,
             null,
@@ -343,6 +344,7 @@ class SlurmConfRendererTest {
                             17010,
                             256,
                             600,
+                            30,
                             null,
                             null,
                             null,
@@ -430,7 +432,7 @@ class SlurmConfRendererTest {
         .isInstanceOf(IllegalArgumentException.class);
     ControllerConfig badCluster =
         new ControllerConfig(
-            "c#1", "127.0.0.1", 17010, 256, 600, null, null, null, List.of(), List.of());
+            "c#1", "127.0.0.1", 17010, 256, 600, 30, null, null, null, List.of(), List.of());
     assertThatThrownBy(() -> slurmConf(Fixtures.withController(config(), badCluster)))
         .isInstanceOf(IllegalArgumentException.class);
     SlurmConfig badRoot =

@@ -1,6 +1,7 @@
 package org.openpcs.control.slurm;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,29 +48,9 @@ public final class SlurmConfigPlanner {
    * job that arrives just after a scale-down wait (with a fixed 30 s, a job that came 5 s after its
    * nodes were released waited over 30 s for them).
    */
-  public static int suspendTimeoutSeconds(java.time.Duration releaseTime) {
+  public static int suspendTimeoutSeconds(Duration releaseTime) {
     long release = releaseTime.toSeconds() + (releaseTime.toNanosPart() > 0 ? 1 : 0);
     return (int) Math.min(Integer.MAX_VALUE / 2, release + SUSPEND_MARGIN_SECONDS);
-  }
-
-  /** With the default SuspendTimeout (tests). */
-  public static SlurmConfig plan(
-      Cluster cluster,
-      List<ComputeNodeGroup> groups,
-      List<Queue> queues,
-      InstanceTypeCatalog catalog,
-      ClusterLayout layout,
-      ClusterPaths paths,
-      boolean powerSaving) {
-    return plan(
-        cluster,
-        groups,
-        queues,
-        catalog,
-        layout,
-        paths,
-        powerSaving,
-        ControllerConfig.DEFAULT_SUSPEND_TIMEOUT_SECONDS);
   }
 
   public static SlurmConfig plan(

@@ -48,6 +48,7 @@ class SlurmConfigPlannerTest {
           type("g4dn.xlarge", 4, 16384, 1));
   private static final ClusterPaths PATHS = new ClusterPaths(Path.of("/var/lib/openpcs/c1"));
   private static final Cluster CLUSTER = cluster(CLUSTER_ID, Size.SMALL, 600);
+  private static final int SUSPEND_TIMEOUT = 30;
 
   /** Ports for the controller, the placeholder node and every node of the groups. */
   private static ClusterLayout layoutFor(List<ComputeNodeGroup> groups) {
@@ -70,7 +71,7 @@ class SlurmConfigPlannerTest {
   private static SlurmConfig plan(
       Cluster cluster, List<ComputeNodeGroup> groups, List<Queue> queues, boolean powerSaving) {
     return SlurmConfigPlanner.plan(
-        cluster, groups, queues, CATALOG, layoutFor(groups), PATHS, powerSaving);
+        cluster, groups, queues, CATALOG, layoutFor(groups), PATHS, powerSaving, SUSPEND_TIMEOUT);
   }
 
   private static List<String> nodeNames(SlurmConfig c) {
@@ -134,7 +135,8 @@ class SlurmConfigPlannerTest {
     ClusterLayout layout = layoutFor(List.of(g));
 
     SlurmConfig c =
-        SlurmConfigPlanner.plan(CLUSTER, List.of(g), List.of(), CATALOG, layout, PATHS, false);
+        SlurmConfigPlanner.plan(
+            CLUSTER, List.of(g), List.of(), CATALOG, layout, PATHS, false, SUSPEND_TIMEOUT);
 
     NodeLine first = c.nodes().get(0);
     assertThat(first.features()).containsExactly("gpu", "g4dn.xlarge");
@@ -188,7 +190,8 @@ class SlurmConfigPlannerTest {
                     CATALOG,
                     new ClusterLayout(ADDRESS, CTLD_PORT, ports),
                     PATHS,
-                    false))
+                    false,
+                    SUSPEND_TIMEOUT))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("compute-2");
   }
@@ -420,8 +423,11 @@ class SlurmConfigPlannerTest {
 
     ClusterLayout layout = layoutFor(s.groups());
 
-    assertThat(SlurmConfigPlanner.plan(CLUSTER, groups, queues, CATALOG, layout, PATHS, true))
+    assertThat(
+            SlurmConfigPlanner.plan(
+                CLUSTER, groups, queues, CATALOG, layout, PATHS, true, SUSPEND_TIMEOUT))
         .isEqualTo(
-            SlurmConfigPlanner.plan(CLUSTER, s.groups(), s.queues(), CATALOG, layout, PATHS, true));
+            SlurmConfigPlanner.plan(
+                CLUSTER, s.groups(), s.queues(), CATALOG, layout, PATHS, true, SUSPEND_TIMEOUT));
   }
 }

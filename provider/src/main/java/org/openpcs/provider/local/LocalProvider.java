@@ -14,13 +14,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -156,7 +155,10 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
   private final Map<String, InstanceRecord> records = new LinkedHashMap<>();
   private final Map<String, String> tokens = new HashMap<>();
   private final Map<String, AgentRunner.Handle> handles = new HashMap<>();
-  private final Set<String> terminating = new HashSet<>();
+
+  /** Instances being terminated → done when their termination has returned. */
+  private final Map<String, CompletableFuture<Void>> terminating = new HashMap<>();
+
   private int failuresLeft;
   private String failureReason;
   private boolean closed;
@@ -340,7 +342,8 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
     boolean terminatedMeanwhile;
     boolean closedMeanwhile;
     synchronized (this) {
-      terminatedMeanwhile = terminating.contains(id) || TERMINATED.equals(records.get(id).state());
+      terminatedMeanwhile =
+          terminating.containsKey(id) || TERMINATED.equals(records.get(id).state());
       closedMeanwhile = closed;
       if (!terminatedMeanwhile && !closedMeanwhile) {
         handles.put(id, handle);
@@ -348,7 +351,9 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
     }
     if (terminatedMeanwhile) {
       // terminated while its agent was being started: that termination found no agent to stop
+      Optional<String> ns = NodeProcesses.namespaceOf(dir);
       handle.close();
+      endLeftovers(Map.of(dir, ns));
     } else if (closedMeanwhile) {
       // the server is stopping: the instance lives on and is adopted at the next start
       handle.detach();
@@ -371,37 +376,55 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
   /**
    * Stops each instance's agent and daemons (in parallel; slurmd gets SIGTERM, SIGKILL after 10 s),
    * kills whatever else still runs on them (job steps), then marks them TERMINATED. Returns when
-   * they are stopped. Unknown, terminated and already-terminating ids are ignored.
+   * they are stopped — also those another call was already terminating, so that no caller goes on
+   * (to launch the node's next instance, say) while the old one still runs. Unknown and terminated
+   * ids are ignored.
    */
   @Override
   public void terminate(Collection<String> instanceIds) {
     Map<String, AgentRunner.Handle> stopping = new LinkedHashMap<>();
+    List<CompletableFuture<Void>> elsewhere = new ArrayList<>();
     synchronized (this) {
       purgeExpired();
       for (String id : new LinkedHashSetOf(instanceIds)) {
         InstanceRecord r = records.get(id);
-        if (r == null || TERMINATED.equals(r.state()) || terminating.contains(id)) {
+        if (terminating.containsKey(id)) {
+          elsewhere.add(terminating.get(id));
+        }
+        if (r == null || TERMINATED.equals(r.state()) || terminating.containsKey(id)) {
           continue;
         }
-        terminating.add(id);
+        terminating.put(id, new CompletableFuture<>());
         stopping.put(id, handles.remove(id));
       }
     }
-    if (stopping.isEmpty()) {
-      return;
+    if (!stopping.isEmpty()) {
+      terminateNow(stopping);
+    }
+    elsewhere.forEach(CompletableFuture::join);
+  }
+
+  private void terminateNow(Map<String, AgentRunner.Handle> stopping) {
+    // slurmd's namespace, read while slurmd still runs: after the stop it identifies what is left
+    Map<Path, Optional<String>> namespaces = new LinkedHashMap<>();
+    for (String id : stopping.keySet()) {
+      namespaces.put(stateDir.resolve(id), NodeProcesses.namespaceOf(stateDir.resolve(id)));
     }
     try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
       stopping.forEach((id, handle) -> ex.submit(() -> stop(id, handle)));
     }
-    endLeftovers(stopping.keySet());
+    endLeftovers(namespaces);
     synchronized (this) {
       String now = clock.instant().toString();
       for (String id : stopping.keySet()) {
         InstanceRecord r = records.get(id);
-        if (r != null) {
-          save(r.withState(TERMINATED, "terminated by request", now));
+        try {
+          if (r != null) {
+            save(r.withState(TERMINATED, "terminated by request", now));
+          }
+        } finally {
+          terminating.remove(id).complete(null);
         }
-        terminating.remove(id);
       }
     }
     log.info("terminated {}", stopping.keySet());
@@ -411,13 +434,13 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
    * Ends what the stopped daemons leave running on the instances — job steps and the jobs' own
    * processes — as a powered-off machine would (see {@link NodeProcesses}).
    */
-  private void endLeftovers(Collection<String> ids) {
+  private void endLeftovers(Map<Path, Optional<String>> namespaces) {
     try {
-      NodeProcesses.killAll(ids.stream().map(stateDir::resolve).toList());
+      NodeProcesses.killAll(namespaces);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      log.warn("ending the processes of {} failed: {}", ids, e.toString());
+      log.warn("ending the processes of {} failed: {}", namespaces.keySet(), e.toString());
     }
   }
 
@@ -513,7 +536,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
       for (InstanceRecord r : records.values()) {
         if (RUNNING.equals(r.state())
             && !handles.containsKey(r.instanceId())
-            && !terminating.contains(r.instanceId())) {
+            && !terminating.containsKey(r.instanceId())) {
           candidates.add(r);
         }
       }
@@ -550,7 +573,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
         boolean registered = RecordedAgent.read(dir).map(x -> x.state() != null).orElse(false);
         AgentRunner.Handle h = registered ? runner.adopt(config) : runner.run(config);
         synchronized (this) {
-          if (closed || terminating.contains(r.instanceId())) {
+          if (closed || terminating.containsKey(r.instanceId())) {
             h.detach();
             continue;
           }
@@ -597,7 +620,7 @@ public final class LocalProvider implements ComputeProvider, FaultInjection, Aut
       for (InstanceRecord r : records.values()) {
         if (RUNNING.equals(r.state())
             && "SPOT".equals(r.purchaseOption())
-            && !terminating.contains(r.instanceId())) {
+            && !terminating.containsKey(r.instanceId())) {
           spot.add(r.instanceId());
         }
       }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,9 @@ class LocalProviderTest {
     final List<AgentConfig> configs = new CopyOnWriteArrayList<>();
     volatile RuntimeException failRun;
 
+    /** When set, closing an agent waits for it (a slow stop). */
+    volatile CountDownLatch closeGate;
+
     @Override
     public Handle run(AgentConfig config) {
       if (failRun != null) {
@@ -61,6 +65,14 @@ class LocalProviderTest {
         @Override
         public void close() {
           calls.add("close " + config.instanceId());
+          CountDownLatch gate = closeGate;
+          if (gate != null) {
+            try {
+              gate.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
         }
 
         @Override
@@ -212,6 +224,32 @@ class LocalProviderTest {
         .hasMessageContaining(NodeImages.DEFAULT_ID);
     assertThat(provider.describe(Map.of())).isEmpty();
     assertThat(runner.calls).isEmpty();
+  }
+
+  /**
+   * A caller that asks to terminate an instance another caller is already terminating goes on only
+   * once it is stopped: it may launch the node's next instance right after.
+   */
+  @Test
+  void aSecondTerminateReturnsOnlyOnceTheFirstHasStoppedTheInstance() throws Exception {
+    String id = provider.launch(request("t", null, null, null)).instanceId();
+    runner.closeGate = new CountDownLatch(1);
+    Thread first = Thread.ofVirtual().start(() -> provider.terminate(List.of(id)));
+    while (!runner.calls.contains("close " + id)) {
+      Thread.sleep(10);
+    }
+    Thread second = Thread.ofVirtual().start(() -> provider.terminate(List.of(id)));
+
+    second.join(Duration.ofMillis(300));
+    assertThat(second.isAlive()).as("returned while the instance was still stopping").isTrue();
+
+    runner.closeGate.countDown();
+    assertThat(second.join(Duration.ofSeconds(10))).isTrue();
+    assertThat(first.join(Duration.ofSeconds(10))).isTrue();
+    assertThat(provider.describe(Map.of()))
+        .singleElement()
+        .satisfies(i -> assertThat(i.terminated()).isTrue());
+    assertThat(runner.calls).containsOnlyOnce("close " + id);
   }
 
   @Test
