@@ -120,7 +120,8 @@ final class FloorCluster implements AutoCloseable {
             "SuspendRate=0",
             "TreeWidth=65533",
             "PrivateData=cloud",
-            "SlurmctldParameters=idle_on_node_suspend",
+            // as OpenPCS renders: look for nodes to suspend every second (D32)
+            "SlurmctldParameters=idle_on_node_suspend,power_save_interval=1",
             "NodeName=f[1-"
                 + nodes
                 + "] NodeHostname="

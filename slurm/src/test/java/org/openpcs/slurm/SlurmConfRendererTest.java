@@ -70,7 +70,7 @@ class SlurmConfRendererTest {
             "SchedulerType=sched/backfill",
             "SchedulerParameters=batch_sched_delay=0",
             "ReturnToService=2",
-            "SlurmctldParameters=enable_configless,idle_on_node_suspend",
+            "SlurmctldParameters=enable_configless,idle_on_node_suspend,power_save_interval=1",
             "SlurmdParameters=config_overrides",
             "MaxJobCount=256",
             "PrivateData=cloud",
