@@ -164,10 +164,9 @@ public final class SlurmConfRenderer {
     defaults.put("SelectType", "select/cons_tres");
     defaults.put("SelectTypeParameters", "CR_Core");
     defaults.put("SchedulerType", "sched/backfill");
-    // Batch jobs are scheduled when they arrive, not up to batch_sched_delay (3 s) after the last
-    // scheduling pass; that default suits thousands of submissions a second, and it made a cold
-    // start's allocation, and the restart of a job lifted out of CONFIGURING, wait up to 3 s.
-    defaults.put("SchedulerParameters", "batch_sched_delay=0");
+    // Not batch_sched_delay=0 (D30): it starts jobs up to 3 s sooner, but a job requeued off a
+    // lost node can then be relaunched on the replacement before slurmctld's kill for its first
+    // run reaches that node, and the kill ends the new run.
     defaults.put("MpiDefault", "none");
     defaults.put("ReturnToService", "2");
     // power_save_interval=1: slurmctld looks for nodes to suspend (and for powering-down nodes

@@ -68,7 +68,6 @@ class SlurmConfRendererTest {
             "SelectType=select/cons_tres",
             "SelectTypeParameters=CR_Core",
             "SchedulerType=sched/backfill",
-            "SchedulerParameters=batch_sched_delay=0",
             "ReturnToService=2",
             "SlurmctldParameters=enable_configless,idle_on_node_suspend,power_save_interval=1",
             "SlurmdParameters=config_overrides",
