@@ -120,8 +120,7 @@ final class FloorCluster implements AutoCloseable {
             "SuspendRate=0",
             "TreeWidth=65533",
             "PrivateData=cloud",
-            // as OpenPCS renders: look for nodes to suspend every second (D32)
-            "SlurmctldParameters=idle_on_node_suspend,power_save_interval=1",
+            "SlurmctldParameters=idle_on_node_suspend",
             "NodeName=f[1-"
                 + nodes
                 + "] NodeHostname="

@@ -69,7 +69,7 @@ class SlurmConfRendererTest {
             "SelectTypeParameters=CR_Core",
             "SchedulerType=sched/backfill",
             "ReturnToService=2",
-            "SlurmctldParameters=enable_configless,idle_on_node_suspend,power_save_interval=1",
+            "SlurmctldParameters=enable_configless,idle_on_node_suspend",
             "SlurmdParameters=config_overrides",
             "MaxJobCount=256",
             "PrivateData=cloud",
