@@ -11,17 +11,28 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.openpcs.agent.NodeProcesses;
+import org.openpcs.provider.local.LaunchTemplates;
 
 /**
  * An instance lost while it runs a job: its slurmd is killed with SIGKILL. The node is taken out of
  * service with an {@code openpcs:} reason, the job is requeued at once and finishes on the
- * replacement instance that the static node gets; nothing of the first run outlives its instance.
+ * replacement instance that the static node gets, or on a new instance of the dynamic node; nothing
+ * of the first run outlives its instance, and the kill slurmctld keeps sending to the lost node
+ * never ends the rerun (D33).
  */
 class InstanceLossIT extends SlurmScenario {
   @Test
   void aKilledNodeIsReplacedAndItsJobIsRequeuedAndFinishes() throws Exception {
+    // The replacement boots a few seconds late (its bootstrap script waits while the marker file
+    // exists), so that it listens while slurmctld still tries to deliver the kill of the lost run:
+    // had the rerun started on it by then, that kill would end it.
+    Path slowBoot = h.dataDir.resolve("slow-boot");
+    String template =
+        new LaunchTemplates(h.dataDir.resolve("launch-templates"))
+            .create("slow-replacement", "if [ -e " + slowBoot + " ]; then sleep 4; fi", Map.of())
+            .id();
     String c = h.createCluster("lossy");
-    String g = h.createGroup(c, "compute", 1, 1);
+    String g = h.createGroup(c, "compute", 1, 1, template);
     h.createQueue(c, "batch", g);
     h.awaitNodesUp(c, "compute-1");
     String first = instanceOf(g);
@@ -39,17 +50,8 @@ class InstanceLossIT extends SlurmScenario {
             "echo start ${SLURM_RESTART_COUNT:-0}; sleep 15; echo end");
     h.awaitJob(c, job, "RUNNING", Duration.ofSeconds(60));
 
-    long slurmd =
-        h.processesUsingDataDir().stream()
-            .filter(
-                p ->
-                    ProcessHandle.of(p)
-                        .flatMap(ph -> ph.info().commandLine())
-                        .map(cmd -> cmd.contains("slurmd") && cmd.contains("-N compute-1"))
-                        .orElse(false))
-            .findFirst()
-            .orElseThrow();
-    ProcessHandle.of(slurmd).orElseThrow().destroyForcibly();
+    Files.writeString(slowBoot, "");
+    killSlurmd("compute-1");
 
     Path firstDir = instanceDir(first);
     SlurmHarness.await(
@@ -70,6 +72,54 @@ class InstanceLossIT extends SlurmScenario {
     assertThat(Files.readString(h.dataDir.resolve("logs").resolve(c).resolve("scaling.log")))
         .contains("\"state\":\"TERMINATED\",\"reason\":\"UNHEALTHY_NODE\"");
     h.awaitNodesUp(c, "compute-1");
+  }
+
+  @Test
+  void aLostDynamicNodeGoesBackToThePoolAndItsJobRunsAgain() throws Exception {
+    String c = h.createCluster("lossy-dynamic");
+    String g = h.createGroup(c, "burst", 0, 1);
+    h.createQueue(c, "batch", g);
+    Path out = h.dataDir.resolve("requeued-dynamic.out");
+    long job =
+        h.sbatch(
+            c,
+            "-p",
+            "batch",
+            "-o",
+            out.toString(),
+            "--open-mode=append",
+            "--wrap",
+            "echo start ${SLURM_RESTART_COUNT:-0}; sleep 10; echo end");
+    h.awaitJob(c, job, "RUNNING", Duration.ofSeconds(90));
+    String first = instanceOf(g);
+    Path firstDir = instanceDir(first);
+
+    killSlurmd("burst-1");
+    SlurmHarness.await(
+        Duration.ofSeconds(60), () -> terminated(first), () -> first + " terminated");
+    assertThat(NodeProcesses.running(List.of(firstDir))).isEmpty();
+    // Powered down and up again for the requeued job only once no kill of its first run can reach
+    // the node; a new instance runs it to the end.
+    h.awaitJob(c, job, "COMPLETED", Duration.ofSeconds(150));
+    assertThat(instanceOf(g)).isNotIn("", first);
+    assertThat(h.slurm(c, "scontrol", "show", "job", String.valueOf(job)))
+        .containsPattern("Restarts=1\\b");
+    assertThat(Files.readString(out).lines()).containsExactly("start 0", "start 1", "end");
+  }
+
+  /** SIGKILL to the node's slurmd, as when its machine is lost. */
+  private void killSlurmd(String node) {
+    long slurmd =
+        h.processesUsingDataDir().stream()
+            .filter(
+                p ->
+                    ProcessHandle.of(p)
+                        .flatMap(ph -> ph.info().commandLine())
+                        .map(cmd -> cmd.contains("slurmd") && cmd.contains("-N " + node))
+                        .orElse(false))
+            .findFirst()
+            .orElseThrow();
+    ProcessHandle.of(slurmd).orElseThrow().destroyForcibly();
   }
 
   private boolean terminated(String instanceId) {

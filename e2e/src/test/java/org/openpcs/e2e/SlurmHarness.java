@@ -136,13 +136,18 @@ final class SlurmHarness implements AutoCloseable {
   }
 
   String createGroup(String cluster, String name, int min, int max) {
+    return createGroup(cluster, name, min, max, TEMPLATE);
+  }
+
+  /** A group whose instances boot from the given local launch template (version 1). */
+  String createGroup(String cluster, String name, int min, int max, String template) {
     String id =
         pcs.createComputeNodeGroup(
                 r ->
                     r.clusterIdentifier(cluster)
                         .computeNodeGroupName(name)
                         .subnetIds("subnet-0123456789abcdef0")
-                        .customLaunchTemplate(t -> t.id(TEMPLATE).version("1"))
+                        .customLaunchTemplate(t -> t.id(template).version("1"))
                         .iamInstanceProfileArn(
                             "arn:aws:iam::123456789012:instance-profile/AWSPCS-e2e")
                         .scalingConfiguration(s -> s.minInstanceCount(min).maxInstanceCount(max))

@@ -164,9 +164,11 @@ public final class SlurmConfRenderer {
     defaults.put("SelectType", "select/cons_tres");
     defaults.put("SelectTypeParameters", "CR_Core");
     defaults.put("SchedulerType", "sched/backfill");
-    // Not batch_sched_delay=0 (D30): it starts jobs up to 3 s sooner, but a job requeued off a
-    // lost node can then be relaunched on the replacement before slurmctld's kill for its first
-    // run reaches that node, and the kill ends the new run.
+    // Batch jobs are scheduled when they arrive, not up to batch_sched_delay (3 s) after the last
+    // scheduling pass; that default suits thousands of submissions a second, and it made a cold
+    // start's allocation, and the restart of a job lifted out of CONFIGURING, wait up to 3 s (D30).
+    // A lost node's jobs cannot meet the kill of their first run: the node is held (D33).
+    defaults.put("SchedulerParameters", "batch_sched_delay=0");
     defaults.put("MpiDefault", "none");
     defaults.put("ReturnToService", "2");
     // Not power_save_interval=1 (D32): it released idle nodes on time, but with it a smoke burst's

@@ -68,6 +68,7 @@ class SlurmConfRendererTest {
             "SelectType=select/cons_tres",
             "SelectTypeParameters=CR_Core",
             "SchedulerType=sched/backfill",
+            "SchedulerParameters=batch_sched_delay=0",
             "ReturnToService=2",
             "SlurmctldParameters=enable_configless,idle_on_node_suspend",
             "SlurmdParameters=config_overrides",

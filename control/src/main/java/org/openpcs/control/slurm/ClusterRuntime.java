@@ -70,6 +70,7 @@ public final class ClusterRuntime {
   private final ConcurrentHashMap<String, SlurmConfig> applied = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, List<Instant>> restarts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, List<ErrorInfo>> notes = new ConcurrentHashMap<>();
+  private final LostNodeHolds holds;
 
   public ClusterRuntime(
       Store store,
@@ -92,6 +93,7 @@ public final class ClusterRuntime {
     this.ports = ports;
     this.controlAddress = controlAddress;
     this.clock = clock;
+    this.holds = new LostNodeHolds(clock);
   }
 
   public ClusterPaths paths(String clusterId) {
@@ -270,10 +272,13 @@ public final class ClusterRuntime {
   }
 
   /**
-   * Takes a node whose instance was lost out of service with an {@code openpcs:} reason: DOWN for a
-   * static node (it is replaced), POWER_DOWN_FORCE for a dynamic one (back to the powered-down
-   * pool). Slurm requeues its jobs; their requeue hold (about two minutes in 22.05) is lifted at
-   * once, since the cause is known and handled. Does nothing when the controller does not answer.
+   * Takes a node whose instance was lost out of service with an {@code openpcs:} reason: DOWN, so
+   * that Slurm requeues its jobs (their requeue hold, about two minutes in 22.05, is lifted at
+   * once, since the cause is known and handled). A static node is drained as well, so that its
+   * replacement, which Slurm returns to service when it registers, gets no job before the kill of
+   * the old ones can no longer reach it ({@link #resumeNodeIfOurs}); a dynamic node stays DOWN
+   * until then and goes back to the powered-down pool ({@link #returnToPool}) (D33). Does nothing
+   * when the controller does not answer.
    *
    * @return the jobs that were on the node (Slurm requeues them unless they may not be requeued)
    */
@@ -293,8 +298,13 @@ public final class ClusterRuntime {
               .map(org.openpcs.slurm.JobStatus::id)
               .toList();
       // The reason may quote daemon output; a reason scontrol refuses would leave the node up.
-      scontrol.updateNode(
-          node, dynamic ? "POWER_DOWN_FORCE" : "DOWN", org.openpcs.slurm.Scontrol.reason(reason));
+      String why = org.openpcs.slurm.Scontrol.reason(reason);
+      if (!dynamic) {
+        // Drained first: DOWN keeps the flag, and no registration can come in between.
+        scontrol.updateNode(node, "DRAIN", why);
+      }
+      scontrol.updateNode(node, "DOWN", why);
+      holds.started(clusterId, node, killWindow(clusterId));
       releaseRequeueHoldLater(clusterId, jobs);
       log.warn(
           "cluster {}: node {} taken out of service ({}); jobs requeued: {}",
@@ -325,9 +335,12 @@ public final class ClusterRuntime {
         });
   }
 
-  /** Brings back a node OpenPCS itself set DOWN (never a node an administrator drained). */
+  /**
+   * Brings back a node OpenPCS itself set DOWN or drained (never a node an administrator drained),
+   * but not while a kill from its last loss may still reach it (D33).
+   */
   public void resumeNodeIfOurs(String clusterId, String node) {
-    if (slurm.isEmpty()) {
+    if (slurm.isEmpty() || !holds.over(clusterId, node, killWindow(clusterId))) {
       return;
     }
     try {
@@ -341,6 +354,29 @@ public final class ClusterRuntime {
     } catch (RuntimeException e) {
       log.debug("cluster {}: could not resume {}: {}", clusterId, node, e.getMessage());
     }
+  }
+
+  /**
+   * Returns a lost dynamic node that OpenPCS set DOWN to the powered-down pool (POWER_DOWN_FORCE,
+   * same reason) once no kill from its loss can reach a new instance of it (D33).
+   */
+  public void returnToPool(String clusterId, String node, String reason) {
+    if (slurm.isEmpty() || !holds.over(clusterId, node, killWindow(clusterId))) {
+      return;
+    }
+    try {
+      new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId))
+          .updateNode(node, "POWER_DOWN_FORCE", org.openpcs.slurm.Scontrol.reason(reason));
+      log.info("cluster {}: lost node {} back to the powered-down pool", clusterId, node);
+    } catch (RuntimeException e) {
+      log.debug("cluster {}: could not power down {}: {}", clusterId, node, e.getMessage());
+    }
+  }
+
+  /** How long after a node's loss slurmctld may still deliver the kill of its jobs there. */
+  private Duration killWindow(String clusterId) {
+    SlurmConfig last = applied.get(clusterId);
+    return LostNodeHolds.window(last == null ? List.of() : last.controller().slurmCustomSettings());
   }
 
   /** What runs on one node, as far as giving it up is concerned. */

@@ -170,8 +170,8 @@ final class InstanceRepair {
             new ErrorInfo("BOOTSTRAP_FAILED", ni.nodeName() + ": " + ni.message()));
         launches.terminate(g, ni, "BOOTSTRAP_FAILED", "bootstrap failed; replacing");
         if (!login && index > 0 && !NodeNames.isStatic(g, index)) {
-          // A dynamic node goes back to the powered-down pool now: Slurm requeues its job and asks
-          // again, instead of waiting out ResumeTimeout.
+          // A dynamic node is taken out now: Slurm requeues its job at once instead of waiting out
+          // ResumeTimeout, and the node returns to the powered-down pool soon after (D33).
           takeOut(g, runtime, ni.nodeName(), true, null, "bootstrap failed: " + ni.message());
         }
       } else if (ni.registeredAt() == null

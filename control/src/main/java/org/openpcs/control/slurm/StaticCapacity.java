@@ -94,6 +94,7 @@ public final class StaticCapacity {
       slurmNodes.ifPresent(
           nodes -> {
             resumeRecovered(g, runtime, nodes, now);
+            returnLostToPool(g, runtime, nodes, now);
             List<String> stuck = powerUps.check(g, nodes, now);
             if (!stuck.isEmpty()) {
               launchDynamic(g, stuck, runtime);
@@ -350,6 +351,34 @@ public final class StaticCapacity {
                 runtime.resumeNodeIfOurs(g.clusterId(), name);
               }
             });
+  }
+
+  /**
+   * A lost dynamic node OpenPCS set DOWN (its instance is gone, none runs for it) goes back to the
+   * powered-down pool once no kill from its loss can reach it; the runtime keeps that time (D33).
+   */
+  private static void returnLostToPool(
+      ComputeNodeGroup g,
+      ClusterRuntime runtime,
+      Map<String, org.openpcs.slurm.NodeStatus> nodes,
+      List<NodeInstance> live) {
+    Set<String> withInstance =
+        live.stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
+    nodes.forEach(
+        (name, n) -> {
+          int index = NodeNames.indexOf(g, name);
+          if (index > 0
+              && !NodeNames.isStatic(g, index)
+              && !withInstance.contains(name)
+              && n.baseState().equals("DOWN")
+              // asked already: Slurm shows DOWN until the power-down is through
+              && !n.has("POWERING_DOWN")
+              && !n.has("POWERED_DOWN")
+              && n.reason() != null
+              && n.reason().startsWith("openpcs:")) {
+            runtime.returnToPool(g.clusterId(), name, n.reason());
+          }
+        });
   }
 
   /** The provider's view of the group's instances, by bootstrap id. */

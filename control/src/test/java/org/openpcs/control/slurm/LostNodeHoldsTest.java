@@ -1,0 +1,59 @@
+package org.openpcs.control.slurm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.openpcs.domain.CustomSetting;
+
+class LostNodeHoldsTest {
+  private final FleetEventsTest.MutableClock clock =
+      new FleetEventsTest.MutableClock(Instant.parse("2026-11-29T01:00:00Z"));
+  private final Duration window = Duration.ofSeconds(13);
+
+  @Test
+  void theWindowIsMessageTimeoutPlusAMarginAndNeverShorterThanTheDefault() {
+    assertThat(LostNodeHolds.window(List.of())).isEqualTo(Duration.ofSeconds(13));
+    assertThat(LostNodeHolds.window(List.of(new CustomSetting("messagetimeout", " 30 "))))
+        .isEqualTo(Duration.ofSeconds(33));
+    assertThat(LostNodeHolds.window(List.of(new CustomSetting("MessageTimeout", "5"))))
+        .isEqualTo(Duration.ofSeconds(13));
+    assertThat(LostNodeHolds.window(List.of(new CustomSetting("MessageTimeout", "x"))))
+        .isEqualTo(Duration.ofSeconds(13));
+  }
+
+  @Test
+  void aNodeIsHeldForTheWholeWindowFromItsLoss() {
+    LostNodeHolds holds = new LostNodeHolds(clock);
+    clock.advance(Duration.ofMinutes(5));
+    holds.started("c", "n-1", window);
+
+    clock.advance(Duration.ofSeconds(12));
+    assertThat(holds.over("c", "n-1", window)).isFalse();
+    assertThat(holds.over("other", "n-1", window)).as("another cluster's node").isTrue();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(holds.over("c", "n-1", window)).isTrue();
+  }
+
+  @Test
+  void aLossTheServerDidNotSeeCountsFromItsStart() {
+    LostNodeHolds holds = new LostNodeHolds(clock);
+    clock.advance(Duration.ofSeconds(12));
+    assertThat(holds.over("c", "n-1", window)).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(holds.over("c", "n-1", window)).isTrue();
+  }
+
+  @Test
+  void aSecondLossStartsANewWindow() {
+    LostNodeHolds holds = new LostNodeHolds(clock);
+    clock.advance(Duration.ofMinutes(1));
+    holds.started("c", "n-1", window);
+    clock.advance(Duration.ofSeconds(20));
+    assertThat(holds.over("c", "n-1", window)).isTrue();
+    holds.started("c", "n-1", window);
+    assertThat(holds.over("c", "n-1", window)).isFalse();
+  }
+}
