@@ -70,7 +70,7 @@ public final class ClusterRuntime {
   private final ConcurrentHashMap<String, SlurmConfig> applied = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, List<Instant>> restarts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, List<ErrorInfo>> notes = new ConcurrentHashMap<>();
-  private final LostNodeHolds holds;
+  private final ClusterNodes nodes;
 
   public ClusterRuntime(
       Store store,
@@ -93,7 +93,7 @@ public final class ClusterRuntime {
     this.ports = ports;
     this.controlAddress = controlAddress;
     this.clock = clock;
-    this.holds = new LostNodeHolds(clock);
+    this.nodes = new ClusterNodes(slurm, this::paths, this::killWindow, clock);
   }
 
   public ClusterPaths paths(String clusterId) {
@@ -119,7 +119,8 @@ public final class ClusterRuntime {
       ControllerDaemons daemons = new ControllerDaemons(slurm.get(), paths);
       SlurmConfig last = applied.get(clusterId);
       var jobsNow =
-          new java.util.concurrent.atomic.AtomicReference<Optional<Map<String, NodeJobs>>>();
+          new java.util.concurrent.atomic.AtomicReference<
+              Optional<Map<String, ClusterNodes.NodeJobs>>>();
       List<ComputeNodeGroup> groups =
           snap.renderedGroups(
               g -> {
@@ -132,7 +133,7 @@ public final class ClusterRuntime {
                   return false;
                 }
                 if (jobsNow.get() == null) {
-                  jobsNow.set(jobsByNode(clusterId));
+                  jobsNow.set(nodes.jobsByNode(clusterId));
                 }
                 // Fail closed: when the jobs cannot be read, keep what Slurm had.
                 return jobsNow
@@ -271,250 +272,15 @@ public final class ClusterRuntime {
     return List.copyOf(applied.keySet());
   }
 
-  /**
-   * Takes a node whose instance was lost out of service with an {@code openpcs:} reason: DOWN, so
-   * that Slurm requeues its jobs (their requeue hold, about two minutes in 22.05, is lifted at
-   * once, since the cause is known and handled). A static node is drained as well, so that its
-   * replacement, which Slurm returns to service when it registers, gets no job before the kill of
-   * the old ones can no longer reach it ({@link #resumeNodeIfOurs}); a dynamic node stays DOWN
-   * until then and goes back to the powered-down pool ({@link #returnToPool}) (D33). Does nothing
-   * when the controller does not answer.
-   *
-   * @return the jobs that were on the node (Slurm requeues them unless they may not be requeued)
-   */
-  public List<Long> failNode(String clusterId, String node, boolean dynamic, String reason) {
-    if (slurm.isEmpty()) {
-      return List.of();
-    }
-    var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId));
-    try {
-      List<Long> jobs =
-          scontrol.jobs().stream()
-              .filter(
-                  j ->
-                      !j.finished()
-                          && j.nodes() != null
-                          && org.openpcs.slurm.Hostlist.expand(j.nodes()).contains(node))
-              .map(org.openpcs.slurm.JobStatus::id)
-              .toList();
-      // The reason may quote daemon output; a reason scontrol refuses would leave the node up.
-      String why = org.openpcs.slurm.Scontrol.reason(reason);
-      if (!dynamic) {
-        // Drained first: DOWN keeps the flag, and no registration can come in between.
-        scontrol.updateNode(node, "DRAIN", why);
-      }
-      scontrol.updateNode(node, "DOWN", why);
-      holds.started(clusterId, node, killWindow(clusterId));
-      releaseRequeueHoldLater(clusterId, jobs);
-      log.warn(
-          "cluster {}: node {} taken out of service ({}); jobs requeued: {}",
-          clusterId,
-          node,
-          reason,
-          jobs);
-      return jobs;
-    } catch (RuntimeException e) {
-      log.warn("cluster {}: could not take {} out of service: {}", clusterId, node, e.getMessage());
-      return List.of();
-    }
-  }
-
-  /** Slurm's view of the cluster's nodes by name; empty when the controller does not answer. */
-  public Optional<Map<String, org.openpcs.slurm.NodeStatus>> nodeStatuses(String clusterId) {
-    return slurm.flatMap(
-        s -> {
-          try {
-            Map<String, org.openpcs.slurm.NodeStatus> byName = new java.util.HashMap<>();
-            new org.openpcs.slurm.Scontrol(s, paths(clusterId))
-                .nodes()
-                .forEach(n -> byName.put(n.name(), n));
-            return Optional.of(byName);
-          } catch (RuntimeException e) {
-            return Optional.empty();
-          }
-        });
-  }
-
-  /**
-   * Brings back a node OpenPCS itself set DOWN or drained (never a node an administrator drained),
-   * but not while a kill from its last loss may still reach it (D33).
-   */
-  public void resumeNodeIfOurs(String clusterId, String node) {
-    if (slurm.isEmpty() || !holds.over(clusterId, node, killWindow(clusterId))) {
-      return;
-    }
-    try {
-      var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId));
-      scontrol.nodes().stream()
-          .filter(
-              n -> n.name().equals(node) && n.reason() != null && n.reason().startsWith("openpcs:"))
-          .filter(n -> n.baseState().equals("DOWN") || n.has("DRAIN"))
-          .findFirst()
-          .ifPresent(n -> scontrol.updateNode(node, "RESUME", null));
-    } catch (RuntimeException e) {
-      log.debug("cluster {}: could not resume {}: {}", clusterId, node, e.getMessage());
-    }
-  }
-
-  /**
-   * Returns a lost dynamic node that OpenPCS set DOWN to the powered-down pool (POWER_DOWN_FORCE,
-   * same reason) once no kill from its loss can reach a new instance of it (D33).
-   */
-  public void returnToPool(String clusterId, String node, String reason) {
-    if (slurm.isEmpty() || !holds.over(clusterId, node, killWindow(clusterId))) {
-      return;
-    }
-    try {
-      new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId))
-          .updateNode(node, "POWER_DOWN_FORCE", org.openpcs.slurm.Scontrol.reason(reason));
-      log.info("cluster {}: lost node {} back to the powered-down pool", clusterId, node);
-    } catch (RuntimeException e) {
-      log.debug("cluster {}: could not power down {}: {}", clusterId, node, e.getMessage());
-    }
+  /** What the control plane does to this host's clusters' Slurm nodes. */
+  public ClusterNodes nodes() {
+    return nodes;
   }
 
   /** How long after a node's loss slurmctld may still deliver the kill of its jobs there. */
   private Duration killWindow(String clusterId) {
     SlurmConfig last = applied.get(clusterId);
     return LostNodeHolds.window(last == null ? List.of() : last.controller().slurmCustomSettings());
-  }
-
-  /** What runs on one node, as far as giving it up is concerned. */
-  public record NodeJobs(List<Long> running, boolean completing) {}
-
-  /**
-   * The jobs on each node that has any (running, configuring, suspended, or completing); empty when
-   * the controller does not answer, so that callers can fail closed.
-   */
-  public Optional<Map<String, NodeJobs>> jobsByNode(String clusterId) {
-    return slurm.flatMap(
-        s -> {
-          try {
-            return Optional.of(
-                jobsByNode(new org.openpcs.slurm.Scontrol(s, paths(clusterId)).jobs()));
-          } catch (RuntimeException e) {
-            return Optional.empty();
-          }
-        });
-  }
-
-  static Map<String, NodeJobs> jobsByNode(List<org.openpcs.slurm.JobStatus> jobs) {
-    Map<String, List<Long>> running = new java.util.HashMap<>();
-    Set<String> completing = new java.util.HashSet<>();
-    for (var j : jobs) {
-      if (j.finished()
-          || "PENDING".equals(j.state())
-          || j.nodes() == null
-          || j.nodes().isBlank()
-          || j.nodes().startsWith("(")) {
-        continue;
-      }
-      for (String node : org.openpcs.slurm.Hostlist.expand(j.nodes())) {
-        if ("COMPLETING".equals(j.state())) {
-          completing.add(node);
-        } else {
-          running.computeIfAbsent(node, k -> new ArrayList<>()).add(j.id());
-        }
-      }
-    }
-    Map<String, NodeJobs> out = new java.util.HashMap<>();
-    running.forEach((n, ids) -> out.put(n, new NodeJobs(List.copyOf(ids), completing.contains(n))));
-    completing.forEach(n -> out.putIfAbsent(n, new NodeJobs(List.of(), true)));
-    return out;
-  }
-
-  /**
-   * Takes a node out of use because the user asked for it to go (lower maximum, group deleted):
-   * drains it with an {@code openpcs:} reason so that nothing new starts on it, and requeues the
-   * given jobs (lifting 22.05's requeue hold, since the cause is known).
-   *
-   * @return the jobs Slurm requeued; a job it refused (submitted with {@code --no-requeue}) keeps
-   *     running and the node stays until it ends
-   */
-  public List<Long> requeueAndDrain(String clusterId, String node, List<Long> jobs, String why) {
-    if (slurm.isEmpty()) {
-      return List.of();
-    }
-    var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId));
-    List<Long> requeued = new ArrayList<>();
-    try {
-      drainIfNot(scontrol, node, org.openpcs.slurm.Scontrol.reason(why));
-      for (long job : jobs) {
-        if (scontrol.requeue(job)) {
-          requeued.add(job);
-        }
-      }
-    } catch (RuntimeException e) {
-      log.warn("cluster {}: could not requeue jobs on {}: {}", clusterId, node, e.getMessage());
-    }
-    releaseRequeueHoldLater(clusterId, requeued);
-    log.warn(
-        "cluster {}: node {} is going ({}); jobs requeued: {}", clusterId, node, why, requeued);
-    return requeued;
-  }
-
-  /**
-   * Drains a node with an {@code openpcs:} reason unless it is drained already (an administrator's
-   * own drain and reason are kept). Does nothing when the controller does not answer.
-   */
-  public void drain(String clusterId, String node, String why) {
-    if (slurm.isEmpty()) {
-      return;
-    }
-    try {
-      drainIfNot(
-          new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId)),
-          node,
-          org.openpcs.slurm.Scontrol.reason(why));
-    } catch (RuntimeException e) {
-      log.debug("cluster {}: could not drain {}: {}", clusterId, node, e.getMessage());
-    }
-  }
-
-  private static void drainIfNot(org.openpcs.slurm.Scontrol scontrol, String node, String reason) {
-    boolean drained =
-        scontrol.nodes().stream().anyMatch(n -> n.name().equals(node) && n.has("DRAIN"));
-    if (!drained) {
-      scontrol.updateNode(node, "DRAIN", reason);
-    }
-  }
-
-  /**
-   * The requeue completes a moment after the request, and a job completes on all its nodes first
-   * (which can take a while when some were powered down): lift the hold once each job is pending
-   * again, for up to two minutes (about as long as the hold itself).
-   */
-  private void releaseRequeueHoldLater(String clusterId, List<Long> jobs) {
-    if (jobs.isEmpty() || slurm.isEmpty()) {
-      return;
-    }
-    var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths(clusterId));
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              Set<Long> waiting = new java.util.HashSet<>(jobs);
-              long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-              while (!waiting.isEmpty() && System.nanoTime() < deadline) {
-                try {
-                  Thread.sleep(1000);
-                  for (var j : scontrol.jobs()) {
-                    if (!waiting.contains(j.id())) {
-                      continue;
-                    }
-                    if ("PENDING".equals(j.state())) {
-                      scontrol.startNow(j.id());
-                      waiting.remove(j.id());
-                    } else if (j.finished() || "RUNNING".equals(j.state())) {
-                      waiting.remove(j.id());
-                    }
-                  }
-                } catch (InterruptedException e) {
-                  return;
-                } catch (RuntimeException e) {
-                  log.debug("could not release jobs {}: {}", waiting, e.toString());
-                }
-              }
-            });
   }
 
   /** Clusters whose controller daemons are known here and not running now (for the supervisor). */

@@ -192,10 +192,12 @@ final class InstanceRepair {
           && !jobsDone(g, ni.nodeName(), runtime)) {
         // The group left every queue while jobs run on this node: they finish first (the node is
         // drained, so nothing new starts), then the node becomes a login node.
-        runtime.drain(
-            g.clusterId(),
-            ni.nodeName(),
-            "node group left every queue; becomes a login node when its jobs end");
+        runtime
+            .nodes()
+            .drain(
+                g.clusterId(),
+                ni.nodeName(),
+                "node group left every queue; becomes a login node when its jobs end");
         String note =
             ni.nodeName() + " becomes a login node when its jobs end (the group left every queue)";
         problems.add(new ErrorInfo("JOBS_RUNNING", note));
@@ -229,7 +231,7 @@ final class InstanceRepair {
   }
 
   /**
-   * Takes a node out of service (see {@link ClusterRuntime#failNode}) and reports the jobs Slurm
+   * Takes a node out of service (see {@link ClusterNodes#failNode}) and reports the jobs Slurm
    * requeued because of it.
    *
    * @param replacedReason when not null, also reports that the node is replaced (static) or powered
@@ -242,7 +244,7 @@ final class InstanceRepair {
       boolean dynamic,
       String replacedReason,
       String why) {
-    List<Long> jobs = runtime.failNode(g.clusterId(), node, dynamic, "openpcs: " + why);
+    List<Long> jobs = runtime.nodes().failNode(g.clusterId(), node, dynamic, "openpcs: " + why);
     if (replacedReason != null) {
       events.warning(
           g, replacedReason, "node " + node + (dynamic ? " powered down: " : " replaced: ") + why);
@@ -272,7 +274,7 @@ final class InstanceRepair {
 
   /** No job runs or completes on the node; false when Slurm cannot tell (fail closed). */
   private static boolean jobsDone(ComputeNodeGroup g, String node, ClusterRuntime runtime) {
-    return runtime.jobsByNode(g.clusterId()).map(j -> !j.containsKey(node)).orElse(false);
+    return runtime.nodes().jobsByNode(g.clusterId()).map(j -> !j.containsKey(node)).orElse(false);
   }
 
   /** A registered, running instance whose agent has not been heard from in too long. */

@@ -90,7 +90,7 @@ public final class StaticCapacity {
       // One read serves the Slurm-facing checks; only the power-up watch launches after it.
       List<NodeInstance> now = liveInstances(g);
       Optional<Map<String, org.openpcs.slurm.NodeStatus>> slurmNodes =
-          needsSlurmNodes(g, now) ? runtime.nodeStatuses(g.clusterId()) : Optional.empty();
+          needsSlurmNodes(g, now) ? runtime.nodes().nodeStatuses(g.clusterId()) : Optional.empty();
       slurmNodes.ifPresent(
           nodes -> {
             resumeRecovered(g, runtime, nodes, now);
@@ -197,7 +197,8 @@ public final class StaticCapacity {
   public int terminateAll(ComputeNodeGroup g, ClusterRuntime runtime) {
     // A group in a queue cannot be deleted, so only a group that just left every queue can still
     // have jobs here. When Slurm does not answer the deletion goes on: the group is not in Slurm.
-    Map<String, ClusterRuntime.NodeJobs> jobs = runtime.jobsByNode(g.clusterId()).orElse(Map.of());
+    Map<String, ClusterNodes.NodeJobs> jobs =
+        runtime.nodes().jobsByNode(g.clusterId()).orElse(Map.of());
     int busy = 0;
     for (NodeInstance ni : liveInstances(g)) {
       var onNode = jobs.get(ni.nodeName());
@@ -206,8 +207,10 @@ public final class StaticCapacity {
         if (!onNode.running().isEmpty()) {
           events.requeued(
               g,
-              runtime.requeueAndDrain(
-                  g.clusterId(), ni.nodeName(), onNode.running(), "node group deleted"),
+              runtime
+                  .nodes()
+                  .requeueAndDrain(
+                      g.clusterId(), ni.nodeName(), onNode.running(), "node group deleted"),
               "node group deleted");
         }
       }
@@ -244,8 +247,8 @@ public final class StaticCapacity {
     boolean beyondMax =
         live.stream()
             .anyMatch(ni -> NodeNames.anyIndexOf(g, ni.nodeName()) > g.spec().maxInstanceCount());
-    Optional<Map<String, ClusterRuntime.NodeJobs>> jobs =
-        login || !beyondMax ? Optional.of(Map.of()) : runtime.jobsByNode(g.clusterId());
+    Optional<Map<String, ClusterNodes.NodeJobs>> jobs =
+        login || !beyondMax ? Optional.of(Map.of()) : runtime.nodes().jobsByNode(g.clusterId());
     Map<String, FleetPlanner.Node> withInstance = new java.util.HashMap<>();
     for (NodeInstance ni : live) {
       var onNode = jobs.map(j -> j.get(ni.nodeName())).orElse(null);
@@ -275,7 +278,9 @@ public final class StaticCapacity {
         .forEach(
             (node, ids) -> {
               List<Long> requeued =
-                  runtime.requeueAndDrain(g.clusterId(), node, ids, "node group max lowered");
+                  runtime
+                      .nodes()
+                      .requeueAndDrain(g.clusterId(), node, ids, "node group max lowered");
               events.requeued(g, requeued, "node group max lowered");
               live.stream()
                   .filter(ni -> ni.nodeName().equals(node))
@@ -348,7 +353,7 @@ public final class StaticCapacity {
                   && n.reason() != null
                   && n.reason().startsWith("openpcs:")
                   && (n.baseState().equals("DOWN") || n.has("DRAIN"))) {
-                runtime.resumeNodeIfOurs(g.clusterId(), name);
+                runtime.nodes().resumeNodeIfOurs(g.clusterId(), name);
               }
             });
   }
@@ -376,7 +381,7 @@ public final class StaticCapacity {
               && !n.has("POWERED_DOWN")
               && n.reason() != null
               && n.reason().startsWith("openpcs:")) {
-            runtime.returnToPool(g.clusterId(), name, n.reason());
+            runtime.nodes().returnToPool(g.clusterId(), name, n.reason());
           }
         });
   }

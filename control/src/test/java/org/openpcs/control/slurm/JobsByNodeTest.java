@@ -10,7 +10,7 @@ class JobsByNodeTest {
   @Test
   void runningAndCompletingJobsCountPendingAndFinishedOnesDoNot() {
     var byNode =
-        ClusterRuntime.jobsByNode(
+        ClusterNodes.jobsByNode(
             List.of(
                 new JobStatus(1, "a", "p", "RUNNING", "c-[1-2]", "None"),
                 new JobStatus(2, "b", "p", "COMPLETING", "c-2,c-3", "None"),
@@ -18,9 +18,9 @@ class JobsByNodeTest {
                 new JobStatus(4, "d", "p", "COMPLETED", "c-4", "None"),
                 new JobStatus(5, "e", "p", "CONFIGURING", "c-5", "None")));
     assertThat(byNode).containsOnlyKeys("c-1", "c-2", "c-3", "c-5");
-    assertThat(byNode.get("c-1")).isEqualTo(new ClusterRuntime.NodeJobs(List.of(1L), false));
-    assertThat(byNode.get("c-2")).isEqualTo(new ClusterRuntime.NodeJobs(List.of(1L), true));
-    assertThat(byNode.get("c-3")).isEqualTo(new ClusterRuntime.NodeJobs(List.of(), true));
+    assertThat(byNode.get("c-1")).isEqualTo(new ClusterNodes.NodeJobs(List.of(1L), false));
+    assertThat(byNode.get("c-2")).isEqualTo(new ClusterNodes.NodeJobs(List.of(1L), true));
+    assertThat(byNode.get("c-3")).isEqualTo(new ClusterNodes.NodeJobs(List.of(), true));
     assertThat(byNode.get("c-5").running()).containsExactly(5L);
   }
 }
