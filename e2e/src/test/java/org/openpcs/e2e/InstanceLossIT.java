@@ -38,16 +38,7 @@ class InstanceLossIT extends SlurmScenario {
     String first = instanceOf(g);
 
     Path out = h.dataDir.resolve("requeued.out");
-    long job =
-        h.sbatch(
-            c,
-            "-p",
-            "batch",
-            "-o",
-            out.toString(),
-            "--open-mode=append",
-            "--wrap",
-            "echo start ${SLURM_RESTART_COUNT:-0}; sleep 15; echo end");
+    long job = submitRerunnable(c, out, 15);
     h.awaitJob(c, job, "RUNNING", Duration.ofSeconds(60));
 
     Files.writeString(slowBoot, "");
@@ -80,16 +71,7 @@ class InstanceLossIT extends SlurmScenario {
     String g = h.createGroup(c, "burst", 0, 1);
     h.createQueue(c, "batch", g);
     Path out = h.dataDir.resolve("requeued-dynamic.out");
-    long job =
-        h.sbatch(
-            c,
-            "-p",
-            "batch",
-            "-o",
-            out.toString(),
-            "--open-mode=append",
-            "--wrap",
-            "echo start ${SLURM_RESTART_COUNT:-0}; sleep 10; echo end");
+    long job = submitRerunnable(c, out, 10);
     h.awaitJob(c, job, "RUNNING", Duration.ofSeconds(90));
     String first = instanceOf(g);
     Path firstDir = instanceDir(first);
@@ -105,6 +87,22 @@ class InstanceLossIT extends SlurmScenario {
     assertThat(h.slurm(c, "scontrol", "show", "job", String.valueOf(job)))
         .containsPattern("Restarts=1\\b");
     assertThat(Files.readString(out).lines()).containsExactly("start 0", "start 1", "end");
+  }
+
+  /**
+   * A job on queue "batch" that appends "start N" (N = its restart count), sleeps, then "end" to
+   * the output file: a rerun shows as a second start, a run that was ended early as a missing end.
+   */
+  private long submitRerunnable(String c, Path out, int seconds) {
+    return h.sbatch(
+        c,
+        "-p",
+        "batch",
+        "-o",
+        out.toString(),
+        "--open-mode=append",
+        "--wrap",
+        "echo start ${SLURM_RESTART_COUNT:-0}; sleep " + seconds + "; echo end");
   }
 
   /** SIGKILL to the node's slurmd, as when its machine is lost. */
