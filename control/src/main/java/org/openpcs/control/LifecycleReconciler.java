@@ -73,7 +73,9 @@ public final class LifecycleReconciler<T> implements Reconciler {
         T next =
             access.observed(
                 resource, ResourceStatus.ACTIVE, ready.notes(), ready.endpoints(), now());
-        yield access.sameObservedState(resource, next) ? DONE : write(key, resource, next);
+        Result written =
+            access.sameObservedState(resource, next) ? DONE : write(key, resource, next);
+        yield ready.recheck() == null ? written : Reconciler.requeueAfter(ready.recheck());
       }
       case Outcome.InProgress p -> Reconciler.requeueAfter(p.recheck());
       // A running resource that breaks stays ACTIVE with the reason in errorInfo and is retried

@@ -10,9 +10,15 @@ public sealed interface Outcome {
   /**
    * The world matches; {@code endpoints} is what clients should use (clusters only); {@code notes}
    * are shown as errorInfo although the resource works (e.g. "slurmctld crashed and was
-   * restarted").
+   * restarted"); {@code recheck}, when not null, asks for another pass then because something
+   * planned for later is due (a lost node's hold ends), sooner than the periodic resync.
    */
-  record Ready(List<Endpoint> endpoints, List<ErrorInfo> notes) implements Outcome {
+  record Ready(List<Endpoint> endpoints, List<ErrorInfo> notes, Duration recheck)
+      implements Outcome {
+    public Ready(List<Endpoint> endpoints, List<ErrorInfo> notes) {
+      this(endpoints, notes, null);
+    }
+
     public Ready(List<Endpoint> endpoints) {
       this(endpoints, List.of());
     }

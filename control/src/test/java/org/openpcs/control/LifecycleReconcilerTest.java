@@ -113,6 +113,16 @@ class LifecycleReconcilerTest {
   }
 
   @Test
+  void aReadyResourceWithSomethingDueLaterIsWrittenAndLookedAtAgainThen() {
+    Cluster c = insert(ResourceStatus.CREATING);
+    backend.converge = r -> new Outcome.Ready(List.of(CTLD), List.of(), Duration.ofSeconds(7));
+
+    assertThat(reconcile(c)).isEqualTo(Reconciler.requeueAfter(Duration.ofSeconds(7)));
+
+    assertThat(reload(c).orElseThrow().status()).isEqualTo(ResourceStatus.ACTIVE);
+  }
+
+  @Test
   void aConvergedResourceIsNotRewritten() {
     Cluster c = insert(ResourceStatus.CREATING);
     backend.converge = r -> new Outcome.Ready(List.of(CTLD));

@@ -25,17 +25,32 @@ public final class ClusterNodes {
   private final Optional<SlurmInstallation> slurm;
   private final Function<String, ClusterPaths> paths;
   private final Function<String, Duration> killWindow;
+  private final Duration suspendTimeout;
   private final LostNodeHolds holds;
 
+  /**
+   * @param killWindow how long after a node's loss slurmctld may still deliver a kill there
+   * @param suspendTimeout how long a powering-down node cannot be resumed
+   */
   ClusterNodes(
       Optional<SlurmInstallation> slurm,
       Function<String, ClusterPaths> paths,
       Function<String, Duration> killWindow,
+      Duration suspendTimeout,
       Clock clock) {
     this.slurm = slurm;
     this.paths = paths;
     this.killWindow = killWindow;
+    this.suspendTimeout = suspendTimeout;
     this.holds = new LostNodeHolds(clock);
+  }
+
+  /**
+   * How long until the next lost node of the cluster may be released (plus a moment, so that a pass
+   * then finds it over), or empty when none is held.
+   */
+  public Optional<Duration> untilNextRelease(String clusterId) {
+    return holds.untilNextEnd(clusterId, killWindow.apply(clusterId)).map(d -> d.plusMillis(200));
   }
 
   /**
@@ -64,14 +79,28 @@ public final class ClusterNodes {
                           && org.openpcs.slurm.Hostlist.expand(j.nodes()).contains(node))
               .map(org.openpcs.slurm.JobStatus::id)
               .toList();
+      Duration window = killWindow.apply(clusterId);
+      // Recorded first: a pass that sees the node DOWN before this returns must find it held.
+      holds.started(clusterId, node, window);
+      // An administrator's drain stays, with its reason, so that OpenPCS never resumes the node.
+      Optional<String> adminDrain =
+          scontrol.nodes().stream()
+              .filter(n -> n.name().equals(node) && n.has("DRAIN"))
+              .map(org.openpcs.slurm.NodeStatus::reason)
+              .filter(r -> !r.isBlank() && !r.startsWith("openpcs:"))
+              .findFirst();
       // The reason may quote daemon output; a reason scontrol refuses would leave the node up.
-      String why = org.openpcs.slurm.Scontrol.reason(reason);
-      if (!dynamic) {
-        // Drained first: DOWN keeps the flag, and no registration can come in between.
-        scontrol.updateNode(node, "DRAIN", why);
+      String why = org.openpcs.slurm.Scontrol.reason(adminDrain.orElse(reason));
+      if (dynamic && suspendTimeout.compareTo(window) >= 0) {
+        // Powering down outlasts the kill: the node cannot be resumed before it is over.
+        scontrol.updateNode(node, "POWER_DOWN_FORCE", why);
+      } else {
+        if (!dynamic && adminDrain.isEmpty()) {
+          // Drained first: DOWN keeps the flag, and no registration can come in between.
+          scontrol.updateNode(node, "DRAIN", why);
+        }
+        scontrol.updateNode(node, "DOWN", why);
       }
-      scontrol.updateNode(node, "DOWN", why);
-      holds.started(clusterId, node, killWindow.apply(clusterId));
       releaseRequeueHoldLater(clusterId, jobs);
       log.warn(
           "cluster {}: node {} taken out of service ({}); jobs requeued: {}",

@@ -93,7 +93,9 @@ public final class ClusterRuntime {
     this.ports = ports;
     this.controlAddress = controlAddress;
     this.clock = clock;
-    this.nodes = new ClusterNodes(slurm, this::paths, this::killWindow, clock);
+    this.nodes =
+        new ClusterNodes(
+            slurm, this::paths, this::killWindow, Duration.ofSeconds(suspendTimeoutSeconds), clock);
   }
 
   public ClusterPaths paths(String clusterId) {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openpcs.domain.CustomSetting;
 
@@ -43,7 +44,7 @@ final class LostNodeHolds {
         try {
           timeout = Math.max(timeout, Integer.parseInt(s.parameterValue().strip()));
         } catch (NumberFormatException e) {
-          // refused when the configuration is rendered; keep the default
+          // slurmctld will not take it either; keep the default
         }
       }
     }
@@ -66,6 +67,24 @@ final class LostNodeHolds {
       ends.remove(key(clusterId, node), end);
     }
     return over;
+  }
+
+  /**
+   * How long until the cluster's next hold ends (one window from the server's start counts, for
+   * nodes held before it), or empty when none is pending. Forgets holds that are over.
+   */
+  Optional<Duration> untilNextEnd(String clusterId, Duration window) {
+    Instant now = clock.instant();
+    String prefix = clusterId + '/';
+    ends.entrySet().removeIf(e -> e.getKey().startsWith(prefix) && !now.isBefore(e.getValue()));
+    return java.util.stream.Stream.concat(
+            ends.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .map(java.util.Map.Entry::getValue),
+            java.util.stream.Stream.of(startedAt.plus(window)))
+        .filter(now::isBefore)
+        .min(Instant::compareTo)
+        .map(end -> Duration.between(now, end));
   }
 
   private static String key(String clusterId, String node) {

@@ -74,7 +74,9 @@ final class PowerUpWatch {
     Map<String, Instant> since = new HashMap<>();
     for (String node : v.dynamicNodes()) {
       NodeStatus s = v.slurm().get(node);
-      if (s == null || !s.has("POWERING_UP")) {
+      // A DOWN node keeps its POWERING_UP flag: it was taken out of service (a lost node, held
+      // until the kill of its jobs is over, D33) or Slurm gave up on it; neither wants an instance.
+      if (s == null || !s.has("POWERING_UP") || s.baseState().equals("DOWN")) {
         continue;
       }
       Instant first = v.poweringUpSince().getOrDefault(node, v.now());

@@ -58,7 +58,9 @@ public final class SlurmBackends {
           }
         }
         List<ErrorInfo> problems = capacity.ensure(g, login, runtime);
-        return new Outcome.Ready(List.of(), problems);
+        // A lost node held now is released by a pass after its hold (D33), not the next resync.
+        return new Outcome.Ready(
+            List.of(), problems, runtime.nodes().untilNextRelease(g.clusterId()).orElse(null));
       }
 
       @Override

@@ -377,6 +377,7 @@ public final class StaticCapacity {
               && !withInstance.contains(name)
               && n.baseState().equals("DOWN")
               // asked already: Slurm shows DOWN until the power-down is through
+              && !n.has("POWER_DOWN")
               && !n.has("POWERING_DOWN")
               && !n.has("POWERED_DOWN")
               && n.reason() != null

@@ -56,4 +56,23 @@ class LostNodeHoldsTest {
     holds.started("c", "n-1", window);
     assertThat(holds.over("c", "n-1", window)).isFalse();
   }
+
+  @Test
+  void theNextEndIsTheEarliestPendingHoldOfTheCluster() {
+    LostNodeHolds holds = new LostNodeHolds(clock);
+    assertThat(holds.untilNextEnd("c", window)).as("one window from the start").hasValue(window);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(holds.untilNextEnd("c", window)).isEmpty();
+
+    holds.started("c", "n-1", window);
+    clock.advance(Duration.ofSeconds(5));
+    holds.started("c", "n-2", window);
+    holds.started("other", "n-3", Duration.ofSeconds(1));
+    assertThat(holds.untilNextEnd("c", window)).hasValue(Duration.ofSeconds(8));
+    clock.advance(Duration.ofSeconds(8));
+    assertThat(holds.untilNextEnd("c", window)).hasValue(Duration.ofSeconds(5));
+    assertThat(holds.over("c", "n-1", window)).isTrue();
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(holds.untilNextEnd("c", window)).isEmpty();
+  }
 }

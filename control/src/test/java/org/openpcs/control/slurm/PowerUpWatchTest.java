@@ -77,6 +77,16 @@ class PowerUpWatchTest {
   }
 
   @Test
+  void aNodeTakenOutOfServiceWhilePoweringUpGetsNoInstance() {
+    // Lost while powering up: DOWN keeps the flag; it is held until the kill of its jobs is over.
+    var down =
+        new NodeStatus(
+            "c-2", "DOWN", Set.of("CLOUD", "POWERING_UP"), "openpcs: instance never registered");
+    var p = plan(Map.of("c-2", down), List.of(), Map.of("c-2", T0), Set.of(), T0.plusSeconds(600));
+    assertThat(p.idle()).isTrue();
+  }
+
+  @Test
   void aNodeALaunchHoldsIsLeftAlone() {
     var p =
         plan(
