@@ -9,6 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.openpcs.slurm.ClusterPaths;
+import org.openpcs.slurm.Hostlist;
+import org.openpcs.slurm.JobStatus;
+import org.openpcs.slurm.NodeStatus;
+import org.openpcs.slurm.Scontrol;
 import org.openpcs.slurm.SlurmInstallation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,9 +62,10 @@ public final class ClusterNodes {
    * that Slurm requeues its jobs (their requeue hold, about two minutes in 22.05, is lifted at
    * once, since the cause is known and handled). A static node is drained as well, so that its
    * replacement, which Slurm returns to service when it registers, gets no job before the kill of
-   * the old ones can no longer reach it ({@link #resumeNodeIfOurs}); a dynamic node stays DOWN
-   * until then and goes back to the powered-down pool ({@link #returnToPool}) (D33). Does nothing
-   * when the controller does not answer.
+   * the old ones can no longer reach it ({@link #resumeNodeIfOurs}); a dynamic node is powered down
+   * at once where SuspendTimeout outlasts that time, else it stays DOWN until then and goes back to
+   * the powered-down pool ({@link #returnToPool}) (D33). An administrator's drain and its reason
+   * are kept. Does nothing when the controller does not answer.
    *
    * @return the jobs that were on the node (Slurm requeues them unless they may not be requeued)
    */
@@ -68,7 +73,7 @@ public final class ClusterNodes {
     if (slurm.isEmpty()) {
       return List.of();
     }
-    var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths.apply(clusterId));
+    var scontrol = new Scontrol(slurm.get(), paths.apply(clusterId));
     try {
       List<Long> jobs =
           scontrol.jobs().stream()
@@ -76,8 +81,8 @@ public final class ClusterNodes {
                   j ->
                       !j.finished()
                           && j.nodes() != null
-                          && org.openpcs.slurm.Hostlist.expand(j.nodes()).contains(node))
-              .map(org.openpcs.slurm.JobStatus::id)
+                          && Hostlist.expand(j.nodes()).contains(node))
+              .map(JobStatus::id)
               .toList();
       Duration window = killWindow.apply(clusterId);
       // Recorded first: a pass that sees the node DOWN before this returns must find it held.
@@ -86,11 +91,11 @@ public final class ClusterNodes {
       Optional<String> adminDrain =
           scontrol.nodes().stream()
               .filter(n -> n.name().equals(node) && n.has("DRAIN"))
-              .map(org.openpcs.slurm.NodeStatus::reason)
+              .map(NodeStatus::reason)
               .filter(r -> !r.isBlank() && !r.startsWith("openpcs:"))
               .findFirst();
       // The reason may quote daemon output; a reason scontrol refuses would leave the node up.
-      String why = org.openpcs.slurm.Scontrol.reason(adminDrain.orElse(reason));
+      String why = Scontrol.reason(adminDrain.orElse(reason));
       if (dynamic && suspendTimeout.compareTo(window) >= 0) {
         // Powering down outlasts the kill: the node cannot be resumed before it is over.
         scontrol.updateNode(node, "POWER_DOWN_FORCE", why);
@@ -116,14 +121,12 @@ public final class ClusterNodes {
   }
 
   /** Slurm's view of the cluster's nodes by name; empty when the controller does not answer. */
-  public Optional<Map<String, org.openpcs.slurm.NodeStatus>> nodeStatuses(String clusterId) {
+  public Optional<Map<String, NodeStatus>> nodeStatuses(String clusterId) {
     return slurm.flatMap(
         s -> {
           try {
-            Map<String, org.openpcs.slurm.NodeStatus> byName = new java.util.HashMap<>();
-            new org.openpcs.slurm.Scontrol(s, paths.apply(clusterId))
-                .nodes()
-                .forEach(n -> byName.put(n.name(), n));
+            Map<String, NodeStatus> byName = new java.util.HashMap<>();
+            new Scontrol(s, paths.apply(clusterId)).nodes().forEach(n -> byName.put(n.name(), n));
             return Optional.of(byName);
           } catch (RuntimeException e) {
             return Optional.empty();
@@ -140,10 +143,9 @@ public final class ClusterNodes {
       return;
     }
     try {
-      var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths.apply(clusterId));
+      var scontrol = new Scontrol(slurm.get(), paths.apply(clusterId));
       scontrol.nodes().stream()
-          .filter(
-              n -> n.name().equals(node) && n.reason() != null && n.reason().startsWith("openpcs:"))
+          .filter(n -> n.name().equals(node) && n.reason().startsWith("openpcs:"))
           .filter(n -> n.baseState().equals("DOWN") || n.has("DRAIN"))
           .findFirst()
           .ifPresent(n -> scontrol.updateNode(node, "RESUME", null));
@@ -161,8 +163,8 @@ public final class ClusterNodes {
       return;
     }
     try {
-      new org.openpcs.slurm.Scontrol(slurm.get(), paths.apply(clusterId))
-          .updateNode(node, "POWER_DOWN_FORCE", org.openpcs.slurm.Scontrol.reason(reason));
+      new Scontrol(slurm.get(), paths.apply(clusterId))
+          .updateNode(node, "POWER_DOWN_FORCE", Scontrol.reason(reason));
       log.info("cluster {}: lost node {} back to the powered-down pool", clusterId, node);
     } catch (RuntimeException e) {
       log.debug("cluster {}: could not power down {}: {}", clusterId, node, e.getMessage());
@@ -180,15 +182,14 @@ public final class ClusterNodes {
     return slurm.flatMap(
         s -> {
           try {
-            return Optional.of(
-                jobsByNode(new org.openpcs.slurm.Scontrol(s, paths.apply(clusterId)).jobs()));
+            return Optional.of(jobsByNode(new Scontrol(s, paths.apply(clusterId)).jobs()));
           } catch (RuntimeException e) {
             return Optional.empty();
           }
         });
   }
 
-  static Map<String, NodeJobs> jobsByNode(List<org.openpcs.slurm.JobStatus> jobs) {
+  static Map<String, NodeJobs> jobsByNode(List<JobStatus> jobs) {
     Map<String, List<Long>> running = new java.util.HashMap<>();
     Set<String> completing = new java.util.HashSet<>();
     for (var j : jobs) {
@@ -199,7 +200,7 @@ public final class ClusterNodes {
           || j.nodes().startsWith("(")) {
         continue;
       }
-      for (String node : org.openpcs.slurm.Hostlist.expand(j.nodes())) {
+      for (String node : Hostlist.expand(j.nodes())) {
         if ("COMPLETING".equals(j.state())) {
           completing.add(node);
         } else {
@@ -225,10 +226,10 @@ public final class ClusterNodes {
     if (slurm.isEmpty()) {
       return List.of();
     }
-    var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths.apply(clusterId));
+    var scontrol = new Scontrol(slurm.get(), paths.apply(clusterId));
     List<Long> requeued = new ArrayList<>();
     try {
-      drainIfNot(scontrol, node, org.openpcs.slurm.Scontrol.reason(why));
+      drainIfNot(scontrol, node, Scontrol.reason(why));
       for (long job : jobs) {
         if (scontrol.requeue(job)) {
           requeued.add(job);
@@ -252,16 +253,13 @@ public final class ClusterNodes {
       return;
     }
     try {
-      drainIfNot(
-          new org.openpcs.slurm.Scontrol(slurm.get(), paths.apply(clusterId)),
-          node,
-          org.openpcs.slurm.Scontrol.reason(why));
+      drainIfNot(new Scontrol(slurm.get(), paths.apply(clusterId)), node, Scontrol.reason(why));
     } catch (RuntimeException e) {
       log.debug("cluster {}: could not drain {}: {}", clusterId, node, e.getMessage());
     }
   }
 
-  private static void drainIfNot(org.openpcs.slurm.Scontrol scontrol, String node, String reason) {
+  private static void drainIfNot(Scontrol scontrol, String node, String reason) {
     boolean drained =
         scontrol.nodes().stream().anyMatch(n -> n.name().equals(node) && n.has("DRAIN"));
     if (!drained) {
@@ -278,7 +276,7 @@ public final class ClusterNodes {
     if (jobs.isEmpty() || slurm.isEmpty()) {
       return;
     }
-    var scontrol = new org.openpcs.slurm.Scontrol(slurm.get(), paths.apply(clusterId));
+    var scontrol = new Scontrol(slurm.get(), paths.apply(clusterId));
     Thread.ofVirtual()
         .start(
             () -> {

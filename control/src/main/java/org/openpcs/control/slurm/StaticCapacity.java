@@ -93,8 +93,8 @@ public final class StaticCapacity {
           needsSlurmNodes(g, now) ? runtime.nodes().nodeStatuses(g.clusterId()) : Optional.empty();
       slurmNodes.ifPresent(
           nodes -> {
-            resumeRecovered(g, runtime, nodes, now);
-            returnLostToPool(g, runtime, nodes, now);
+            LostNodes.resumeRecovered(g, runtime, nodes, now);
+            LostNodes.returnToPool(g, runtime, nodes, now);
             List<String> stuck = powerUps.check(g, nodes, now);
             if (!stuck.isEmpty()) {
               launchDynamic(g, stuck, runtime);
@@ -333,58 +333,6 @@ public final class StaticCapacity {
         launches.launchAll(g, plan.launch(), login, "MAINTAIN_MIN_CAPACITY", failed);
     plan.launch().stream().map(failed::get).filter(p -> p != null).forEach(problems::addAll);
     return launched;
-  }
-
-  /** A node OpenPCS took out of service comes back once a new instance of it runs. */
-  private static void resumeRecovered(
-      ComputeNodeGroup g,
-      ClusterRuntime runtime,
-      Map<String, org.openpcs.slurm.NodeStatus> nodes,
-      List<NodeInstance> live) {
-    live.stream()
-        .filter(i -> "RUNNING".equals(i.state()))
-        // a node beyond a lowered maximum was drained on purpose
-        .filter(i -> NodeNames.indexOf(g, i.nodeName()) > 0)
-        .map(NodeInstance::nodeName)
-        .forEach(
-            name -> {
-              var n = nodes.get(name);
-              if (n != null
-                  && n.reason() != null
-                  && n.reason().startsWith("openpcs:")
-                  && (n.baseState().equals("DOWN") || n.has("DRAIN"))) {
-                runtime.nodes().resumeNodeIfOurs(g.clusterId(), name);
-              }
-            });
-  }
-
-  /**
-   * A lost dynamic node OpenPCS set DOWN (its instance is gone, none runs for it) goes back to the
-   * powered-down pool once no kill from its loss can reach it; the runtime keeps that time (D33).
-   */
-  private static void returnLostToPool(
-      ComputeNodeGroup g,
-      ClusterRuntime runtime,
-      Map<String, org.openpcs.slurm.NodeStatus> nodes,
-      List<NodeInstance> live) {
-    Set<String> withInstance =
-        live.stream().map(NodeInstance::nodeName).collect(Collectors.toSet());
-    nodes.forEach(
-        (name, n) -> {
-          int index = NodeNames.indexOf(g, name);
-          if (index > 0
-              && !NodeNames.isStatic(g, index)
-              && !withInstance.contains(name)
-              && n.baseState().equals("DOWN")
-              // asked already: Slurm shows DOWN until the power-down is through
-              && !n.has("POWER_DOWN")
-              && !n.has("POWERING_DOWN")
-              && !n.has("POWERED_DOWN")
-              && n.reason() != null
-              && n.reason().startsWith("openpcs:")) {
-            runtime.nodes().returnToPool(g.clusterId(), name, n.reason());
-          }
-        });
   }
 
   /** The provider's view of the group's instances, by bootstrap id. */
