@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,6 +70,24 @@ class ElasticGroupIT extends SlurmScenario {
                 + h.run(c, "sinfo", "-N", "-o", "%N %T %E").output()
                 + "; slurmd running: "
                 + h.slurmdCount());
+
+    // The control plane asked for each release once the idle time was up (D34): slurmctld logs
+    // "powering down node" only for such a request, not for its own power-save pass.
+    String jobInfo = h.slurm(c, "scontrol", "show", "job", Long.toString(job));
+    LocalDateTime end = LocalDateTime.parse(jobInfo.replaceAll("(?s).*\\bEndTime=(\\S+).*", "$1"));
+    Pattern asked = Pattern.compile("^\\[([^\\]]+)\\] powering down node (burst-\\d+)$");
+    Map<String, LocalDateTime> poweredDown = new TreeMap<>();
+    for (String line :
+        Files.readAllLines(h.dataDir.resolve("clusters").resolve(c).resolve("log/slurmctld.log"))) {
+      Matcher m = asked.matcher(line);
+      if (m.matches()) {
+        poweredDown.putIfAbsent(m.group(2), LocalDateTime.parse(m.group(1)));
+      }
+    }
+    assertThat(poweredDown.keySet()).containsExactly("burst-1", "burst-2", "burst-3", "burst-4");
+    assertThat(poweredDown.values())
+        .as("never before the cluster's idle time (5 s) after the job's end at %s", end)
+        .allSatisfy(t -> assertThat(t).isAfterOrEqualTo(end.plusSeconds(5)));
 
     List<String> steps =
         Files.readAllLines(h.dataDir.resolve("logs").resolve(c).resolve("scaling.log")).stream()

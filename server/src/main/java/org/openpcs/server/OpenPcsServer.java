@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.Executors;
@@ -45,7 +46,7 @@ public final class OpenPcsServer implements AutoCloseable {
   private final Store store;
   private final ReconcileLoop loop;
   private final HttpFront front;
-  private final ScheduledExecutorService housekeeping;
+  private final List<ScheduledExecutorService> housekeeping;
   private final String endpoint;
   private final Optional<Path> credentials;
   private final Infrastructure infra;
@@ -56,7 +57,7 @@ public final class OpenPcsServer implements AutoCloseable {
       Store store,
       ReconcileLoop loop,
       HttpFront front,
-      ScheduledExecutorService housekeeping,
+      List<ScheduledExecutorService> housekeeping,
       String endpoint,
       Optional<Path> credentials,
       Infrastructure infra,
@@ -173,6 +174,16 @@ public final class OpenPcsServer implements AutoCloseable {
       infra.powerSave.ifPresent(
           power ->
               housekeeping.scheduleWithFixedDelay(power::drainAll, 50, 50, TimeUnit.MILLISECONDS));
+      // Idle nodes are released when their idle time is up, not at Slurm's next 10 s pass (D34);
+      // on a thread of its own: a look waits for sinfo and must not hold up power requests.
+      ScheduledExecutorService idleReleases =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().daemon().name("idle-release").factory());
+      infra.runtime.ifPresent(
+          runtime -> {
+            var releases = new org.openpcs.control.slurm.IdleReleases(store, runtime, clock);
+            idleReleases.scheduleWithFixedDelay(releases::tickAll, 250, 250, TimeUnit.MILLISECONDS);
+          });
       // Supervision: a controller daemon that died is noticed within a second, not at the next
       // resync.
       infra.runtime.ifPresent(
@@ -219,7 +230,15 @@ public final class OpenPcsServer implements AutoCloseable {
                   AdminProfile.PROFILE,
                   c));
       return new OpenPcsServer(
-          store, loop, front, housekeeping, endpoint, credentials, infra, logs, observability);
+          store,
+          loop,
+          front,
+          List.of(housekeeping, idleReleases),
+          endpoint,
+          credentials,
+          infra,
+          logs,
+          observability);
     } catch (RuntimeException | IOException e) {
       observability.close();
       logs.close();
@@ -308,7 +327,7 @@ public final class OpenPcsServer implements AutoCloseable {
   @Override
   public void close() {
     front.close();
-    housekeeping.shutdownNow();
+    housekeeping.forEach(ScheduledExecutorService::shutdownNow);
     logs.stopSources();
     loop.close();
     // Instances and controllers keep running: a restarted server adopts them.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,7 +185,15 @@ public final class Scontrol {
         }
       }
       flags.remove(base);
-      byName.put(name, new NodeStatus(name, base, flags, n.path("reason").asText("")));
+      long lastBusy = number(n.path("last_busy"));
+      byName.put(
+          name,
+          new NodeStatus(
+              name,
+              base,
+              flags,
+              n.path("reason").asText(""),
+              lastBusy > 0 ? Instant.ofEpochSecond(lastBusy) : null));
     }
     return List.copyOf(byName.values());
   }

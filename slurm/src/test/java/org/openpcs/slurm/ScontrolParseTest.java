@@ -41,6 +41,26 @@ class ScontrolParseTest {
   }
 
   @Test
+  void readsWhenANodeWasLastBusyInBothShapes() {
+    String json =
+        """
+        {"errors":[],"nodes":[
+          {"name":"a1","state":"idle","state_flags":["CLOUD"],"last_busy":1795923783},
+          {"name":"a2","state":"idle","state_flags":["CLOUD","POWERED_DOWN"],"last_busy":0},
+          {"name":"a3","state":["IDLE"],"last_busy":{"set":true,"infinite":false,"number":1795923790}},
+          {"name":"a4","state":"idle"}]}
+        """;
+
+    assertThat(Scontrol.parseNodes(json))
+        .extracting(NodeStatus::lastBusy)
+        .containsExactly(
+            java.time.Instant.ofEpochSecond(1795923783),
+            null,
+            java.time.Instant.ofEpochSecond(1795923790),
+            null);
+  }
+
+  @Test
   void readsTheLaterArrayShapeToo() {
     String json =
         """

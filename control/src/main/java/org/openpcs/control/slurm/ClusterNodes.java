@@ -135,6 +135,24 @@ public final class ClusterNodes {
   }
 
   /**
+   * Asks Slurm to power down nodes whose idle time is up (D34), as its own power-save pass would: a
+   * node that took a job in the meantime keeps running it and is powered down when it is idle
+   * again. Does nothing when the controller does not answer (Slurm's pass still releases them).
+   */
+  public void powerDownIdle(String clusterId, List<String> nodes) {
+    if (slurm.isEmpty() || nodes.isEmpty()) {
+      return;
+    }
+    try {
+      new Scontrol(slurm.get(), paths.apply(clusterId))
+          .updateNode(Hostlist.compress(nodes), "POWER_DOWN", null);
+      log.info("cluster {}: idle time up, powering down {}", clusterId, nodes);
+    } catch (RuntimeException e) {
+      log.warn("cluster {}: could not power down idle {}: {}", clusterId, nodes, e.getMessage());
+    }
+  }
+
+  /**
    * Brings back a node OpenPCS itself set DOWN or drained (never a node an administrator drained),
    * but not while a kill from its last loss may still reach it (D33).
    */
