@@ -175,15 +175,17 @@ public final class OpenPcsServer implements AutoCloseable {
           power ->
               housekeeping.scheduleWithFixedDelay(power::drainAll, 50, 50, TimeUnit.MILLISECONDS));
       // Idle nodes are released when their idle time is up, not at Slurm's next 10 s pass (D34);
-      // on a thread of its own: a look waits for sinfo and must not hold up power requests.
+      // on a thread of its own: looks wait for sinfo and must not hold up power requests.
       ScheduledExecutorService idleReleases =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().daemon().name("idle-release").factory());
       infra.runtime.ifPresent(
-          runtime -> {
-            var releases = new org.openpcs.control.slurm.IdleReleases(store, runtime, clock);
-            idleReleases.scheduleWithFixedDelay(releases::tickAll, 250, 250, TimeUnit.MILLISECONDS);
-          });
+          runtime ->
+              idleReleases.scheduleWithFixedDelay(
+                  new org.openpcs.control.slurm.IdleReleases(runtime, clock)::tickAll,
+                  250,
+                  250,
+                  TimeUnit.MILLISECONDS));
       // Supervision: a controller daemon that died is noticed within a second, not at the next
       // resync.
       infra.runtime.ifPresent(

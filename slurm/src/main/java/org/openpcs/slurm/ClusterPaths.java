@@ -70,6 +70,11 @@ public record ClusterPaths(Path root) {
     return root.resolve("log");
   }
 
+  /** slurmctld's job-completion log (jobcomp/filetxt): one line per finished job. */
+  public Path jobcompLog() {
+    return log().resolve("jobcomp.txt");
+  }
+
   public Path run() {
     return root.resolve("run");
   }

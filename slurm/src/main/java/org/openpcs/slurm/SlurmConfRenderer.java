@@ -153,7 +153,7 @@ public final class SlurmConfRenderer {
     defaults.put("SlurmdLogFile", p.log() + "/slurmd-%n.log");
     // One line per finished job, which the server tails into the cluster's jobcomp log.
     defaults.put("JobCompType", "jobcomp/filetxt");
-    defaults.put("JobCompLoc", p.log().resolve("jobcomp.txt").toString());
+    defaults.put("JobCompLoc", p.jobcompLog().toString());
     defaults.put("PlugStackConfig", p.etc().resolve(PLUGSTACK_CONF).toString());
     // Per-node TmpFS: PMIx puts its per-step directory there; a shared /tmp collides (lab §10).
     defaults.put("TmpFS", p.tmp() + "/%n");

@@ -32,6 +32,10 @@ public final class ClusterNodes {
   private final Duration suspendTimeout;
   private final LostNodeHolds holds;
 
+  /** Per cluster: taking a node out of service and an idle release never interleave. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Object> locks =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /**
    * @param killWindow how long after a node's loss slurmctld may still deliver a kill there
    * @param suspendTimeout how long a powering-down node cannot be resumed
@@ -73,6 +77,12 @@ public final class ClusterNodes {
     if (slurm.isEmpty()) {
       return List.of();
     }
+    synchronized (lock(clusterId)) {
+      return failNodeLocked(clusterId, node, dynamic, reason);
+    }
+  }
+
+  private List<Long> failNodeLocked(String clusterId, String node, boolean dynamic, String reason) {
     var scontrol = new Scontrol(slurm.get(), paths.apply(clusterId));
     try {
       List<Long> jobs =
@@ -135,21 +145,38 @@ public final class ClusterNodes {
   }
 
   /**
-   * Asks Slurm to power down nodes whose idle time is up (D34), as its own power-save pass would: a
-   * node that took a job in the meantime keeps running it and is powered down when it is idle
-   * again. Does nothing when the controller does not answer (Slurm's pass still releases them).
+   * Asks Slurm to power down nodes whose idle time is up (D34): {@code State=POWER_DOWN}, which its
+   * power-save pass acts on within a second. Under the cluster's lock, so that it cannot interleave
+   * with {@link #failNode}, and after a fresh look at the jobs: a node with any job (a suspended
+   * one leaves it looking idle; Slurm's own pass keeps such a node) or held after a loss (D33)
+   * stays. Does nothing when the controller does not answer (Slurm's pass still releases them).
+   *
+   * @return the nodes asked for
    */
-  public void powerDownIdle(String clusterId, List<String> nodes) {
+  public List<String> powerDownIdle(String clusterId, List<String> nodes) {
     if (slurm.isEmpty() || nodes.isEmpty()) {
-      return;
+      return List.of();
     }
-    try {
-      new Scontrol(slurm.get(), paths.apply(clusterId))
-          .updateNode(Hostlist.compress(nodes), "POWER_DOWN", null);
-      log.info("cluster {}: idle time up, powering down {}", clusterId, nodes);
-    } catch (RuntimeException e) {
-      log.warn("cluster {}: could not power down idle {}: {}", clusterId, nodes, e.getMessage());
+    synchronized (lock(clusterId)) {
+      try {
+        var scontrol = new Scontrol(slurm.get(), paths.apply(clusterId));
+        Map<String, NodeJobs> busy = jobsByNode(scontrol.jobs());
+        List<String> idle =
+            nodes.stream().filter(n -> !busy.containsKey(n) && !holds.held(clusterId, n)).toList();
+        if (!idle.isEmpty()) {
+          scontrol.updateNode(Hostlist.compress(idle), "POWER_DOWN", null);
+          log.info("cluster {}: idle time up, powering down {}", clusterId, idle);
+        }
+        return idle;
+      } catch (RuntimeException e) {
+        log.warn("cluster {}: could not power down idle {}: {}", clusterId, nodes, e.getMessage());
+        return List.of();
+      }
     }
+  }
+
+  private Object lock(String clusterId) {
+    return locks.computeIfAbsent(clusterId, k -> new Object());
   }
 
   /**

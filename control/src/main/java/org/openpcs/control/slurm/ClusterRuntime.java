@@ -274,6 +274,11 @@ public final class ClusterRuntime {
     return List.copyOf(applied.keySet());
   }
 
+  /** The Slurm configuration slurmctld of the cluster runs now (as last applied), if any. */
+  public Optional<SlurmConfig> applied(String clusterId) {
+    return Optional.ofNullable(applied.get(clusterId));
+  }
+
   /** What the control plane does to this host's clusters' Slurm nodes. */
   public ClusterNodes nodes() {
     return nodes;

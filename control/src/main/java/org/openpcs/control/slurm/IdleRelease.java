@@ -10,7 +10,7 @@ import java.util.Set;
 import org.openpcs.slurm.NodeStatus;
 
 /**
- * Which of a group's dynamic nodes have been idle for the scale-down idle time (pure). Slurm
+ * Which of a cluster's cloud nodes have been idle for the scale-down idle time (pure). Slurm
  * releases such nodes itself, but its power-save pass does that work only every 10 s when no node
  * changed (D32), so an idle node stayed billed up to 10 s past its time; the control plane asks for
  * the release the moment the time is up (D34). Only plainly idle nodes are released this way: a
@@ -18,23 +18,26 @@ import org.openpcs.slurm.NodeStatus;
  * powering up or down, not responding…) is left to Slurm's own pass, which still runs as before.
  */
 final class IdleRelease {
-  /** The only flag a plainly idle, powered-up dynamic node carries. */
+  /** The flags of a plainly idle, powered-up cloud node. */
   private static final Set<String> PLAIN = Set.of("CLOUD");
 
+  /** The flags of a cloud node finishing its job, which is then looked at again. */
+  private static final Set<String> FINISHING = Set.of("CLOUD", "COMPLETING");
+
   /** How soon to look again at a node that is finishing a job (COMPLETING). */
-  static final Duration COMPLETING_RECHECK = Duration.ofSeconds(1);
+  static final Duration COMPLETING_RECHECK = Duration.ofSeconds(2);
 
   /**
    * @param slurm Slurm's nodes of the cluster by name
-   * @param dynamicNodes the group's dynamic node names
-   * @param idleTime the scale-down idle time
+   * @param cloudNodes the cloud (dynamic) node names slurmctld runs
+   * @param idleTime the SuspendTime slurmctld runs
    */
   record View(
-      Map<String, NodeStatus> slurm, List<String> dynamicNodes, Duration idleTime, Instant now) {}
+      Map<String, NodeStatus> slurm, List<String> cloudNodes, Duration idleTime, Instant now) {}
 
   /**
    * @param release nodes to power down now
-   * @param nextDue when the next of the group's nodes may be due (or worth a look), if any
+   * @param nextDue when the next node may be due (or is worth a look), if any
    */
   record Plan(List<String> release, Optional<Instant> nextDue) {}
 
@@ -43,18 +46,16 @@ final class IdleRelease {
   static Plan plan(View v) {
     List<String> release = new ArrayList<>();
     Instant next = null;
-    for (String node : v.dynamicNodes()) {
+    for (String node : v.cloudNodes()) {
       NodeStatus s = v.slurm().get(node);
       if (s == null) {
         continue;
       }
       Instant due = null;
-      if (s.has("COMPLETING")) {
+      if (s.flags().equals(FINISHING)) {
         // It turns idle within moments, with a fresh last-busy time; look again then.
         due = v.now().plus(COMPLETING_RECHECK);
-      } else if (s.baseState().equals("IDLE")
-          && PLAIN.containsAll(s.flags())
-          && s.lastBusy() != null) {
+      } else if (s.baseState().equals("IDLE") && s.flags().equals(PLAIN) && s.lastBusy() != null) {
         // Slurm keeps last-busy in whole seconds: a node busy until x.9 s shows x, so the idle
         // time counts from x + 1 s — never early (as Slurm's own test, last_busy < now - time).
         Instant at = s.lastBusy().plus(v.idleTime()).plusSeconds(1);

@@ -9,21 +9,23 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.openpcs.domain.Cluster;
-import org.openpcs.domain.ComputeNodeGroup;
+import org.openpcs.slurm.NodeLine;
 import org.openpcs.slurm.NodeStatus;
-import org.openpcs.store.Store;
+import org.openpcs.slurm.SlurmConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Powers down dynamic nodes the moment their idle time is up ({@link IdleRelease}, D34), instead of
+ * Powers down cloud nodes the moment their idle time is up ({@link IdleRelease}, D34), instead of
  * at Slurm's next 10 s power-save pass. It looks at a cluster's nodes only when there is reason to:
  * a job ended (the cluster's job-completion log grew), a node it saw idle or completing is due, or
  * {@link #LOOK_AGAIN} passed (a node can turn idle without a job ending, e.g. a job cancelled while
- * its nodes booted). Nothing is kept across restarts: the first look after one finds every idle
- * node again, and meanwhile Slurm's own pass still releases them.
+ * its nodes booted) — at most once per {@link #MIN_GAP}. Each cluster's look runs on a virtual
+ * thread of its own, so that a slow controller holds up only its own releases. Nothing is kept
+ * across restarts: the first look after one finds every idle node again, and meanwhile Slurm's own
+ * pass still releases them.
  */
 public final class IdleReleases {
   private static final Logger log = LoggerFactory.getLogger(IdleReleases.class);
@@ -34,7 +36,6 @@ public final class IdleReleases {
   /** The shortest time between two looks at a cluster, however many jobs end. */
   static final Duration MIN_GAP = Duration.ofSeconds(1);
 
-  private final Store store;
   private final ClusterRuntime runtime;
   private final Clock clock;
 
@@ -42,29 +43,32 @@ public final class IdleReleases {
   private record Seen(long jobLogSize, Instant lookedAt, Instant lookAt) {}
 
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+  private final Set<String> looking = ConcurrentHashMap.newKeySet();
 
-  public IdleReleases(Store store, ClusterRuntime runtime, Clock clock) {
-    this.store = store;
+  public IdleReleases(ClusterRuntime runtime, Clock clock) {
     this.runtime = runtime;
     this.clock = clock;
   }
 
-  /** Looks at every cluster this host runs that is due; called often (a stat per cluster). */
+  /**
+   * Starts a look at every cluster of this host that is due and not being looked at; called often
+   * (a stat per cluster). Never throws: a scheduled task that throws is not run again.
+   */
   public void tickAll() {
-    List<String> clusters = runtime.knownClusters();
-    seen.keySet().retainAll(clusters);
-    for (String clusterId : clusters) {
-      try {
+    try {
+      List<String> clusters = runtime.knownClusters();
+      seen.keySet().retainAll(clusters);
+      for (String clusterId : clusters) {
         tick(clusterId);
-      } catch (RuntimeException e) {
-        log.warn("cluster {}: idle nodes not looked at: {}", clusterId, e.toString());
       }
+    } catch (Throwable t) {
+      log.warn("idle nodes not looked at: {}", t.toString());
     }
   }
 
-  void tick(String clusterId) {
+  private void tick(String clusterId) {
     Instant now = clock.instant();
-    long size = jobLogSize(runtime.paths(clusterId).log().resolve("jobcomp.txt"));
+    long size = jobLogSize(runtime.paths(clusterId).jobcompLog());
     Seen last = seen.get(clusterId);
     if (last != null) {
       boolean jobEnded = size != last.jobLogSize();
@@ -73,42 +77,43 @@ public final class IdleReleases {
         return;
       }
     }
-    seen.put(clusterId, new Seen(size, now, look(clusterId, now)));
+    if (!looking.add(clusterId)) {
+      return;
+    }
+    // Until the look says otherwise: the next one in LOOK_AGAIN, also when this one fails.
+    seen.put(clusterId, new Seen(size, now, now.plus(LOOK_AGAIN)));
+    Thread.ofVirtual()
+        .name("idle-release-" + clusterId)
+        .start(
+            () -> {
+              try {
+                look(clusterId, now).ifPresent(at -> seen.put(clusterId, new Seen(size, now, at)));
+              } catch (RuntimeException e) {
+                log.warn("cluster {}: idle nodes not looked at: {}", clusterId, e.toString());
+              } finally {
+                looking.remove(clusterId);
+              }
+            });
   }
 
-  /** Releases what is due; returns when to look next. */
-  private Instant look(String clusterId, Instant now) {
-    Instant next = now.plus(LOOK_AGAIN);
-    List<ComputeNodeGroup> elastic =
-        store.inTransaction(tx -> tx.nodeGroupsOf(clusterId)).stream()
-            .filter(g -> g.spec().maxInstanceCount() > g.spec().minInstanceCount())
-            .toList();
-    Optional<Cluster> cluster = store.inTransaction(tx -> tx.findCluster(clusterId));
-    if (elastic.isEmpty() || cluster.isEmpty()) {
-      return next;
+  /** Releases what is due; returns when to look next, if sooner than {@link #LOOK_AGAIN}. */
+  private Optional<Instant> look(String clusterId, Instant now) {
+    Optional<SlurmConfig> config = runtime.applied(clusterId);
+    List<String> cloud =
+        config
+            .map(c -> c.nodes().stream().filter(NodeLine::cloud).map(NodeLine::name).toList())
+            .orElse(List.of());
+    if (cloud.isEmpty()) {
+      return Optional.empty();
     }
     Optional<Map<String, NodeStatus>> nodes = runtime.nodes().nodeStatuses(clusterId);
     if (nodes.isEmpty()) {
-      return next;
+      return Optional.empty();
     }
-    Duration idle = Duration.ofSeconds(cluster.get().spec().slurm().scaleDownIdleTimeInSeconds());
-    for (ComputeNodeGroup g : elastic) {
-      IdleRelease.Plan plan =
-          IdleRelease.plan(new IdleRelease.View(nodes.get(), dynamicNodes(g), idle, now));
-      runtime.nodes().powerDownIdle(clusterId, plan.release());
-      if (plan.nextDue().isPresent() && plan.nextDue().get().isBefore(next)) {
-        next = plan.nextDue().get();
-      }
-    }
-    return next;
-  }
-
-  private static List<String> dynamicNodes(ComputeNodeGroup g) {
-    List<String> names = new java.util.ArrayList<>();
-    for (int i = g.spec().minInstanceCount() + 1; i <= g.spec().maxInstanceCount(); i++) {
-      names.add(NodeNames.name(g, i));
-    }
-    return names;
+    Duration idle = Duration.ofSeconds(config.get().controller().suspendTimeSeconds());
+    IdleRelease.Plan plan = IdleRelease.plan(new IdleRelease.View(nodes.get(), cloud, idle, now));
+    runtime.nodes().powerDownIdle(clusterId, plan.release());
+    return plan.nextDue().filter(at -> at.isBefore(now.plus(LOOK_AGAIN)));
   }
 
   private static long jobLogSize(Path file) {

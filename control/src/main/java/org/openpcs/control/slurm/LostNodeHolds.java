@@ -69,6 +69,12 @@ final class LostNodeHolds {
     return over;
   }
 
+  /** Whether this server took the node out of service and the kill window is not over yet. */
+  boolean held(String clusterId, String node) {
+    Instant end = ends.get(key(clusterId, node));
+    return end != null && clock.instant().isBefore(end);
+  }
+
   /**
    * How long until the cluster's next hold ends (one window from the server's start counts, for
    * nodes held before it), or empty when none is pending. Forgets holds that are over.

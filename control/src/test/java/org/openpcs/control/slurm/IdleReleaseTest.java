@@ -87,18 +87,25 @@ class IdleReleaseTest {
       assertThat(p.nextDue()).as(flag).isEmpty();
     }
     assertThat(plan(List.of("g-1"), node("g-1", "DOWN", long_ago)).release()).isEmpty();
+    // Not a cloud node in slurmctld's eyes (e.g. static until a lowered minimum is applied): an
+    // explicit POWER_DOWN would pass over SuspendExcNodes.
+    var flagless = new NodeStatus("g-1", "IDLE", Set.of(), "", long_ago);
+    assertThat(plan(List.of("g-1"), flagless).release()).isEmpty();
   }
 
   @Test
-  void aNodeFinishingAJobIsLookedAtAgainInASecond() {
+  void aNodeFinishingAJobIsLookedAtAgainSoon() {
     var p = plan(List.of("g-1"), node("g-1", "IDLE", NOW.minusSeconds(600), "COMPLETING"));
     assertThat(p.release()).isEmpty();
     assertThat(p.nextDue()).contains(NOW.plus(IdleRelease.COMPLETING_RECHECK));
+    // A drained or down node that is completing is not worth a look every few seconds.
+    var drained = plan(List.of("g-1"), node("g-1", "IDLE", NOW, "COMPLETING", "DRAIN"));
+    assertThat(drained.nextDue()).isEmpty();
   }
 
   @Test
-  void onlyTheGroupsDynamicNodesAreConsidered() {
-    // g-1 is static (not in the dynamic list), other-2 belongs to another group.
+  void onlyTheCloudNodesSlurmctldRunsAreConsidered() {
+    // g-1 is static (not a cloud node), other-2 is a node of a group not applied yet.
     var p =
         plan(
             List.of("g-2"),

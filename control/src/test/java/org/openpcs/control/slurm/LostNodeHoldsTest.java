@@ -38,6 +38,20 @@ class LostNodeHoldsTest {
   }
 
   @Test
+  void heldMeansARecordedLossWhoseWindowIsNotOver() {
+    LostNodeHolds holds = new LostNodeHolds(clock);
+    assertThat(holds.held("c", "n-1"))
+        .as("nothing recorded: not held, even at the start")
+        .isFalse();
+    holds.started("c", "n-1", window);
+    clock.advance(Duration.ofSeconds(12));
+    assertThat(holds.held("c", "n-1")).isTrue();
+    assertThat(holds.held("c", "n-2")).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(holds.held("c", "n-1")).isFalse();
+  }
+
+  @Test
   void aLossTheServerDidNotSeeCountsFromItsStart() {
     LostNodeHolds holds = new LostNodeHolds(clock);
     clock.advance(Duration.ofSeconds(12));

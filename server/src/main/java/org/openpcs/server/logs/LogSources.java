@@ -68,7 +68,7 @@ public final class LogSources implements AutoCloseable {
 
   /** The file Slurm's jobcomp/filetxt plugin writes (see SlurmConfRenderer). */
   public static Path jobcompFile(ClusterPaths p) {
-    return p.log().resolve("jobcomp.txt");
+    return p.jobcompLog();
   }
 
   public void start(Duration period) {
