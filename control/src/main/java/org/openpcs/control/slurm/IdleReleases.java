@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.openpcs.slurm.NodeLine;
 import org.openpcs.slurm.NodeStatus;
-import org.openpcs.slurm.SlurmConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +36,25 @@ public final class IdleReleases {
   /** The shortest time between two looks at a cluster, however many jobs end. */
   static final Duration MIN_GAP = Duration.ofSeconds(1);
 
-  private final ClusterRuntime runtime;
+  /** The cloud nodes and the SuspendTime of the configuration a cluster's slurmctld runs. */
+  record Applied(List<String> cloudNodes, Duration idleTime) {}
+
+  /** What the looks need of this host's clusters ({@link ClusterRuntime} in production). */
+  interface Clusters {
+    List<String> known();
+
+    Path jobcompLog(String clusterId);
+
+    Optional<Applied> applied(String clusterId);
+
+    Optional<Map<String, NodeStatus>> nodes(String clusterId);
+
+    void powerDown(String clusterId, List<String> nodes);
+  }
+
+  private final Clusters clusters;
   private final Clock clock;
+  private final Executor looks;
 
   /** Per cluster: the job-completion log's size at the last look, when that was, when to look. */
   private record Seen(long jobLogSize, Instant lookedAt, Instant lookAt) {}
@@ -46,8 +63,51 @@ public final class IdleReleases {
   private final Set<String> looking = ConcurrentHashMap.newKeySet();
 
   public IdleReleases(ClusterRuntime runtime, Clock clock) {
-    this.runtime = runtime;
+    this(of(runtime), clock, look -> Thread.ofVirtual().name("idle-release").start(look));
+  }
+
+  /**
+   * @param looks runs each look (a virtual thread per look in production)
+   */
+  IdleReleases(Clusters clusters, Clock clock, Executor looks) {
+    this.clusters = clusters;
     this.clock = clock;
+    this.looks = looks;
+  }
+
+  private static Clusters of(ClusterRuntime runtime) {
+    return new Clusters() {
+      @Override
+      public List<String> known() {
+        return runtime.knownClusters();
+      }
+
+      @Override
+      public Path jobcompLog(String clusterId) {
+        return runtime.paths(clusterId).jobcompLog();
+      }
+
+      @Override
+      public Optional<Applied> applied(String clusterId) {
+        return runtime
+            .applied(clusterId)
+            .map(
+                c ->
+                    new Applied(
+                        c.nodes().stream().filter(NodeLine::cloud).map(NodeLine::name).toList(),
+                        Duration.ofSeconds(c.controller().suspendTimeSeconds())));
+      }
+
+      @Override
+      public Optional<Map<String, NodeStatus>> nodes(String clusterId) {
+        return runtime.nodes().nodeStatuses(clusterId);
+      }
+
+      @Override
+      public void powerDown(String clusterId, List<String> nodes) {
+        runtime.nodes().powerDownIdle(clusterId, nodes);
+      }
+    };
   }
 
   /**
@@ -56,9 +116,9 @@ public final class IdleReleases {
    */
   public void tickAll() {
     try {
-      List<String> clusters = runtime.knownClusters();
-      seen.keySet().retainAll(clusters);
-      for (String clusterId : clusters) {
+      List<String> known = clusters.known();
+      seen.keySet().retainAll(known);
+      for (String clusterId : known) {
         tick(clusterId);
       }
     } catch (Throwable t) {
@@ -68,7 +128,7 @@ public final class IdleReleases {
 
   private void tick(String clusterId) {
     Instant now = clock.instant();
-    long size = jobLogSize(runtime.paths(clusterId).jobcompLog());
+    long size = jobLogSize(clusters.jobcompLog(clusterId));
     Seen last = seen.get(clusterId);
     if (last != null) {
       boolean jobEnded = size != last.jobLogSize();
@@ -82,37 +142,35 @@ public final class IdleReleases {
     }
     // Until the look says otherwise: the next one in LOOK_AGAIN, also when this one fails.
     seen.put(clusterId, new Seen(size, now, now.plus(LOOK_AGAIN)));
-    Thread.ofVirtual()
-        .name("idle-release-" + clusterId)
-        .start(
-            () -> {
-              try {
-                look(clusterId, now).ifPresent(at -> seen.put(clusterId, new Seen(size, now, at)));
-              } catch (RuntimeException e) {
-                log.warn("cluster {}: idle nodes not looked at: {}", clusterId, e.toString());
-              } finally {
-                looking.remove(clusterId);
-              }
-            });
+    looks.execute(
+        () -> {
+          try {
+            look(clusterId, now).ifPresent(at -> seen.put(clusterId, new Seen(size, now, at)));
+          } catch (RuntimeException e) {
+            log.warn("cluster {}: idle nodes not looked at: {}", clusterId, e.toString());
+          } finally {
+            looking.remove(clusterId);
+          }
+        });
   }
 
   /** Releases what is due; returns when to look next, if sooner than {@link #LOOK_AGAIN}. */
   private Optional<Instant> look(String clusterId, Instant now) {
-    Optional<SlurmConfig> config = runtime.applied(clusterId);
-    List<String> cloud =
-        config
-            .map(c -> c.nodes().stream().filter(NodeLine::cloud).map(NodeLine::name).toList())
-            .orElse(List.of());
-    if (cloud.isEmpty()) {
+    Optional<Applied> applied = clusters.applied(clusterId);
+    if (applied.isEmpty() || applied.get().cloudNodes().isEmpty()) {
       return Optional.empty();
     }
-    Optional<Map<String, NodeStatus>> nodes = runtime.nodes().nodeStatuses(clusterId);
+    Optional<Map<String, NodeStatus>> nodes = clusters.nodes(clusterId);
     if (nodes.isEmpty()) {
       return Optional.empty();
     }
-    Duration idle = Duration.ofSeconds(config.get().controller().suspendTimeSeconds());
-    IdleRelease.Plan plan = IdleRelease.plan(new IdleRelease.View(nodes.get(), cloud, idle, now));
-    runtime.nodes().powerDownIdle(clusterId, plan.release());
+    IdleRelease.Plan plan =
+        IdleRelease.plan(
+            new IdleRelease.View(
+                nodes.get(), applied.get().cloudNodes(), applied.get().idleTime(), now));
+    if (!plan.release().isEmpty()) {
+      clusters.powerDown(clusterId, plan.release());
+    }
     return plan.nextDue().filter(at -> at.isBefore(now.plus(LOOK_AGAIN)));
   }
 
