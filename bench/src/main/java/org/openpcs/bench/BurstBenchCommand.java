@@ -178,16 +178,22 @@ public final class BurstBenchCommand implements Callable<Integer> {
       r.put("system", "floor");
       Map<String, Double> p = ColdStart.newPhases();
       long[] job = new long[1];
-      double t0 =
-          ColdStart.submitAndAwaitRunning(
-              bare.slurm,
-              bare.slurmConf,
-              "work",
-              "f[1-" + n + "]",
-              n,
-              Duration.ofSeconds(120 + n),
-              p,
-              job);
+      double t0;
+      try {
+        t0 =
+            ColdStart.submitAndAwaitRunning(
+                bare.slurm,
+                bare.slurmConf,
+                "work",
+                "f[1-" + n + "]",
+                n,
+                Duration.ofSeconds(120 + n),
+                p,
+                job);
+      } catch (IllegalStateException stuck) {
+        // The floor has no repair for a node that never comes up: say which and why, if known.
+        throw new IllegalStateException(stuck.getMessage() + "; " + floorDiagnosis(bare), stuck);
+      }
       Double resume = ColdStart.floorResume(bare.dir.resolve("log/power.log"), t0);
       p.put(ColdStart.RESUME_PROGRAM, resume == null ? null : resume - t0);
       Long ctld = bare.slurmctldPid();
@@ -200,6 +206,48 @@ public final class BurstBenchCommand implements Callable<Integer> {
       scaleDown(r, end, () -> bare.slurmdPids().size(), bare.slurm, bare.slurmConf, n);
       return r;
     }
+  }
+
+  /** The floor's nodes not plainly in use, its slurmd count and slurmctld's last errors. */
+  private static String floorDiagnosis(FloorCluster bare) {
+    String nodes =
+        bare.slurm
+            .run(bare.slurmConf, "sinfo", "-h", "-N", "-o", "%N %T %E")
+            .output()
+            .lines()
+            // "allocated#" (still powering up) or "allocated*" (not responding) is what we want
+            .filter(l -> !l.matches("\\S+ (allocated|mixed) .*"))
+            .limit(10)
+            .collect(java.util.stream.Collectors.joining(", "));
+    String errors;
+    try (var lines = java.nio.file.Files.lines(bare.slurmctldLog())) {
+      java.util.ArrayDeque<String> last = new java.util.ArrayDeque<>();
+      lines
+          .filter(l -> l.contains("error") || l.contains("boot") || l.contains("ResumeTimeout"))
+          // what every floor logs at start (no PMIx, no mail, no saved state) says nothing
+          .filter(
+              l ->
+                  !l.contains("pmix")
+                      && !l.contains("state file")
+                      && !l.contains("backup state save")
+                      && !l.contains("MailProg"))
+          .forEach(
+              l -> {
+                last.addLast(l);
+                if (last.size() > 10) {
+                  last.removeFirst();
+                }
+              });
+      errors = last.isEmpty() ? "none" : String.join(" | ", last);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      errors = "log unreadable: " + e.getMessage();
+    }
+    return "nodes not plainly allocated: ["
+        + nodes
+        + "], slurmd running: "
+        + bare.slurmdPids().size()
+        + ", slurmctld errors: "
+        + errors;
   }
 
   private static void memory(Map<String, Object> r, long controlKib, List<Long> slurmd) {
