@@ -174,7 +174,9 @@ final class Infrastructure {
                 new LifecycleReconciler<>(
                     store, new QueueAccess(), backends.queues(), clock, events)),
         Optional.of(runtime),
-        Optional.of(new org.openpcs.control.slurm.PowerSave(store, fleet, runtime)),
+        Optional.of(
+            new org.openpcs.control.slurm.PowerSave(
+                store, fleet, runtime, provider.releaseTime(), clock)),
         scaling,
         endpoint,
         region,

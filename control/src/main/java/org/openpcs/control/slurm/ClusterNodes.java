@@ -175,6 +175,37 @@ public final class ClusterNodes {
     }
   }
 
+  /**
+   * Ends the power-down of nodes whose instances are gone (D35): {@code State=RESUME}, which
+   * slurmctld (22.05) applies to a powering-down node by marking it powered down at once, so a job
+   * that wants it gets a new instance now rather than after SuspendTimeout and Slurm's next pass
+   * (verified in the lab; on a node already powered down it is refused, harmlessly). Only nodes
+   * {@link ReleasedNodes#endable} and not held after a loss (D33), under the cluster's lock. Does
+   * nothing when the controller does not answer: Slurm's pass ends the power-down in any case.
+   */
+  public void endPowerDown(String clusterId, List<String> nodes) {
+    if (slurm.isEmpty() || nodes.isEmpty()) {
+      return;
+    }
+    synchronized (lock(clusterId)) {
+      try {
+        var scontrol = new Scontrol(slurm.get(), paths.apply(clusterId));
+        Map<String, NodeStatus> byName = new java.util.HashMap<>();
+        scontrol.nodes().forEach(n -> byName.put(n.name(), n));
+        List<String> gone =
+            ReleasedNodes.endable(byName, nodes).stream()
+                .filter(n -> !holds.held(clusterId, n))
+                .toList();
+        if (!gone.isEmpty()) {
+          scontrol.updateNode(Hostlist.compress(gone), "RESUME", null);
+          log.info("cluster {}: instances gone, {} powered down", clusterId, gone);
+        }
+      } catch (RuntimeException e) {
+        log.debug("cluster {}: power-down of {} left to Slurm: {}", clusterId, nodes, e.toString());
+      }
+    }
+  }
+
   private Object lock(String clusterId) {
     return locks.computeIfAbsent(clusterId, k -> new Object());
   }

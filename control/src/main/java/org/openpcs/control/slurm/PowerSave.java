@@ -1,5 +1,7 @@
 package org.openpcs.control.slurm;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,18 +17,35 @@ import org.slf4j.LoggerFactory;
  * node (reason SCHEDULER_REQUESTED), {@code suspend} terminates the node's instance after its idle
  * time, {@code resume-fail} (slurmctld gave up waiting) terminates whatever was started. Every
  * action is idempotent, and a request is forgotten only after it was acted on, so a server that
- * dies in between acts on it again after its restart.
+ * dies in between acts on it again after its restart. A suspended node's power-down ends as soon as
+ * its instance is gone (D35).
  */
 public final class PowerSave {
   private static final Logger log = LoggerFactory.getLogger(PowerSave.class);
   private final Store store;
   private final StaticCapacity fleet;
   private final ClusterRuntime runtime;
+  private final Clock clock;
+  private final ReleasedNodes released;
 
-  public PowerSave(Store store, StaticCapacity fleet, ClusterRuntime runtime) {
+  /**
+   * @param releaseTime how long the provider's instances may still run after their termination
+   *     returned ({@link org.openpcs.provider.ComputeProvider#releaseTime})
+   */
+  public PowerSave(
+      Store store,
+      StaticCapacity fleet,
+      ClusterRuntime runtime,
+      Duration releaseTime,
+      Clock clock) {
     this.store = store;
     this.fleet = fleet;
     this.runtime = runtime;
+    this.clock = clock;
+    // Past the margin SuspendTimeout adds to the release time, Slurm's pass has ended it itself.
+    this.released =
+        new ReleasedNodes(
+            releaseTime, Duration.ofSeconds(SlurmConfigPlanner.SUSPEND_MARGIN_SECONDS));
   }
 
   /** Handles every pending request of every cluster this host runs. */
@@ -42,35 +61,46 @@ public final class PowerSave {
 
   void drain(String clusterId) {
     List<PowerInbox.Request> requests = PowerInbox.pending(runtime.paths(clusterId));
-    if (requests.isEmpty()) {
-      return;
-    }
-    List<ComputeNodeGroup> groups = store.inTransaction(tx -> tx.nodeGroupsOf(clusterId));
+    List<ComputeNodeGroup> groups =
+        requests.isEmpty() ? List.of() : store.inTransaction(tx -> tx.nodeGroupsOf(clusterId));
     for (PowerInbox.Request r : requests) {
-      log.info("cluster {}: slurmctld asks to {} {}", clusterId, r.action(), r.nodes());
-      // One call per group, so that e.g. a 16-node resume is one "launched 16 instances" event.
-      Map<ComputeNodeGroup, List<String>> byGroup = new LinkedHashMap<>();
-      for (String node : r.nodes()) {
-        Optional<ComputeNodeGroup> group =
-            groups.stream().filter(g -> NodeNames.indexOf(g, node) > 0).findFirst();
-        if (group.isEmpty()) {
-          log.warn(
-              "cluster {}: no node group has node {}; ignoring {}", clusterId, node, r.action());
-          continue;
-        }
-        byGroup.computeIfAbsent(group.get(), k -> new ArrayList<>()).add(node);
-      }
-      byGroup.forEach(
-          (group, nodes) -> {
-            switch (r.action()) {
-              case PowerPrograms.RESUME -> fleet.launchDynamic(group, nodes, runtime);
-              case PowerPrograms.SUSPEND -> fleet.terminateIdle(group, nodes);
-              case PowerPrograms.RESUME_FAIL -> fleet.resumeFailed(group, nodes);
-              default ->
-                  log.warn("cluster {}: ignoring unknown power request {}", clusterId, r.action());
-            }
-          });
-      r.done();
+      handle(clusterId, groups, r);
+      // At once, not after the rest of the batch (a resume's launches may take a while).
+      endPowerDowns(clusterId);
     }
+    endPowerDowns(clusterId);
+  }
+
+  private void endPowerDowns(String clusterId) {
+    runtime.nodes().endPowerDown(clusterId, released.due(clusterId, clock.instant()));
+  }
+
+  private void handle(String clusterId, List<ComputeNodeGroup> groups, PowerInbox.Request r) {
+    log.info("cluster {}: slurmctld asks to {} {}", clusterId, r.action(), r.nodes());
+    // One call per group, so that e.g. a 16-node resume is one "launched 16 instances" event.
+    Map<ComputeNodeGroup, List<String>> byGroup = new LinkedHashMap<>();
+    for (String node : r.nodes()) {
+      Optional<ComputeNodeGroup> group =
+          groups.stream().filter(g -> NodeNames.indexOf(g, node) > 0).findFirst();
+      if (group.isEmpty()) {
+        log.warn("cluster {}: no node group has node {}; ignoring {}", clusterId, node, r.action());
+        continue;
+      }
+      byGroup.computeIfAbsent(group.get(), k -> new ArrayList<>()).add(node);
+    }
+    byGroup.forEach(
+        (group, nodes) -> {
+          switch (r.action()) {
+            case PowerPrograms.RESUME -> fleet.launchDynamic(group, nodes, runtime);
+            case PowerPrograms.SUSPEND -> {
+              fleet.terminateIdle(group, nodes);
+              released.terminated(clusterId, nodes, clock.instant());
+            }
+            case PowerPrograms.RESUME_FAIL -> fleet.resumeFailed(group, nodes);
+            default ->
+                log.warn("cluster {}: ignoring unknown power request {}", clusterId, r.action());
+          }
+        });
+    r.done();
   }
 }
