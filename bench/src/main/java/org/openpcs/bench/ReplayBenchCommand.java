@@ -174,6 +174,13 @@ public final class ReplayBenchCommand implements Callable<Integer> {
           if (r.get("unfinishedReport") != null) {
             report.notes.add(e.getKey() + ": " + r.get("unfinishedReport"));
           }
+          if (r.get("jobsNotCompleted") != null) {
+            report.failures.add(
+                e.getKey()
+                    + ": jobs timed as ended that did not complete (their last state in Slurm's"
+                    + " job-completion log): "
+                    + r.get("jobsNotCompleted"));
+          }
           report.row(
               e.getKey(),
               r.get("maxNodes"),
@@ -310,6 +317,18 @@ public final class ReplayBenchCommand implements Callable<Integer> {
     r.put("hindsightBilledOverBusy", hindsight);
     r.put("jobs", o.jobs());
     r.put("metrics", m);
+    // Timed as ended is not the same as done: a job that failed or vanished would count as a short
+    // run and flatter the waits of the jobs behind it.
+    Map<Long, String> notCompleted =
+        JobCompLog.notCompleted(
+            new org.openpcs.slurm.ClusterPaths(lab.clusterDir(c)).jobcompLog(),
+            o.jobs().stream()
+                .filter(j -> j.end() != null)
+                .map(ReplayMetrics.JobRecord::jobId)
+                .toList());
+    if (!notCompleted.isEmpty()) {
+      r.put("jobsNotCompleted", notCompleted);
+    }
     if (!o.unfinished().isEmpty()) {
       r.put("unfinishedReport", o.unfinished());
     }
