@@ -65,13 +65,14 @@ public final class PoweredUpJobStarter {
     List<Long> ready = readyJobs(candidates, nodeStates(nodes.lines().toList()));
     for (long id : ready) {
       if (run(paths, "requeue", Long.toString(id)) != null) {
+        long requeuedAt = System.currentTimeMillis();
         log.info("job {}: nodes are up; requeued to start now instead of at the 30 s pass", id);
         // Released on its own thread: the requeue takes as long as the job's epilogs.
         Thread.ofVirtual()
             .name("release-job-" + id)
             .start(
                 () -> {
-                  if (!release(paths, id)) {
+                  if (!release(paths, id, requeuedAt)) {
                     log.warn(
                         "job {}: requeued, but could not be made eligible at once; it starts"
                             + " when its requeue delay ends",
@@ -174,9 +175,13 @@ public final class PoweredUpJobStarter {
    * done, and only then sets the job's begin time (requeue delay, 121 s by default): a {@code
    * StartTime=now} sent earlier is overwritten (seen with 64 nodes: the job waited almost three
    * minutes, its nodes powered down meanwhile). So the job is watched until it waits for its begin
-   * time, then released.
+   * time, then released — in a later wall-clock second than the requeue: the requeue revoked the
+   * job's credential on its nodes as of the requeue's second, and slurmd refuses a credential
+   * created in that second or before, so a job started again within it fails at once ("Killing
+   * non-startable batch job: Job credential revoked", state FAILED; seen in about one replay run of
+   * six, where the scheduler placed the released job within 63 ms).
    */
-  private boolean release(ClusterPaths paths, long id) {
+  private boolean release(ClusterPaths paths, long id, long requeuedAtMillis) {
     long deadline = System.nanoTime() + RELEASE_WITHIN.toNanos();
     while (System.nanoTime() < deadline) {
       String shown = run(paths, "show", "job", "-o", Long.toString(id));
@@ -192,6 +197,7 @@ public final class PoweredUpJobStarter {
           return false;
         }
         case WAITS_FOR_BEGIN_TIME -> {
+          sleep(millisUntilLaterSecond(requeuedAtMillis, System.currentTimeMillis()));
           if (run(paths, "update", "JobId=" + id, "StartTime=now") != null) {
             return true;
           }
@@ -203,6 +209,14 @@ public final class PoweredUpJobStarter {
       sleep(100);
     }
     return false;
+  }
+
+  /**
+   * Pure: how long to wait so that it is a later wall-clock second than {@code referenceMillis}
+   * (zero when it already is).
+   */
+  static long millisUntilLaterSecond(long referenceMillis, long nowMillis) {
+    return Math.max(0, Math.floorDiv(referenceMillis, 1000) * 1000 + 1000 - nowMillis);
   }
 
   /** Where a requeued job is, as far as releasing it goes. */

@@ -96,4 +96,14 @@ class PoweredUpJobStarterTest {
   private static PoweredUpJobStarter.RequeueStep step(String state, String reason) {
     return PoweredUpJobStarter.requeueStep(state, reason);
   }
+
+  @Test
+  void aRequeuedJobIsReleasedNoEarlierThanTheSecondAfterItsRequeue() {
+    // requeued at x.200: the credential is revoked as of second x; wait until x+1.000
+    assertThat(PoweredUpJobStarter.millisUntilLaterSecond(10_200, 10_250)).isEqualTo(750);
+    assertThat(PoweredUpJobStarter.millisUntilLaterSecond(10_999, 10_999)).isEqualTo(1);
+    // already in a later second: at once
+    assertThat(PoweredUpJobStarter.millisUntilLaterSecond(10_200, 11_000)).isZero();
+    assertThat(PoweredUpJobStarter.millisUntilLaterSecond(10_200, 12_500)).isZero();
+  }
 }
