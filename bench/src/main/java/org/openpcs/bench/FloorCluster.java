@@ -15,8 +15,9 @@ import org.openpcs.control.slurm.SlurmConfigPlanner;
  * The floor: a bare Slurm cluster set up by hand as the lab's reference script does ({@code
  * shared/reference/slurm-local-lab.sh}): its own munged and slurmctld, N {@code State=CLOUD} nodes
  * on 127.0.0.1, and a ResumeProgram that starts each slurmd directly (signal mask reset, {@code
- * setsid}, {@code -b} so slurmctld accepts the registration), a SuspendProgram that stops it. No
- * control plane, no agent, no instance records: the least any Slurm-based service can do.
+ * setsid}, {@code -b} so slurmctld accepts the registration, in a later second than the resume
+ * request as D26 found necessary), a SuspendProgram that stops it. No control plane, no agent, no
+ * instance records: the least any Slurm-based service can do.
  */
 final class FloorCluster implements AutoCloseable {
   final Path dir;
@@ -143,6 +144,10 @@ final class FloorCluster implements AutoCloseable {
             + "echo \"$(date +%s.%N) resume $1\" >> "
             + dir.resolve("log/power.log")
             + "\n"
+            // D26: a slurmd that starts within the resume request's own second may report a boot
+            // time before it, and slurmctld then ignores its registration for good (the node waits
+            // for ResumeTimeout) — any working ResumeProgram must start it in a later second.
+            + "s=$(date +%s); while [ \"$(date +%s)\" = \"$s\" ]; do sleep 0.02; done\n"
             + "for n in $(/usr/bin/scontrol show hostnames \"$1\"); do\n"
             + "  mkdir -p "
             + dir.resolve("spool")

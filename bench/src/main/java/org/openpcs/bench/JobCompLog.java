@@ -6,8 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.openpcs.server.logs.JobCompLine;
 
 /**
  * Slurm's job-completion log ({@code jobcomp/filetxt}, one line per job end and per requeue): how
@@ -15,20 +14,16 @@ import java.util.regex.Pattern;
  * job that ran for 0 s.
  */
 final class JobCompLog {
-  private static final Pattern JOB = Pattern.compile("\\bJobId=(\\d+)\\b");
-  private static final Pattern STATE = Pattern.compile("\\bJobState=(\\S+)");
-
   private JobCompLog() {}
 
   /** The last state logged for each job (a requeued job is logged again when it really ends). */
   static Map<Long, String> finalStates(List<String> lines) {
     Map<Long, String> out = new TreeMap<>();
     for (String line : lines) {
-      Matcher job = JOB.matcher(line);
-      Matcher state = STATE.matcher(line);
-      if (job.find() && state.find()) {
-        out.put(Long.parseLong(job.group(1)), state.group(1));
-      }
+      JobCompLine.parse(line)
+          .filter(l -> l.fields().containsKey("JobId") && l.fields().containsKey("JobState"))
+          .ifPresent(
+              l -> out.put(Long.parseLong(l.fields().get("JobId")), l.fields().get("JobState")));
     }
     return out;
   }

@@ -2,6 +2,7 @@ package org.openpcs.control.slurm;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,12 @@ public final class ClusterNodes {
   private final Function<String, Duration> killWindow;
   private final Duration suspendTimeout;
   private final LostNodeHolds holds;
+  private final Clock clock;
 
-  /** Per cluster: taking a node out of service and an idle release never interleave. */
+  /**
+   * Per cluster: taking a node out of service, an idle release and the end of a power-down never
+   * interleave.
+   */
   private final java.util.concurrent.ConcurrentHashMap<String, Object> locks =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -51,6 +56,7 @@ public final class ClusterNodes {
     this.killWindow = killWindow;
     this.suspendTimeout = suspendTimeout;
     this.holds = new LostNodeHolds(clock);
+    this.clock = clock;
   }
 
   /**
@@ -180,10 +186,13 @@ public final class ClusterNodes {
    * slurmctld (22.05) applies to a powering-down node by marking it powered down at once, so a job
    * that wants it gets a new instance now rather than after SuspendTimeout and Slurm's next pass
    * (verified in the lab; on a node already powered down it is refused, harmlessly). Only nodes
-   * {@link ReleasedNodes#endable} and not held after a loss (D33), under the cluster's lock. Does
-   * nothing when the controller does not answer: Slurm's pass ends the power-down in any case.
+   * {@link ReleasedNodes#endable} and whose loss hold is over (D33; after a restart one window from
+   * the start), under the cluster's lock, and not after {@code notAfter}: past it the node could be
+   * in its next power-down, whose instance may still run. An administrator's drain set between the
+   * read and the request would be cleared by it (a moment's window, accepted). Does nothing when
+   * the controller does not answer: Slurm's pass ends the power-down in any case.
    */
-  public void endPowerDown(String clusterId, List<String> nodes) {
+  public void endPowerDown(String clusterId, List<String> nodes, Instant notAfter) {
     if (slurm.isEmpty() || nodes.isEmpty()) {
       return;
     }
@@ -192,14 +201,20 @@ public final class ClusterNodes {
         var scontrol = new Scontrol(slurm.get(), paths.apply(clusterId));
         Map<String, NodeStatus> byName = new java.util.HashMap<>();
         scontrol.nodes().forEach(n -> byName.put(n.name(), n));
+        Duration window = killWindow.apply(clusterId);
         List<String> gone =
             ReleasedNodes.endable(byName, nodes).stream()
-                .filter(n -> !holds.held(clusterId, n))
+                .filter(n -> holds.over(clusterId, n, window))
                 .toList();
-        if (!gone.isEmpty()) {
-          scontrol.updateNode(Hostlist.compress(gone), "RESUME", null);
-          log.info("cluster {}: instances gone, {} powered down", clusterId, gone);
+        if (gone.isEmpty()) {
+          return;
         }
+        if (clock.instant().isAfter(notAfter)) {
+          log.debug("cluster {}: power-down of {} left to Slurm (too late)", clusterId, gone);
+          return;
+        }
+        scontrol.updateNode(Hostlist.compress(gone), "RESUME", null);
+        log.info("cluster {}: instances gone, {} powered down", clusterId, gone);
       } catch (RuntimeException e) {
         log.debug("cluster {}: power-down of {} left to Slurm: {}", clusterId, nodes, e.toString());
       }

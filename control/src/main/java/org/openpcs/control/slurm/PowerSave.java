@@ -2,6 +2,7 @@ package org.openpcs.control.slurm;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class PowerSave {
     this.fleet = fleet;
     this.runtime = runtime;
     this.clock = clock;
-    // Past the margin SuspendTimeout adds to the release time, Slurm's pass has ended it itself.
+    // A bound on how late an end may still come (see ReleasedNodes); SuspendTimeout's margin.
     this.released =
         new ReleasedNodes(
             releaseTime, Duration.ofSeconds(SlurmConfigPlanner.SUSPEND_MARGIN_SECONDS));
@@ -63,16 +64,31 @@ public final class PowerSave {
     List<PowerInbox.Request> requests = PowerInbox.pending(runtime.paths(clusterId));
     List<ComputeNodeGroup> groups =
         requests.isEmpty() ? List.of() : store.inTransaction(tx -> tx.nodeGroupsOf(clusterId));
-    for (PowerInbox.Request r : requests) {
-      handle(clusterId, groups, r);
-      // At once, not after the rest of the batch (a resume's launches may take a while).
+    try {
+      for (PowerInbox.Request r : requests) {
+        handle(clusterId, groups, r);
+        // At once, not after the rest of the batch (a resume's launches may take a while).
+        endPowerDowns(clusterId);
+      }
+    } finally {
       endPowerDowns(clusterId);
     }
-    endPowerDowns(clusterId);
   }
 
+  /**
+   * Ends the power-down of the nodes whose instances are gone (D35), on a thread of its own: it
+   * reads Slurm's nodes and takes the cluster's lock, and must not hold up the power requests of
+   * every cluster (a cold start waits for them).
+   */
   private void endPowerDowns(String clusterId) {
-    runtime.nodes().endPowerDown(clusterId, released.due(clusterId, clock.instant()));
+    Instant now = clock.instant();
+    List<String> due = released.due(clusterId, now);
+    if (!due.isEmpty()) {
+      Instant notAfter = now.plus(released.staleAfter());
+      Thread.ofVirtual()
+          .name("end-power-down-" + clusterId)
+          .start(() -> runtime.nodes().endPowerDown(clusterId, due, notAfter));
+    }
   }
 
   private void handle(String clusterId, List<ComputeNodeGroup> groups, PowerInbox.Request r) {

@@ -17,9 +17,11 @@ import org.openpcs.slurm.NodeStatus;
  * that wants the node meanwhile waits for all of it; the control plane knows when the instance is
  * gone — when the provider's termination returned, plus the provider's release time.
  *
- * <p>Used from the power-saving thread only. An entry the thread did not act on in time is dropped:
- * Slurm's own pass ends the power-down by then, and a late end might otherwise hit the node's next
- * power-down, whose instance may still run.
+ * <p>Used from the power-saving thread only. An entry not acted on within {@code staleAfter} of its
+ * time is dropped: the end is only a speed-up (Slurm's pass ends the power-down anyway), and a
+ * bound on how late it may come keeps it from ever meeting the node's next power-down, whose
+ * instance may still run — that needs a resume, a boot, a job or idle time and a suspend in
+ * between.
  */
 final class ReleasedNodes {
   /** The flags of a cloud node that was idle when it was suspended and is still powering down. */
@@ -36,6 +38,11 @@ final class ReleasedNodes {
   ReleasedNodes(Duration releaseTime, Duration staleAfter) {
     this.releaseTime = releaseTime;
     this.staleAfter = staleAfter;
+  }
+
+  /** How long past its time an end is still worth asking for. */
+  Duration staleAfter() {
+    return staleAfter;
   }
 
   /** The instances of these nodes were terminated at {@code now} (termination returned). */

@@ -41,6 +41,16 @@ class ReleasedNodesTest {
     assertThat(r.due("c1", T.plusSeconds(7))).isEmpty();
   }
 
+  @Test
+  void anEndIsStillAskedForAtTheStaleBoundAndNotAMomentLater() {
+    var r = new ReleasedNodes(Duration.ZERO, STALE);
+    r.terminated("c1", List.of("g-1"), T);
+    r.terminated("c2", List.of("g-1"), T);
+    assertThat(r.due("c1", T.plus(STALE))).containsExactly("g-1");
+    assertThat(r.due("c2", T.plus(STALE).plusMillis(1))).isEmpty();
+    assertThat(r.staleAfter()).isEqualTo(STALE);
+  }
+
   private static NodeStatus node(String name, String state, String... flags) {
     return new NodeStatus(name, state, Set.of(flags), "", null);
   }
