@@ -141,9 +141,7 @@ public final class ClusterNodes {
     return slurm.flatMap(
         s -> {
           try {
-            Map<String, NodeStatus> byName = new java.util.HashMap<>();
-            new Scontrol(s, paths.apply(clusterId)).nodes().forEach(n -> byName.put(n.name(), n));
-            return Optional.of(byName);
+            return Optional.of(byName(new Scontrol(s, paths.apply(clusterId)).nodes()));
           } catch (RuntimeException e) {
             return Optional.empty();
           }
@@ -156,12 +154,10 @@ public final class ClusterNodes {
    * with {@link #failNode}, and after a fresh look at the jobs: a node with any job (a suspended
    * one leaves it looking idle; Slurm's own pass keeps such a node) or held after a loss (D33)
    * stays. Does nothing when the controller does not answer (Slurm's pass still releases them).
-   *
-   * @return the nodes asked for
    */
-  public List<String> powerDownIdle(String clusterId, List<String> nodes) {
+  public void powerDownIdle(String clusterId, List<String> nodes) {
     if (slurm.isEmpty() || nodes.isEmpty()) {
-      return List.of();
+      return;
     }
     synchronized (lock(clusterId)) {
       try {
@@ -173,10 +169,8 @@ public final class ClusterNodes {
           scontrol.updateNode(Hostlist.compress(idle), "POWER_DOWN", null);
           log.info("cluster {}: idle time up, powering down {}", clusterId, idle);
         }
-        return idle;
       } catch (RuntimeException e) {
         log.warn("cluster {}: could not power down idle {}: {}", clusterId, nodes, e.getMessage());
-        return List.of();
       }
     }
   }
@@ -199,11 +193,9 @@ public final class ClusterNodes {
     synchronized (lock(clusterId)) {
       try {
         var scontrol = new Scontrol(slurm.get(), paths.apply(clusterId));
-        Map<String, NodeStatus> byName = new java.util.HashMap<>();
-        scontrol.nodes().forEach(n -> byName.put(n.name(), n));
         Duration window = killWindow.apply(clusterId);
         List<String> gone =
-            ReleasedNodes.endable(byName, nodes).stream()
+            ReleasedNodes.endable(byName(scontrol.nodes()), nodes).stream()
                 .filter(n -> holds.over(clusterId, n, window))
                 .toList();
         if (gone.isEmpty()) {
@@ -219,6 +211,12 @@ public final class ClusterNodes {
         log.debug("cluster {}: power-down of {} left to Slurm: {}", clusterId, nodes, e.toString());
       }
     }
+  }
+
+  private static Map<String, NodeStatus> byName(List<NodeStatus> nodes) {
+    Map<String, NodeStatus> byName = new java.util.HashMap<>();
+    nodes.forEach(n -> byName.put(n.name(), n));
+    return byName;
   }
 
   private Object lock(String clusterId) {
