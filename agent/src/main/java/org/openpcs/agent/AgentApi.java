@@ -98,7 +98,8 @@ final class AgentApi implements AutoCloseable {
     body.put("bootstrapId", bootstrapId);
     JsonNode tree;
     // Retries are ours (bounded by the registration timeout), so the client makes one attempt;
-    // it lives only for this call (registration happens once per node).
+    // it lives only for this call (registration happens once per node), on the shared HTTP
+    // client (a client of its own per node cost a selector thread and a connection each).
     try (PcsHttpClient pcs =
         new PcsHttpClient(
             endpoint,
@@ -109,7 +110,8 @@ final class AgentApi implements AutoCloseable {
                 Duration.ofSeconds(30),
                 0,
                 Duration.ofMillis(200),
-                Duration.ofSeconds(10)))) {
+                Duration.ofSeconds(10)),
+            HTTP)) {
       tree = pcs.call("RegisterComputeNodeGroupInstance", body);
     }
     RegisterComputeNodeGroupInstanceResponse r;

@@ -35,28 +35,95 @@ record Daemon(String name, long pid, long startTicks, Process process) {
           + " exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";";
 
   /**
-   * Whether this JVM's children start with no signal blocked and none of the standard ones ignored
-   * (probed once). Then {@code setsid} alone detaches a daemon; perl with its POSIX module costs
-   * about ten times as much CPU per start (12 ms), twice per node, and only matters when the JVM
-   * itself was started with signals blocked (e.g. from slurmscriptd, slurm-lab §3).
+   * How a daemon is detached: the cheapest way that gives it a clean signal state, chosen once from
+   * what this JVM's children inherit (D25, D37).
    */
-  private static final boolean CLEAN_SIGNALS = probeSignals();
+  enum Detach {
+    /** Children start clean: {@code setsid} alone (about 1 ms). */
+    SETSID,
+    /**
+     * Signals ignored but none blocked — a server started in the background ({@code &} ignores
+     * SIGINT and SIGQUIT) or under {@code nohup} (SIGHUP): coreutils' {@code env --default-signal}
+     * (8.31+) resets them, at about a tenth of perl's cost.
+     */
+    ENV,
+    /** Signals blocked (e.g. started from slurmscriptd, slurm-lab §3): perl, {@link #DETACH}. */
+    PERL;
 
-  static boolean probeSignals() {
+    /** The argv that comes before the daemon's own command. */
+    List<String> prefix() {
+      return switch (this) {
+        case SETSID -> List.of(Tools.setsid().toString());
+        case ENV -> List.of(Tools.setsid().toString(), Tools.env().toString(), "--default-signal");
+        case PERL -> List.of(Tools.perl().toString(), "-e", DETACH, "--");
+      };
+    }
+
+    /**
+     * @param plain {@code /proc/self/status} of a plain child
+     * @param viaEnv the same through {@code env --default-signal} ({@code null} if it failed)
+     */
+    static Detach choose(String plain, String viaEnv) {
+      if (cleanSignals(plain)) {
+        return SETSID;
+      }
+      return viaEnv != null && cleanSignals(viaEnv) ? ENV : PERL;
+    }
+  }
+
+  /**
+   * Chosen once: the perl way costs about 12 ms of CPU per start, twice per node, which in a
+   * 256-node burst on two cores was a fifth of all the CPU the burst used.
+   */
+  private static final Detach DETACH_WAY = probe();
+
+  static Detach probe() {
+    Detach way = probeOnce();
+    // a slow node start is then explained by the log (perl: the JVM started with signals blocked)
+    org.slf4j.LoggerFactory.getLogger(Daemon.class)
+        .info(
+            "node daemons are detached with {}",
+            switch (way) {
+              case SETSID -> "setsid";
+              case ENV ->
+                  "setsid and env --default-signal (this JVM's children inherit ignored"
+                      + " signals)";
+              case PERL -> "perl (this JVM's children inherit blocked signals)";
+            });
+    return way;
+  }
+
+  private static Detach probeOnce() {
+    String plain = childStatus(List.of("/bin/cat", "/proc/self/status"));
+    if (plain != null && cleanSignals(plain)) {
+      return Detach.SETSID;
+    }
+    String viaEnv;
+    try {
+      viaEnv =
+          childStatus(
+              List.of(Tools.env().toString(), "--default-signal", "/bin/cat", "/proc/self/status"));
+    } catch (AgentException noEnv) {
+      viaEnv = null;
+    }
+    return Detach.choose(plain == null ? "" : plain, viaEnv);
+  }
+
+  /** What {@code command} prints, or {@code null} when it could not run or failed. */
+  private static String childStatus(List<String> command) {
     try {
       Process p =
-          new ProcessBuilder("/bin/cat", "/proc/self/status")
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .start();
-      String status = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor();
-      return cleanSignals(status);
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return p.waitFor() == 0 ? out : null;
     } catch (IOException e) {
-      return false;
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return null;
     }
   }
 
@@ -96,16 +163,8 @@ record Daemon(String name, long pid, long startTicks, Process process) {
    */
   static Daemon spawn(String name, List<String> command, Path output, Map<String, String> env)
       throws IOException {
-    List<String> argv = new ArrayList<>();
-    if (CLEAN_SIGNALS) {
-      // not a process group leader (it is in the JVM's group), so setsid does not fork
-      argv.add(Tools.setsid().toString());
-    } else {
-      argv.add(Tools.perl().toString());
-      argv.add("-e");
-      argv.add(DETACH);
-      argv.add("--");
-    }
+    // setsid: not a process group leader (it is in the JVM's group), so it does not fork
+    List<String> argv = new ArrayList<>(DETACH_WAY.prefix());
     argv.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(argv);
     pb.environment().clear();

@@ -24,6 +24,10 @@ final class Tools {
     return find("setsid", List.of("/usr/bin/setsid", "/bin/setsid"));
   }
 
+  static Path env() {
+    return find("env", List.of("/usr/bin/env", "/bin/env"));
+  }
+
   static Path unshare() {
     return find("unshare", List.of("/usr/bin/unshare", "/bin/unshare"));
   }

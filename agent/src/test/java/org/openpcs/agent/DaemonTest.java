@@ -2,6 +2,10 @@ package org.openpcs.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DaemonTest {
@@ -23,5 +27,44 @@ class DaemonTest {
     // SIGHUP ignored (nohup)
     assertThat(Daemon.cleanSignals(status("0000000000000000", "0000000000000001"))).isFalse();
     assertThat(Daemon.cleanSignals("Name:\tcat\n")).isFalse();
+  }
+
+  @Test
+  void theCheapestDetachThatGivesCleanSignalsIsChosen() {
+    String clean = status("0000000000000000", "0000000000000000");
+    String background = status("0000000000000000", "0000000000000006"); // SIGINT, SIGQUIT
+    String slurmscriptd = status("0000000000897a27", "0000000000000000");
+    assertThat(Daemon.Detach.choose(clean, null)).isEqualTo(Daemon.Detach.SETSID);
+    assertThat(Daemon.Detach.choose(background, clean)).isEqualTo(Daemon.Detach.ENV);
+    // env without --default-signal (coreutils before 8.31) failed
+    assertThat(Daemon.Detach.choose(background, null)).isEqualTo(Daemon.Detach.PERL);
+    // env cannot unblock
+    assertThat(Daemon.Detach.choose(slurmscriptd, slurmscriptd)).isEqualTo(Daemon.Detach.PERL);
+  }
+
+  /**
+   * What /bin/cat /proc/self/status prints when started through {@code way} from a shell that
+   * ignores HUP, INT and QUIT.
+   */
+  private static String statusThrough(Daemon.Detach way) throws Exception {
+    List<String> argv =
+        new ArrayList<>(List.of("/bin/sh", "-c", "trap '' HUP INT QUIT; exec \"$@\"", "sh"));
+    argv.addAll(way.prefix());
+    argv.addAll(List.of("/bin/cat", "/proc/self/status"));
+    Process p =
+        new ProcessBuilder(argv)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
+  }
+
+  @Test
+  void envAndPerlResetSignalsIgnoredByTheParentAndSetsidAloneDoesNot() throws Exception {
+    assertThat(Daemon.cleanSignals(statusThrough(Daemon.Detach.SETSID))).isFalse();
+    assertThat(Daemon.cleanSignals(statusThrough(Daemon.Detach.ENV))).isTrue();
+    assertThat(Daemon.cleanSignals(statusThrough(Daemon.Detach.PERL))).isTrue();
   }
 }

@@ -98,6 +98,24 @@ public final class PcsHttpClient implements AutoCloseable {
   }
 
   /**
+   * With the caller's HTTP client, which {@link #close} leaves open: many short-lived clients in
+   * one JVM (the local provider's in-process agents) share one, since each java.net.http client
+   * owns a selector thread and its own connections. {@code options.connectTimeout()} is then the
+   * shared client's.
+   */
+  public PcsHttpClient(
+      URI endpoint, SigV4.Credentials creds, String region, Options options, HttpClient http) {
+    this(
+        endpoint,
+        creds,
+        region,
+        options,
+        Objects.requireNonNull(http, "http"),
+        Clock.systemUTC(),
+        d -> Thread.sleep(d));
+  }
+
+  /**
    * @param http {@code null} to create (and later close) our own
    */
   PcsHttpClient(
