@@ -147,6 +147,11 @@ public final class Scontrol {
     cli.run("scontrol", TIMEOUT, "update", "JobId=" + job, "StartTime=now");
   }
 
+  /** The nodes of each partition slurmctld runs ({@code scontrol show partition -o}). */
+  public Map<String, List<String>> partitionNodes() {
+    return parsePartitionNodes(query("scontrol", "show", "partition", "-o"));
+  }
+
   /** Throws unless slurmctld answers. */
   public void ping() {
     CommandResult r = cli.run("scontrol", ControllerDaemons.PING_TIMEOUT, "ping");
@@ -196,6 +201,26 @@ public final class Scontrol {
               lastBusy > 0 ? Instant.ofEpochSecond(lastBusy) : null));
     }
     return List.copyOf(byName.values());
+  }
+
+  static Map<String, List<String>> parsePartitionNodes(String text) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (String line : text.split("\n")) {
+      String name = null;
+      String nodes = "";
+      for (String pair : line.strip().split(" ")) {
+        if (pair.startsWith("PartitionName=")) {
+          name = pair.substring("PartitionName=".length());
+        } else if (pair.startsWith("Nodes=")) {
+          nodes = pair.substring("Nodes=".length());
+        }
+      }
+      if (name != null) {
+        out.put(
+            name, nodes.isEmpty() || nodes.equals("(null)") ? List.of() : Hostlist.expand(nodes));
+      }
+    }
+    return out;
   }
 
   static List<JobStatus> parseJobs(String json) {

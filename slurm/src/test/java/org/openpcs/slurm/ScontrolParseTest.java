@@ -121,4 +121,18 @@ class ScontrolParseTest {
     assertThatThrownBy(() -> Scontrol.updateArgs("compute-1", "REBOOT_NOW", null))
         .hasMessageContaining("unsupported");
   }
+
+  @Test
+  void partitionNodesAreReadFromScontrolsOneLineOutput() {
+    String out =
+        "PartitionName=work AllowGroups=ALL Default=NO Nodes=rpi1-g-[1-3],x-2 PriorityTier=1"
+            + " State=UP TotalCPUs=6\n"
+            + "PartitionName=empty AllowGroups=ALL Nodes=(null) State=UP\n"
+            + "PartitionName=none State=DRAIN\n";
+    var parts = Scontrol.parsePartitionNodes(out);
+    assertThat(parts.keySet()).containsExactly("work", "empty", "none");
+    assertThat(parts.get("work")).containsExactly("rpi1-g-1", "rpi1-g-2", "rpi1-g-3", "x-2");
+    assertThat(parts.get("empty")).isEmpty();
+    assertThat(parts.get("none")).isEmpty();
+  }
 }

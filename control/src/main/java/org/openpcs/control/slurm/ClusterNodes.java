@@ -149,6 +149,20 @@ public final class ClusterNodes {
   }
 
   /**
+   * The cluster's slurmctld was started for the first time, with no saved state: its nodes are not
+   * held for losses from before this server's start (D33's restart rule, which would otherwise also
+   * keep D35 from ending power-downs in the cluster's first seconds).
+   */
+  public void clusterBorn(String clusterId) {
+    holds.born(clusterId);
+  }
+
+  /** The cluster and its files were removed. */
+  public void clusterGone(String clusterId) {
+    holds.forget(clusterId);
+  }
+
+  /**
    * Asks Slurm to power down nodes whose idle time is up (D34): {@code State=POWER_DOWN}, which its
    * power-save pass acts on within a second. Under the cluster's lock, so that it cannot interleave
    * with {@link #failNode}, and after a fresh look at the jobs: a node with any job (a suspended
@@ -162,9 +176,27 @@ public final class ClusterNodes {
     synchronized (lock(clusterId)) {
       try {
         var scontrol = new Scontrol(slurm.get(), paths.apply(clusterId));
-        Map<String, NodeJobs> busy = jobsByNode(scontrol.jobs());
+        List<JobStatus> jobs = scontrol.jobs();
+        Map<String, NodeJobs> busy = jobsByNode(jobs);
+        Set<String> waiting = IdleRelease.waitingPartitions(jobs);
+        // the partitions' nodes are asked for only when a job waits (D38)
+        Set<String> waitedFor =
+            waiting.isEmpty()
+                ? Set.of()
+                : IdleRelease.waitedFor(waiting, scontrol.partitionNodes());
         List<String> idle =
-            nodes.stream().filter(n -> !busy.containsKey(n) && !holds.held(clusterId, n)).toList();
+            nodes.stream()
+                .filter(
+                    n ->
+                        !busy.containsKey(n) && !waitedFor.contains(n) && !holds.held(clusterId, n))
+                .toList();
+        if (idle.size() < nodes.size()) {
+          log.debug(
+              "cluster {}: left to Slurm's pass (busy, waited for by {} or held): {}",
+              clusterId,
+              waiting,
+              nodes.stream().filter(n -> !idle.contains(n)).toList());
+        }
         if (!idle.isEmpty()) {
           scontrol.updateNode(Hostlist.compress(idle), "POWER_DOWN", null);
           log.info("cluster {}: idle time up, powering down {}", clusterId, idle);
@@ -194,10 +226,20 @@ public final class ClusterNodes {
       try {
         var scontrol = new Scontrol(slurm.get(), paths.apply(clusterId));
         Duration window = killWindow.apply(clusterId);
+        Map<String, NodeStatus> states = byName(scontrol.nodes());
         List<String> gone =
-            ReleasedNodes.endable(byName(scontrol.nodes()), nodes).stream()
+            ReleasedNodes.endable(states, nodes).stream()
                 .filter(n -> holds.over(clusterId, n, window))
                 .toList();
+        if (gone.size() < nodes.size() && log.isDebugEnabled()) {
+          log.debug(
+              "cluster {}: power-down left to Slurm for {}",
+              clusterId,
+              nodes.stream()
+                  .filter(n -> !gone.contains(n))
+                  .map(n -> n + "=" + states.get(n))
+                  .toList());
+        }
         if (gone.isEmpty()) {
           return;
         }

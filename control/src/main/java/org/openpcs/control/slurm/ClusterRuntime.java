@@ -233,6 +233,7 @@ public final class ClusterRuntime {
         deleteTree(paths.root());
         // The slurmd spools live in the short runtime dir (socket path limit), not under root.
         deleteTree(paths.spool());
+        nodes.clusterGone(clusterId);
       } catch (RuntimeException e) {
         return new Outcome.Failed(List.of(new ErrorInfo("ControllerStopFailed", e.getMessage())));
       }
@@ -360,6 +361,8 @@ public final class ClusterRuntime {
 
   private void recordStart(String clusterId, boolean restart) {
     if (!restart) {
+      // no node of a new cluster can have been lost before this server's start
+      nodes.clusterBorn(clusterId);
       return;
     }
     List<Instant> recent = restarts.computeIfAbsent(clusterId, k -> new ArrayList<>());

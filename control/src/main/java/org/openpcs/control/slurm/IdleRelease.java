@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import org.openpcs.slurm.JobStatus;
 import org.openpcs.slurm.NodeStatus;
 
 /**
@@ -15,7 +17,9 @@ import org.openpcs.slurm.NodeStatus;
  * changed (D32), so an idle node stayed billed up to 10 s past its time; the control plane asks for
  * the release the moment the time is up (D34). Only plainly idle nodes are released this way: a
  * node with any flag but CLOUD (drained, down, reserved, planned for a pending job, completing,
- * powering up or down, not responding…) is left to Slurm's own pass, which still runs as before.
+ * powering up or down, not responding…) is left to Slurm's own pass, which still runs as before,
+ * and so is a node of a partition in which a job waits to be scheduled ({@link
+ * #waitingPartitions}).
  */
 final class IdleRelease {
   /** The flags of a plainly idle, powered-up cloud node. */
@@ -41,7 +45,44 @@ final class IdleRelease {
    */
   record Plan(List<String> release, Optional<Instant> nextDue) {}
 
+  /**
+   * Reasons of a pending job that the next scheduling pass may resolve with nodes the partition
+   * already has: such a job may take an idle node any moment.
+   */
+  static final Set<String> SCHEDULABLE = Set.of("None", "Priority", "Resources");
+
   private IdleRelease() {}
+
+  /**
+   * The partitions in which a job waits only to be scheduled (D38): a job requeued out of
+   * CONFIGURING (D20) leaves its fresh nodes idle for a moment before it is placed again, and a job
+   * waiting for Resources takes idle nodes as soon as the rest come free. Releasing such nodes
+   * early would make the job wait for new instances. Slurm's own pass still releases them after the
+   * idle time; the control plane only does not do it sooner.
+   */
+  static Set<String> waitingPartitions(List<JobStatus> jobs) {
+    Set<String> out = new TreeSet<>();
+    for (JobStatus j : jobs) {
+      if ("PENDING".equals(j.state()) && SCHEDULABLE.contains(j.reason())) {
+        // a job submitted to several partitions lists them with commas
+        for (String p : j.partition().split(",")) {
+          if (!p.isBlank()) {
+            out.add(p.strip());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The nodes of the partitions in which a job waits (see {@link #waitingPartitions}). */
+  static Set<String> waitedFor(Set<String> waiting, Map<String, List<String>> partitionNodes) {
+    Set<String> out = new TreeSet<>();
+    for (String p : waiting) {
+      out.addAll(partitionNodes.getOrDefault(p, List.of()));
+    }
+    return out;
+  }
 
   static Plan plan(View v) {
     List<String> release = new ArrayList<>();

@@ -31,6 +31,12 @@ final class LostNodeHolds {
   private final Instant startedAt;
   private final ConcurrentHashMap<String, Instant> ends = new ConcurrentHashMap<>();
 
+  /**
+   * Clusters whose Slurm this server started with no saved state: none of their nodes can have been
+   * lost before this server's start, so the start's window does not apply to them.
+   */
+  private final java.util.Set<String> born = ConcurrentHashMap.newKeySet();
+
   LostNodeHolds(Clock clock) {
     this.clock = clock;
     this.startedAt = clock.instant();
@@ -51,6 +57,22 @@ final class LostNodeHolds {
     return Duration.ofSeconds(timeout).plus(MARGIN);
   }
 
+  /** The cluster's slurmctld was just started for the first time, with no saved state. */
+  void born(String clusterId) {
+    born.add(clusterId);
+  }
+
+  /** The cluster is gone (a cluster created again under the same id is born again). */
+  void forget(String clusterId) {
+    born.remove(clusterId);
+    ends.keySet().removeIf(k -> k.startsWith(clusterId + '/'));
+  }
+
+  /** Until when a node not taken out of service by this server may still be held. */
+  private Instant startHold(String clusterId, Duration window) {
+    return born.contains(clusterId) ? Instant.MIN : startedAt.plus(window);
+  }
+
   /** The node was just taken out of service: its kill window starts now. */
   void started(String clusterId, String node, Duration window) {
     ends.put(key(clusterId, node), clock.instant().plus(window));
@@ -58,10 +80,11 @@ final class LostNodeHolds {
 
   /**
    * Whether no kill from the node's last loss can reach it any more. A node this server did not
-   * take out of service itself (it restarted since) counts from the server's start.
+   * take out of service itself (it restarted since) counts from the server's start, unless its
+   * cluster was born under this server.
    */
   boolean over(String clusterId, String node, Duration window) {
-    Instant end = ends.getOrDefault(key(clusterId, node), startedAt.plus(window));
+    Instant end = ends.getOrDefault(key(clusterId, node), startHold(clusterId, window));
     boolean over = !clock.instant().isBefore(end);
     if (over) {
       ends.remove(key(clusterId, node), end);
@@ -87,7 +110,7 @@ final class LostNodeHolds {
             ends.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(prefix))
                 .map(java.util.Map.Entry::getValue),
-            java.util.stream.Stream.of(startedAt.plus(window)))
+            java.util.stream.Stream.of(startHold(clusterId, window)))
         .filter(now::isBefore)
         .min(Instant::compareTo)
         .map(end -> Duration.between(now, end));

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.openpcs.slurm.JobStatus;
 import org.openpcs.slurm.NodeStatus;
 
 class IdleReleaseTest {
@@ -119,5 +120,40 @@ class IdleReleaseTest {
   @Test
   void aNodeSlurmDoesNotListIsSkipped() {
     assertThat(plan(List.of("g-9")).release()).isEmpty();
+  }
+
+  private static JobStatus job(long id, String partition, String state, String reason) {
+    return new JobStatus(id, "wrap", partition, state, "", reason);
+  }
+
+  @Test
+  void aPartitionIsWaitedInOnlyByAJobThatTheNextSchedulingPassMayStart() {
+    var jobs =
+        List.of(
+            job(1, "work", "PENDING", "Resources"),
+            job(2, "short,long", "PENDING", "Priority"),
+            job(3, "requeued", "PENDING", "None"),
+            // never started by a pass alone: left to Slurm's idle time as before
+            job(4, "held", "PENDING", "JobHeldUser"),
+            job(5, "later", "PENDING", "BeginTime"),
+            job(6, "chain", "PENDING", "Dependency"),
+            job(7, "busy", "RUNNING", "None"));
+    assertThat(IdleRelease.waitingPartitions(jobs))
+        .containsExactly("long", "requeued", "short", "work");
+    assertThat(IdleRelease.waitingPartitions(List.of())).isEmpty();
+  }
+
+  @Test
+  void theNodesOfWaitedInPartitionsAreKeptAndNoOthers() {
+    Map<String, List<String>> partitions =
+        Map.of(
+            "work", List.of("g-1", "g-2"),
+            "other", List.of("h-1"),
+            "both", List.of("g-2", "h-2"));
+    assertThat(IdleRelease.waitedFor(Set.of("work"), partitions)).containsExactly("g-1", "g-2");
+    assertThat(IdleRelease.waitedFor(Set.of("work", "both"), partitions))
+        .containsExactly("g-1", "g-2", "h-2");
+    // a partition slurmctld does not (yet) run keeps nothing
+    assertThat(IdleRelease.waitedFor(Set.of("gone"), partitions)).isEmpty();
   }
 }

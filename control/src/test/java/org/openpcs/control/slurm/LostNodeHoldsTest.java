@@ -89,4 +89,24 @@ class LostNodeHoldsTest {
     clock.advance(Duration.ofSeconds(5));
     assertThat(holds.untilNextEnd("c", window)).isEmpty();
   }
+
+  @Test
+  void aClusterBornUnderThisServerHasNoHoldsFromBeforeItsStartButItsOwnLossesCount() {
+    LostNodeHolds holds = new LostNodeHolds(clock);
+    holds.born("new");
+    assertThat(holds.over("new", "n-1", window))
+        .as("no loss before the start to wait for")
+        .isTrue();
+    assertThat(holds.untilNextEnd("new", window)).isEmpty();
+    assertThat(holds.over("old", "n-1", window)).as("an older cluster still waits").isFalse();
+
+    holds.started("new", "n-1", window);
+    assertThat(holds.over("new", "n-1", window)).isFalse();
+    assertThat(holds.untilNextEnd("new", window)).hasValue(window);
+
+    // removed and created again under the same id before its Slurm started: the start counts again
+    holds.forget("new");
+    assertThat(holds.held("new", "n-1")).isFalse();
+    assertThat(holds.over("new", "n-2", window)).isFalse();
+  }
 }
