@@ -105,7 +105,7 @@ public final class IdleReleases {
 
       @Override
       public void powerDown(String clusterId, List<String> nodes) {
-        runtime.nodes().powerDownIdle(clusterId, nodes);
+        runtime.nodes().powerDowns().idle(clusterId, nodes);
       }
     };
   }

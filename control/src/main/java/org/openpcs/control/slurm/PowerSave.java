@@ -87,7 +87,7 @@ public final class PowerSave {
       Instant notAfter = now.plus(released.staleAfter());
       Thread.ofVirtual()
           .name("end-power-down-" + clusterId)
-          .start(() -> runtime.nodes().endPowerDown(clusterId, due, notAfter));
+          .start(() -> runtime.nodes().powerDowns().end(clusterId, due, notAfter));
     }
   }
 
