@@ -109,21 +109,37 @@ record Daemon(String name, long pid, long startTicks, Process process) {
     return Detach.choose(plain == null ? "" : plain, viaEnv);
   }
 
-  /** What {@code command} prints, or {@code null} when it could not run or failed. */
+  /**
+   * What {@code command} prints, or {@code null} when it could not run or failed. Waits through an
+   * interrupt (and keeps it): the answer is kept for the JVM's life, and an interrupted probe must
+   * not settle on perl for good.
+   */
   private static String childStatus(List<String> command) {
+    Process p;
+    String out;
     try {
-      Process p =
+      p =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return p.waitFor() == 0 ? out : null;
+      out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
+    }
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return p.waitFor() == 0 ? out : null;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -46,7 +46,9 @@ class DaemonTest {
    * What /bin/cat /proc/self/status prints when started through {@code way} from a shell that
    * ignores HUP, INT and QUIT.
    */
-  private static String statusThrough(Daemon.Detach way) throws Exception {
+  record Through(long pid, String status) {}
+
+  private static Through statusThrough(Daemon.Detach way) throws Exception {
     List<String> argv =
         new ArrayList<>(List.of("/bin/sh", "-c", "trap '' HUP INT QUIT; exec \"$@\"", "sh"));
     argv.addAll(way.prefix());
@@ -58,13 +60,34 @@ class DaemonTest {
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
-    return out;
+    return new Through(p.pid(), out);
   }
 
   @Test
   void envAndPerlResetSignalsIgnoredByTheParentAndSetsidAloneDoesNot() throws Exception {
-    assertThat(Daemon.cleanSignals(statusThrough(Daemon.Detach.SETSID))).isFalse();
-    assertThat(Daemon.cleanSignals(statusThrough(Daemon.Detach.ENV))).isTrue();
-    assertThat(Daemon.cleanSignals(statusThrough(Daemon.Detach.PERL))).isTrue();
+    assertThat(Daemon.cleanSignals(statusThrough(Daemon.Detach.SETSID).status())).isFalse();
+    assertThat(Daemon.cleanSignals(statusThrough(Daemon.Detach.ENV).status())).isTrue();
+    assertThat(Daemon.cleanSignals(statusThrough(Daemon.Detach.PERL).status())).isTrue();
+  }
+
+  @Test
+  void everyWayExecsInPlaceAndMakesTheDaemonASessionLeader() throws Exception {
+    for (Daemon.Detach way : Daemon.Detach.values()) {
+      Through t = statusThrough(way);
+      // the pid the agent records is the daemon's: nothing on the way forks
+      assertThat(field(t.status(), "Pid")).as(way + " pid").isEqualTo(String.valueOf(t.pid()));
+      assertThat(field(t.status(), "NSsid"))
+          .as(way + " session")
+          .isEqualTo(String.valueOf(t.pid()));
+    }
+  }
+
+  private static String field(String status, String name) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith(name + ":")) {
+        return line.substring(name.length() + 1).strip();
+      }
+    }
+    return null;
   }
 }

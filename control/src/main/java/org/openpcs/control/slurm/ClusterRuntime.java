@@ -190,7 +190,11 @@ public final class ClusterRuntime {
           daemons.startSlurmctld();
           recordStart(
               clusterId,
-              applied.containsKey(clusterId) || Files.exists(paths.state().resolve("node_state")));
+              applied.containsKey(clusterId)
+                  // any saved state: slurmctld recovers what it holds (jobs, whose kills it
+                  // resends)
+                  || Files.exists(paths.state().resolve("node_state"))
+                  || Files.exists(paths.state().resolve("job_state")));
         } else if (!files.equals(onDisk(paths, files.keySet()))) {
           SlurmConfig before = applied.get(clusterId);
           ApplyMethod method =

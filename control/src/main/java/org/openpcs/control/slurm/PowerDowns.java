@@ -77,7 +77,7 @@ public final class PowerDowns {
                     n ->
                         !busy.containsKey(n) && !waitedFor.contains(n) && !holds.held(clusterId, n))
                 .toList();
-        if (idle.size() < nodes.size()) {
+        if (idle.size() < nodes.size() && log.isDebugEnabled()) {
           log.debug(
               "cluster {}: left to Slurm's pass (busy, waited for by {} or held): {}",
               clusterId,
