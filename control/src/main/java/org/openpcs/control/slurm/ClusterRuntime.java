@@ -327,8 +327,14 @@ public final class ClusterRuntime {
   public Optional<Set<String>> slurmPartitions(String clusterId) {
     return slurm.flatMap(
         s -> {
+          ClusterPaths p = paths(clusterId);
+          if (!Files.isRegularFile(p.slurmConf())) {
+            return Optional.empty(); // no configuration yet
+          }
           try {
-            return Optional.of(Partitions.of(s, paths(clusterId)));
+            return Optional.of(
+                new java.util.TreeSet<>(
+                    new org.openpcs.slurm.Scontrol(s, p).partitionNodes().keySet()));
           } catch (RuntimeException e) {
             return Optional.empty();
           }
