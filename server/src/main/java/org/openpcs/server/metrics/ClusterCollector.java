@@ -2,12 +2,10 @@ package org.openpcs.server.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,17 +42,17 @@ public final class ClusterCollector implements Runnable {
   private final MeterRegistry registry;
   private final Clock clock;
   private final Duration period;
-  private final MultiGauge nodes;
-  private final MultiGauge instances;
-  private final MultiGauge jobs;
+  private final GaugeRows nodes;
+  private final GaugeRows instances;
+  private final GaugeRows jobs;
   private final Map<String, ClusterRows> last = new HashMap<>();
   private final Map<String, Instant> lastRead = new HashMap<>();
 
   /** One cluster's rows of each gauge, and its idle nodes by group. */
   private record ClusterRows(
-      List<MultiGauge.Row<?>> nodes,
-      List<MultiGauge.Row<?>> instances,
-      List<MultiGauge.Row<?>> jobs,
+      Map<Tags, Integer> nodes,
+      Map<Tags, Integer> instances,
+      Map<Tags, Integer> jobs,
       Map<String, Integer> idleByGroup) {}
 
   public ClusterCollector(
@@ -71,17 +69,14 @@ public final class ClusterCollector implements Runnable {
     this.clock = clock;
     this.period = period;
     this.nodes =
-        MultiGauge.builder("openpcs.slurm.nodes")
-            .description("Slurm nodes by state, per queue (partition) and node group")
-            .register(registry);
+        new GaugeRows(
+            "openpcs.slurm.nodes",
+            "Slurm nodes by state, per queue (partition) and node group",
+            registry);
     this.instances =
-        MultiGauge.builder("openpcs.instances")
-            .description("Provider instances by state, per node group")
-            .register(registry);
+        new GaugeRows("openpcs.instances", "Provider instances by state, per node group", registry);
     this.jobs =
-        MultiGauge.builder("openpcs.jobs")
-            .description("Slurm jobs not finished yet, per queue and state")
-            .register(registry);
+        new GaugeRows("openpcs.jobs", "Slurm jobs not finished yet, per queue and state", registry);
   }
 
   /** One collection; never throws (it runs on a scheduler that would stop on an exception). */
@@ -118,9 +113,9 @@ public final class ClusterCollector implements Runnable {
     last.clear();
     last.putAll(now);
     lastRead.keySet().retainAll(now.keySet());
-    nodes.register(flatten(now, ClusterRows::nodes), true);
-    instances.register(flatten(now, ClusterRows::instances), true);
-    jobs.register(flatten(now, ClusterRows::jobs), true);
+    nodes.set(flatten(now, ClusterRows::nodes));
+    instances.set(flatten(now, ClusterRows::instances));
+    jobs.set(flatten(now, ClusterRows::jobs));
   }
 
   private ClusterRows read(Snapshot c) {
@@ -174,7 +169,7 @@ public final class ClusterCollector implements Runnable {
           1,
           Integer::sum);
     }
-    return new ClusterRows(rows(nodeCounts), rows(instanceCounts), rows(jobCounts), idle);
+    return new ClusterRows(nodeCounts, instanceCounts, jobCounts, idle);
   }
 
   /**
@@ -221,17 +216,12 @@ public final class ClusterCollector implements Runnable {
     return n.baseState().toLowerCase();
   }
 
-  private static List<MultiGauge.Row<?>> rows(Map<Tags, Integer> counts) {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    counts.forEach((tags, n) -> rows.add(MultiGauge.Row.of(tags, n)));
-    return rows;
-  }
-
-  private static List<MultiGauge.Row<?>> flatten(
+  /** One gauge's series of every cluster (their tags differ by the cluster label). */
+  private static Map<Tags, Integer> flatten(
       Map<String, ClusterRows> all,
-      java.util.function.Function<ClusterRows, List<MultiGauge.Row<?>>> part) {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    all.values().forEach(r -> rows.addAll(part.apply(r)));
+      java.util.function.Function<ClusterRows, Map<Tags, Integer>> part) {
+    Map<Tags, Integer> rows = new HashMap<>();
+    all.values().forEach(r -> rows.putAll(part.apply(r)));
     return rows;
   }
 

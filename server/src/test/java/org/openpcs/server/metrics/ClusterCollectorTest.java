@@ -204,6 +204,55 @@ class ClusterCollectorTest {
     assertThat(registry.find("openpcs.collector.errors").counter()).isNull();
   }
 
+  @Test
+  void aSeriesFollowsItsCountAndGoesWhenNoNodeIsInItsState() {
+    nodes = List.of(node("compute-1", "IDLE"), node("compute-2", "IDLE"));
+    collector.run();
+    nodes = List.of(node("compute-1", "IDLE"), node("compute-2", "ALLOCATED"));
+    collector.run();
+    String labels = "node_group=\"compute\",queue=\"batch\",state=";
+    assertThat(registry.scrape())
+        .contains(gauge("openpcs_slurm_nodes", cluster.id(), labels + "\"idle\"", 1))
+        .contains(gauge("openpcs_slurm_nodes", cluster.id(), labels + "\"allocated\"", 1));
+
+    nodes = List.of(node("compute-1", "ALLOCATED"), node("compute-2", "ALLOCATED"));
+    collector.run();
+    assertThat(registry.scrape())
+        .contains(gauge("openpcs_slurm_nodes", cluster.id(), labels + "\"allocated\"", 2))
+        .doesNotContain("state=\"idle\"");
+  }
+
+  @Test
+  void aScrapeDuringACollectionSeesEveryRowOnce() throws Exception {
+    // Every collection publishes all rows again. A scrape at the same moment must see each row
+    // once: not twice (Prometheus' client refuses duplicate series: /metrics would answer 500),
+    // and not zero times (a series would flicker).
+    jobs =
+        java.util.stream.IntStream.range(0, 200)
+            .mapToObj(i -> new JobStatus(i, "job" + i, "p" + i, "RUNNING", "", "None"))
+            .toList();
+    collector.run();
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread collecting =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  while (!stop.get()) {
+                    collector.run();
+                  }
+                });
+    try {
+      for (int i = 0; i < 3000; i++) {
+        assertThat(registry.scrape().lines().filter(l -> l.startsWith("openpcs_jobs{")))
+            .hasSize(202); // and queue batch: pending and running
+      }
+    } finally {
+      stop.set(true);
+      collecting.join();
+    }
+  }
+
   private double idleSeconds() {
     return registry.get("openpcs.idle.node.seconds").counter().count();
   }
