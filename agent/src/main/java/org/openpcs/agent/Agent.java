@@ -2,12 +2,7 @@ package org.openpcs.agent;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * the daemons (pid and start time), so {@link #adopt} can resume heartbeating for a running node
  * without registering again. {@link #close()} stops slurmd, then munged, deletes the key and
  * reports STOPPED; {@link #detach()} only stops heartbeating and leaves the daemons running.
+ *
+ * <p>This class holds the agent's lifecycle (start, adopt, close, detach) and its threads; the boot
+ * steps are {@link NodeBoot}'s, what the agent knows of its node (and records) is {@link
+ * AgentNode}'s, and the report of a final state is {@link FinalReport}'s.
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -46,40 +44,37 @@ public final class Agent implements AutoCloseable {
   static final int FAILURE_TAIL_CHARS = 1500;
 
   private final AgentConfig config;
-  private final NodePaths paths;
   private final AgentApi api;
-  private final ReentrantLock lock = new ReentrantLock();
+
+  /** State, node name, daemons: volatile fields, written by the boot, read by every thread. */
+  private final AgentNode node;
+
   private final Heartbeats heartbeats;
+  private final NodeBoot boot;
+  private final FinalReport finalReport;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch startDone = new CountDownLatch(1);
   private final CountDownLatch closeDone = new CountDownLatch(1);
   private final CompletableFuture<AgentState> stopped = new CompletableFuture<>();
-  private final CompletableFuture<Void> finalReport = new CompletableFuture<>();
-  private final AtomicBoolean reportStarted = new AtomicBoolean();
 
-  private volatile AgentState state;
-  private volatile String message;
-  private volatile String nodeName;
-  private volatile String confServer;
-  private volatile Path mungeSocket;
-  private volatile Daemon munged;
-  private volatile Daemon slurmd;
   private volatile Thread starter;
   private volatile boolean closing;
-  private volatile boolean unhealthyLogged;
-
-  /** When this agent was made: after the launch, so after Slurm's resume request for the node. */
-  private final long createdMillis = System.currentTimeMillis();
 
   public Agent(AgentConfig config) {
+    // When this agent was made: after the launch, so after Slurm's resume request for the node.
+    long createdMillis = System.currentTimeMillis();
     this.config = config;
-    this.paths = new NodePaths(config.instanceDir());
+    NodePaths paths = new NodePaths(config.instanceDir());
+    this.node = new AgentNode(config, paths);
     this.api =
         new AgentApi(
             config.endpoint(), config.region(), config.accessKeyId(), config.secretAccessKey());
     this.heartbeats =
         new Heartbeats(config.instanceId(), config.heartbeatInterval(), this::beat, this::close);
+    this.boot =
+        new NodeBoot(config, paths, api, heartbeats, node, this::checkClosing, createdMillis);
+    this.finalReport = new FinalReport(config.instanceId(), api, this::send);
   }
 
   // ------------------------------------------------------------------------------ public API
@@ -96,10 +91,13 @@ public final class Agent implements AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("the agent was already started");
     }
-    runBoot(this::boot);
+    runBoot(boot::run);
   }
 
-  /** A boot sequence: {@link #boot} for a new instance, {@link #resumeBoot} after adoption. */
+  /**
+   * A boot sequence: {@link NodeBoot#run} for a new instance, {@link NodeBoot#resume} after
+   * adoption.
+   */
   @FunctionalInterface
   private interface BootSequence {
     void run() throws IOException, InterruptedException;
@@ -177,44 +175,34 @@ public final class Agent implements AutoCloseable {
                         "no agent state in " + config.instanceDir() + "; nothing to adopt"));
     Agent a = new Agent(config);
     a.started.set(true);
-    a.nodeName = f.nodeName();
-    a.confServer = f.confServer();
-    a.mungeSocket = f.mungeSocket() == null ? null : Path.of(f.mungeSocket());
-    if (f.mungedPid() != null) {
-      a.munged =
-          Daemon.adopt("munged", f.mungedPid(), RecordedAgent.orMinus1(f.mungedStartTicks()));
-    }
-    if (f.slurmdPid() != null) {
-      a.slurmd =
-          Daemon.adopt("slurmd", f.slurmdPid(), RecordedAgent.orMinus1(f.slurmdStartTicks()));
-    }
+    AgentNode n = a.node;
+    n.restore(f);
     AgentState recorded = RecordedAgent.parseState(f.state());
-    a.message = f.message();
     log.info(
         "instance {}: adopting node {} (recorded state {}, slurmd {}, munged {})",
         config.instanceId(),
         f.nodeName(),
         recorded,
-        a.slurmd == null ? "none" : a.slurmd.alive() ? "alive" : "gone",
-        a.munged == null ? "none" : a.munged.alive() ? "alive" : "gone");
+        n.slurmd == null ? "none" : n.slurmd.alive() ? "alive" : "gone",
+        n.munged == null ? "none" : n.munged.alive() ? "alive" : "gone");
     if (recorded != AgentState.BOOTSTRAPPING) {
       a.startDone.countDown();
     }
     switch (recorded) {
       case RUNNING -> {
-        a.state = AgentState.RUNNING;
-        a.checkHealth();
+        n.state = AgentState.RUNNING;
+        n.checkHealth();
         a.heartbeats.start();
       }
       case BOOTSTRAPPING -> {
-        a.state = AgentState.BOOTSTRAPPING;
+        n.state = AgentState.BOOTSTRAPPING;
         Thread t =
             Thread.ofVirtual()
                 .name("agent-resume-" + config.instanceId())
                 .unstarted(
                     () -> {
                       try {
-                        a.runBoot(a::resumeBoot);
+                        a.runBoot(a.boot::resume);
                       } catch (AgentException e) {
                         // already logged and reported as BOOTSTRAP_FAILED (or closed meanwhile)
                       }
@@ -223,9 +211,9 @@ public final class Agent implements AutoCloseable {
         t.start();
       }
       case BOOTSTRAP_FAILED, STOPPED -> {
-        a.state = recorded;
+        n.state = recorded;
         a.stopped.complete(recorded);
-        a.reportFinalAsync();
+        a.finalReport.sendAsync(n.state);
       }
     }
     return a;
@@ -253,21 +241,18 @@ public final class Agent implements AutoCloseable {
         }
       }
       heartbeats.stop();
-      stopDaemonsQuietly();
-      deleteKey();
-      AgentState now = state;
+      node.stopDaemonsQuietly();
+      node.deleteKey();
+      AgentState now = node.state;
       if (now == null || now == AgentState.BOOTSTRAP_FAILED || now == AgentState.STOPPED) {
         // Never registered, or already final: nothing new to tell the server.
-        if (!reportStarted.get()) {
-          api.close();
-          finalReport.complete(null);
-        }
+        finalReport.skipUnlessStarted();
       } else {
-        transition(AgentState.STOPPED, "the agent stopped");
-        log.info("instance {}: node {} stopped", config.instanceId(), nodeName);
-        reportFinalAsync();
+        node.transition(AgentState.STOPPED, "the agent stopped");
+        log.info("instance {}: node {} stopped", config.instanceId(), node.nodeName);
+        finalReport.sendAsync(node.state);
       }
-      stopped.complete(state);
+      stopped.complete(node.state);
     } finally {
       closeDone.countDown();
     }
@@ -278,7 +263,7 @@ public final class Agent implements AutoCloseable {
    * #adopt} resumes). While the boot is still in progress this is {@link #close()}.
    */
   public void detach() {
-    if (starter != null || state == AgentState.BOOTSTRAPPING) {
+    if (starter != null || node.state == AgentState.BOOTSTRAPPING) {
       close();
       return;
     }
@@ -286,28 +271,26 @@ public final class Agent implements AutoCloseable {
       return;
     }
     heartbeats.stop();
-    persistQuietly();
-    reportStarted.set(true);
-    api.close();
-    finalReport.complete(null);
-    stopped.complete(state);
+    node.persistQuietly();
+    finalReport.skip();
+    stopped.complete(node.state);
     closeDone.countDown();
-    log.info("instance {}: detached from node {}", config.instanceId(), nodeName);
+    log.info("instance {}: detached from node {}", config.instanceId(), node.nodeName);
   }
 
   /** The current state; {@code null} before registration. */
   public AgentState state() {
-    return state;
+    return node.state;
   }
 
   /** The last failure or health message, or {@code null}. */
   public String message() {
-    return message;
+    return node.message;
   }
 
   /** The Slurm node name the server assigned, or {@code null} before registration. */
   public String nodeName() {
-    return nodeName;
+    return node.nodeName;
   }
 
   public AgentConfig config() {
@@ -316,19 +299,19 @@ public final class Agent implements AutoCloseable {
 
   /** The pid of the node's slurmd, if one was started or adopted. */
   public OptionalLong slurmdPid() {
-    Daemon d = slurmd;
+    Daemon d = node.slurmd;
     return d == null ? OptionalLong.empty() : OptionalLong.of(d.pid());
   }
 
   /** The pid of the node's munged, if one was started or adopted. */
   public OptionalLong mungedPid() {
-    Daemon d = munged;
+    Daemon d = node.munged;
     return d == null ? OptionalLong.empty() : OptionalLong.of(d.pid());
   }
 
   /** True while slurmd (and munged) run; always false on a login node. */
   public boolean slurmdAlive() {
-    Daemon d = slurmd;
+    Daemon d = node.slurmd;
     return d != null && d.alive();
   }
 
@@ -348,185 +331,7 @@ public final class Agent implements AutoCloseable {
 
   /** Waits (bounded) until the report of a final state has been sent or given up. */
   public boolean awaitFinalReport(Duration timeout) throws InterruptedException {
-    try {
-      finalReport.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException | ExecutionException e) {
-      return false;
-    }
-  }
-
-  // ------------------------------------------------------------------------------ boot sequence
-
-  private void boot() throws IOException, InterruptedException {
-    prepareDirs();
-    checkClosing();
-    AgentApi.Registration reg = register();
-    nodeName = reg.nodeName();
-    confServer = reg.confServer();
-    try {
-      writeKey(reg.mungeKey());
-    } finally {
-      Arrays.fill(reg.mungeKey(), (byte) 0);
-    }
-    log.info(
-        "instance {}: registered as node {} of cluster {} (controller {})",
-        config.instanceId(),
-        nodeName,
-        config.clusterId(),
-        confServer);
-    lock.lock();
-    try {
-      checkClosing();
-      transition(AgentState.BOOTSTRAPPING, null);
-    } finally {
-      lock.unlock();
-    }
-    heartbeats.start();
-    runBootstrapScript();
-    if (!config.login()) {
-      checkClosing();
-      startMunged();
-      checkClosing();
-      startSlurmd();
-      awaitSlurmdReady();
-    }
-    lock.lock();
-    try {
-      checkClosing();
-      transition(AgentState.RUNNING, null);
-    } finally {
-      lock.unlock();
-    }
-    heartbeats.request();
-    log.info("instance {}: node {} is RUNNING", config.instanceId(), nodeName);
-  }
-
-  /**
-   * Finishes a boot that an earlier agent for this instance directory began (see {@link #adopt}).
-   */
-  private void resumeBoot() throws IOException, InterruptedException {
-    if (!Files.exists(paths.mungeKey())) {
-      throw new AgentException(
-          "the boot was interrupted before the cluster key was written; it cannot be resumed");
-    }
-    log.info(
-        "instance {}: resuming the interrupted boot of node {}", config.instanceId(), nodeName);
-    heartbeats.start();
-    checkClosing();
-    Daemon s = slurmd;
-    Daemon m = munged;
-    if (config.login()) {
-      if (!Files.exists(paths.bootstrapDone())) {
-        runBootstrapScript();
-      }
-    } else if (s != null && s.alive() && m != null && m.alive()) {
-      log.info(
-          "instance {}: slurmd {} is already up; waiting for its configuration",
-          config.instanceId(),
-          s.pid());
-      awaitSlurmdReady();
-    } else {
-      // Half-started daemons are not worth keeping: start both again, as a new boot would.
-      stopDaemonsQuietly();
-      slurmd = null;
-      munged = null;
-      persist();
-      // A daemon the earlier agent spawned but died before recording would hold the node's
-      // socket or port (and outlive the instance): find it by what it runs on and stop it.
-      NodeDaemons.stopStrays(paths, STOP_GRACE);
-      if (!Files.exists(paths.bootstrapDone())) {
-        runBootstrapScript();
-      }
-      checkClosing();
-      startMunged();
-      checkClosing();
-      startSlurmd();
-      awaitSlurmdReady();
-    }
-    lock.lock();
-    try {
-      checkClosing();
-      transition(AgentState.RUNNING, null);
-    } finally {
-      lock.unlock();
-    }
-    heartbeats.request();
-    log.info("instance {}: node {} is RUNNING (boot resumed)", config.instanceId(), nodeName);
-  }
-
-  private void prepareDirs() throws IOException {
-    mkdir(paths.dir(), "rwxr-xr-x");
-    mkdir(paths.logDir(), "rwxr-xr-x");
-    // munged refuses a socket directory without o+x (slurm-lab §1).
-    mkdir(paths.mungeDir(), "rwxr-xr-x");
-  }
-
-  private static void mkdir(Path dir, String perms) throws IOException {
-    Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(perms));
-  }
-
-  private void deleteKey() {
-    try {
-      Files.deleteIfExists(paths.mungeKey());
-      Path sock = mungeSocket;
-      if (sock != null && !sock.startsWith(paths.dir())) {
-        // the short fallback directory under /tmp (NodePaths.defaultMungeSocket)
-        Files.deleteIfExists(sock);
-        Files.deleteIfExists(Path.of(sock + ".lock"));
-        try {
-          Files.deleteIfExists(sock.getParent());
-        } catch (IOException e) {
-          log.debug("cannot remove {}: {}", sock.getParent(), e.toString());
-        }
-      }
-    } catch (IOException e) {
-      log.warn("instance {}: cannot delete the munge key: {}", config.instanceId(), e.toString());
-    }
-  }
-
-  private AgentApi.Registration register() throws InterruptedException {
-    return new Registration(config, api, this::checkClosing).register();
-  }
-
-  private void writeKey(byte[] key) throws IOException {
-    Registration.writeKey(paths.mungeKey(), key);
-  }
-
-  private void runBootstrapScript() throws IOException, InterruptedException {
-    new BootstrapScript(config, paths).run(nodeName);
-  }
-
-  private void startMunged() throws IOException, InterruptedException {
-    Path socket = paths.defaultMungeSocket();
-    mkdir(socket.getParent(), "rwxr-xr-x");
-    mungeSocket = socket;
-    // recorded before waiting for its socket, so that an agent that dies meanwhile is adopted
-    new NodeDaemons(config, paths)
-        .startMunged(
-            socket,
-            d -> {
-              munged = d;
-              persist();
-            });
-  }
-
-  private void startSlurmd() throws IOException, InterruptedException {
-    Thread.sleep(NodeDaemons.millisUntilLaterSecond(createdMillis, System.currentTimeMillis()));
-    slurmd = new NodeDaemons(config, paths).startSlurmd(confServer, nodeName, mungeSocket);
-    persist();
-    slurmd.process().onExit().thenRun(heartbeats::request);
-    log.info(
-        "instance {}: started slurmd {} for node {} (conf server {})",
-        config.instanceId(),
-        slurmd.pid(),
-        nodeName,
-        confServer);
-  }
-
-  private void awaitSlurmdReady() throws InterruptedException {
-    new NodeDaemons(config, paths).awaitSlurmdReady(slurmd, confServer);
+    return finalReport.await(timeout);
   }
 
   // ------------------------------------------------------------------------------ failure & stop
@@ -536,32 +341,12 @@ public final class Agent implements AutoCloseable {
    */
   private void fail(String why) {
     heartbeats.stop();
-    stopDaemonsQuietly();
-    deleteKey();
-    transition(AgentState.BOOTSTRAP_FAILED, why);
+    node.stopDaemonsQuietly();
+    node.deleteKey();
+    node.transition(AgentState.BOOTSTRAP_FAILED, why);
     log.warn("instance {}: BOOTSTRAP_FAILED: {}", config.instanceId(), why);
     stopped.complete(AgentState.BOOTSTRAP_FAILED);
-    reportFinalAsync();
-  }
-
-  private void stopDaemonsQuietly() {
-    boolean interrupted = Thread.interrupted();
-    try {
-      Daemon s = slurmd;
-      if (s != null && s.stop(STOP_GRACE)) {
-        log.info("instance {}: stopped slurmd {}", config.instanceId(), s.pid());
-      }
-      Daemon m = munged;
-      if (m != null && m.stop(STOP_GRACE)) {
-        log.info("instance {}: stopped munged {}", config.instanceId(), m.pid());
-      }
-    } catch (InterruptedException e) {
-      interrupted = true;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    finalReport.sendAsync(node.state);
   }
 
   private void checkClosing() {
@@ -577,128 +362,23 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  // ------------------------------------------------------------------------------ state & reports
-
-  private void transition(AgentState next, String why) {
-    state = next;
-    message = why;
-    persistQuietly();
-  }
-
-  private void persist() throws IOException {
-    Daemon m = munged;
-    Daemon s = slurmd;
-    Path sock = mungeSocket;
-    AgentState st = state;
-    new StateFile(
-            1,
-            config.instanceId(),
-            config.clusterId(),
-            config.bootstrapId(),
-            nodeName,
-            confServer,
-            config.login(),
-            st == null ? null : st.name(),
-            message,
-            sock == null ? null : sock.toString(),
-            m == null ? null : m.pid(),
-            m == null ? null : m.startTicks(),
-            s == null ? null : s.pid(),
-            s == null ? null : s.startTicks(),
-            Instant.now().toString())
-        .write(paths.dir());
-  }
-
-  private void persistQuietly() {
-    try {
-      if (Files.isDirectory(paths.dir())) {
-        persist();
-      }
-    } catch (IOException e) {
-      log.warn("instance {}: cannot write the agent state: {}", config.instanceId(), e.toString());
-    }
-  }
-
-  /** While RUNNING, a dead slurmd or munged turns every heartbeat's message into a failure note. */
-  private void checkHealth() {
-    if (state != AgentState.RUNNING || config.login()) {
-      return;
-    }
-    Daemon s = slurmd;
-    Daemon m = munged;
-    String problem = null;
-    if (s == null || !s.alive()) {
-      problem =
-          "slurmd is not running"
-              + (s == null
-                  ? ""
-                  : " (pid "
-                      + s.pid()
-                      + s.exitCode().map(c -> ", exit code " + c).orElse("")
-                      + ")");
-    } else if (m == null || !m.alive()) {
-      problem = "munged is not running" + (m == null ? "" : " (pid " + m.pid() + ")");
-    }
-    if (problem != null && !problem.equals(message)) {
-      message = problem;
-      persistQuietly();
-      if (!unhealthyLogged) {
-        unhealthyLogged = true;
-        log.warn("instance {}: node {}: {}", config.instanceId(), nodeName, problem);
-      }
-    }
-  }
+  // ------------------------------------------------------------------------------ heartbeats
 
   /** One heartbeat: the current state and health, once the node has a state to report. */
   private Optional<AgentApi.Action> beat() {
-    checkHealth();
-    AgentState s = state;
+    node.checkHealth();
+    AgentState s = node.state;
     return s == null ? Optional.empty() : Optional.of(send(s));
   }
 
   private AgentApi.Action send(AgentState s) {
     return api.heartbeat(
-        config.clusterId(), config.instanceId(), config.bootstrapId(), nodeName, s, message);
-  }
-
-  /** Sends the final state (3 attempts) on a virtual thread, then closes the HTTP client. */
-  private void reportFinalAsync() {
-    AgentState s = state;
-    if (!reportStarted.compareAndSet(false, true)) {
-      return;
-    }
-    Thread.ofVirtual()
-        .name("agent-report-" + config.instanceId())
-        .start(
-            () -> {
-              try {
-                for (int attempt = 0; attempt < 3; attempt++) {
-                  try {
-                    send(s);
-                    return;
-                  } catch (RuntimeException e) {
-                    if (attempt == 2) {
-                      log.warn(
-                          "instance {}: could not report {}: {}",
-                          config.instanceId(),
-                          s,
-                          Heartbeats.describe(e));
-                      return;
-                    }
-                  }
-                  Thread.sleep(500L << attempt);
-                }
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              } finally {
-                api.close();
-                finalReport.complete(null);
-              }
-            });
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
+        config.clusterId(),
+        config.instanceId(),
+        config.bootstrapId(),
+        node.nodeName,
+        s,
+        node.message);
   }
 
   private static boolean awaitQuietly(CountDownLatch latch, Duration d) {
