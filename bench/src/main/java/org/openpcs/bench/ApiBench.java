@@ -1,7 +1,6 @@
 package org.openpcs.bench;
 
 import java.io.PrintStream;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,13 +9,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-import org.openpcs.provider.local.LaunchTemplates;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.pcs.PcsClient;
-import software.amazon.awssdk.services.pcs.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.pcs.model.SchedulerType;
-import software.amazon.awssdk.services.pcs.model.Size;
 
 /**
  * The API benchmark against one server: sets up a cluster and a node group (both ACTIVE), then runs
@@ -39,7 +34,6 @@ final class ApiBench {
   static final double TARGET_P99_MS = 20.0;
 
   static final double TARGET_RATE = 200.0;
-  private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration ACTIVE_TIMEOUT = Duration.ofSeconds(30);
 
   enum Workload {
@@ -65,7 +59,7 @@ final class ApiBench {
   private final BenchTarget target;
   private final Settings settings;
   private final PrintStream progress;
-  private final String tag = randomTag();
+  private final String tag = ApiBenchFixture.randomTag();
   private final List<String> notes = new ArrayList<>();
   private final Map<String, CpuMeter.Usage> cpuUsage = new LinkedHashMap<>();
   // The current workload's measured window (nanoTime) and how many of its arrivals never finished.
@@ -85,8 +79,10 @@ final class ApiBench {
     Map<String, Long> setup = new LinkedHashMap<>();
     long unfinished = 0;
     try (PcsClient client = target.client(settings.maxConnections())) {
-      String clusterId = createCluster(client, setup);
-      String groupId = createNodeGroup(client, clusterId, setup);
+      ApiBenchFixture fixture =
+          new ApiBenchFixture(client, target.store(), tag, settings.schedulerVersion(), progress);
+      String clusterId = fixture.createCluster(setup);
+      String groupId = fixture.createNodeGroup(clusterId, setup);
       for (Workload w : settings.workloads()) {
         List<LatencyRecorder> recorders =
             switch (w) {
@@ -101,7 +97,7 @@ final class ApiBench {
         }
         unfinished += lastUnfinished;
       }
-      tearDown(client, clusterId, groupId);
+      fixture.tearDown(clusterId, groupId).ifPresent(notes::add);
     }
     return new ApiBenchReport.StoreRun(
         target.store(),
@@ -168,7 +164,7 @@ final class ApiBench {
           } else {
             // Still clean up, but a cycle whose queue never became ACTIVE is not a DeleteQueue
             // sample.
-            quietly(
+            ApiBenchFixture.quietly(
                 () ->
                     client.deleteQueue(
                         b -> b.clusterIdentifier(clusterId).queueIdentifier(queueId)));
@@ -198,7 +194,7 @@ final class ApiBench {
             target.store(), (System.nanoTime() - t0) / 1_000_000);
         return;
       }
-      sleep(Duration.ofMillis(50));
+      ApiBenchFixture.sleep(Duration.ofMillis(50));
     }
     String note =
         "queues still present " + ACTIVE_TIMEOUT.toSeconds() + " s after the last cycle: " + left;
@@ -226,7 +222,7 @@ final class ApiBench {
       PcsClient client, String clusterId, String queueId, LatencyRecorder poll) {
     long deadline = System.nanoTime() + ACTIVE_TIMEOUT.toNanos();
     while (System.nanoTime() - deadline < 0) {
-      sleep(settings.pollInterval());
+      ApiBenchFixture.sleep(settings.pollInterval());
       String status =
           call(
               poll,
@@ -349,162 +345,5 @@ final class ApiBench {
         r.errors(),
         ok / seconds,
         r.snapshot());
-  }
-
-  // ---- setup and teardown -------------------------------------------------------------------
-
-  private String createCluster(PcsClient client, Map<String, Long> setup) {
-    long t0 = System.nanoTime();
-    String id =
-        client
-            .createCluster(
-                b ->
-                    b.clusterName("bench-" + tag)
-                        .scheduler(
-                            s -> s.type(SchedulerType.SLURM).version(settings.schedulerVersion()))
-                        .size(Size.SMALL)
-                        .networking(
-                            n ->
-                                n.subnetIds("subnet-0123456789abcdef0")
-                                    .securityGroupIds("sg-0123456789abcdef0")))
-            .cluster()
-            .id();
-    waitUntil(
-        () ->
-            "ACTIVE"
-                .equals(client.getCluster(b -> b.clusterIdentifier(id)).cluster().statusAsString()),
-        "cluster ACTIVE",
-        SETUP_TIMEOUT);
-    long ms = (System.nanoTime() - t0) / 1_000_000;
-    setup.put("clusterActiveMs", ms);
-    progress.printf("%s: cluster %s ACTIVE after %d ms%n", target.store(), id, ms);
-    return id;
-  }
-
-  private String createNodeGroup(PcsClient client, String clusterId, Map<String, Long> setup) {
-    long t0 = System.nanoTime();
-    String id =
-        client
-            .createComputeNodeGroup(
-                b ->
-                    b.clusterIdentifier(clusterId)
-                        .computeNodeGroupName("compute")
-                        .subnetIds("subnet-0123456789abcdef0")
-                        .customLaunchTemplate(
-                            t ->
-                                t.id(LaunchTemplates.DEFAULT_ID)
-                                    .version(LaunchTemplates.DEFAULT_VERSION))
-                        .iamInstanceProfileArn(
-                            "arn:aws:iam::123456789012:instance-profile/AWSPCS-bench")
-                        .scalingConfiguration(s -> s.minInstanceCount(0).maxInstanceCount(4))
-                        .instanceConfigs(i -> i.instanceType("t3.medium")))
-            .computeNodeGroup()
-            .id();
-    waitUntil(
-        () ->
-            "ACTIVE"
-                .equals(
-                    client
-                        .getComputeNodeGroup(
-                            b -> b.clusterIdentifier(clusterId).computeNodeGroupIdentifier(id))
-                        .computeNodeGroup()
-                        .statusAsString()),
-        "node group ACTIVE",
-        SETUP_TIMEOUT);
-    long ms = (System.nanoTime() - t0) / 1_000_000;
-    setup.put("nodeGroupActiveMs", ms);
-    progress.printf("%s: node group %s ACTIVE after %d ms%n", target.store(), id, ms);
-    return id;
-  }
-
-  /** Removes what the run created, so a shared server is left as it was (best effort). */
-  private void tearDown(PcsClient client, String clusterId, String groupId) {
-    try {
-      waitUntil(
-          () -> {
-            var left =
-                client
-                    .listQueuesPaginator(b -> b.clusterIdentifier(clusterId).maxResults(100))
-                    .queues()
-                    .stream()
-                    .toList();
-            left.stream()
-                .filter(q -> !"DELETING".equals(q.statusAsString()))
-                .forEach(
-                    q ->
-                        quietly(
-                            () ->
-                                client.deleteQueue(
-                                    b -> b.clusterIdentifier(clusterId).queueIdentifier(q.id()))));
-            return left.isEmpty();
-          },
-          "queues deleted",
-          SETUP_TIMEOUT);
-      client.deleteComputeNodeGroup(
-          b -> b.clusterIdentifier(clusterId).computeNodeGroupIdentifier(groupId));
-      waitUntil(
-          () ->
-              gone(
-                  () ->
-                      client.getComputeNodeGroup(
-                          b -> b.clusterIdentifier(clusterId).computeNodeGroupIdentifier(groupId))),
-          "node group deleted",
-          SETUP_TIMEOUT);
-      client.deleteCluster(b -> b.clusterIdentifier(clusterId));
-      waitUntil(
-          () -> gone(() -> client.getCluster(b -> b.clusterIdentifier(clusterId))),
-          "cluster deleted",
-          SETUP_TIMEOUT);
-    } catch (RuntimeException e) {
-      progress.printf("%s: clean-up incomplete: %s%n", target.store(), e.getMessage());
-      notes.add("clean-up incomplete: " + e.getMessage());
-    }
-  }
-
-  private static boolean gone(Runnable get) {
-    try {
-      get.run();
-      return false;
-    } catch (ResourceNotFoundException e) {
-      return true;
-    }
-  }
-
-  private static void waitUntil(Supplier<Boolean> condition, String what, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.get()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException(
-            "timed out after " + timeout.toSeconds() + " s waiting for " + what);
-      }
-      sleep(Duration.ofMillis(20));
-    }
-  }
-
-  private static void quietly(Runnable r) {
-    try {
-      r.run();
-    } catch (RuntimeException e) {
-      // Clean-up only; the measured calls record their own errors.
-    }
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  private static String randomTag() {
-    String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-    SecureRandom random = new SecureRandom();
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 6; i++) {
-      s.append(alphabet.charAt(random.nextInt(alphabet.length())));
-    }
-    return s.toString();
   }
 }

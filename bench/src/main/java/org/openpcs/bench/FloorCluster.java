@@ -28,7 +28,7 @@ final class FloorCluster implements AutoCloseable {
   FloorCluster(int nodes, int suspendTimeSeconds) {
     this.nodes = nodes;
     try {
-      dir = OpenPcsLab.shortTempDir("opf");
+      dir = LabHost.shortTempDir("opf");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -72,7 +72,7 @@ final class FloorCluster implements AutoCloseable {
         "--num-threads=" + (nodes > 32 ? 10 : 2));
     OpenPcsLab.await(Duration.ofSeconds(10), () -> Files.exists(socket), () -> "munge socket");
 
-    String[] ports = OpenPcsLab.freeBlock(nodes + 2).split("-");
+    String[] ports = LabHost.freeBlock(nodes + 2).split("-");
     int ctld = Integer.parseInt(ports[0]);
     int first = ctld + 2;
     // slurmd checks NodeHostname against this host's short name
@@ -244,7 +244,7 @@ final class FloorCluster implements AutoCloseable {
     for (long pid : Procs.usingDir(dir)) {
       stop(pid);
     }
-    OpenPcsLab.deleteTree(dir);
+    LabHost.deleteTree(dir);
   }
 
   private static void stop(long pid) {
