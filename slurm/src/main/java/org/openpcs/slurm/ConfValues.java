@@ -76,6 +76,21 @@ final class ConfValues {
     return value;
   }
 
+  /** A TCP port: a number is no injection vector, but out of range it stops the daemon. */
+  static int port(String what, int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(what + ": must be between 1 and 65535");
+    }
+    return port;
+  }
+
+  static int positive(String what, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(what + ": must be positive");
+    }
+    return value;
+  }
+
   /** Line breaks and '#' are named explicitly: they are the classic injection vectors. */
   private static void guard(String what, String value) {
     if (value == null) {
