@@ -1,19 +1,12 @@
 package org.openpcs.slurm;
 
-import java.io.File;
-import java.io.IOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Methods that start, stop or change daemons are synchronized; use one instance per cluster (the
  * cluster's reconciler) so that two changes never interleave.
+ *
+ * <p>The cluster's files are written by {@link ClusterFiles}, daemons are launched by {@link
+ * DetachedLauncher} and found in /proc by {@link ClusterProcesses}; this class decides what to
+ * start or stop and waits for the result.
  */
 public final class ControllerDaemons {
   private static final Logger log = LoggerFactory.getLogger(ControllerDaemons.class);
@@ -36,14 +33,8 @@ public final class ControllerDaemons {
   static final Duration CLI_TIMEOUT = Duration.ofSeconds(30);
   static final Duration PING_TIMEOUT = Duration.ofSeconds(10);
 
-  /** munged's key limits (mungekey accepts 256 to 8192 bits). */
-  static final int MIN_KEY_BYTES = 32;
-
-  static final int MAX_KEY_BYTES = 1024;
-
   private static final int MUNGED_THREADS = 4;
   private static final int LOG_LINES = 8;
-  private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   /**
    * Told when a daemon that had run before (its log exists) is started again because it was found
@@ -63,12 +54,16 @@ public final class ControllerDaemons {
   private final ClusterPaths paths;
   private final SlurmCli cli;
   private final ClusterProcesses processes;
+  private final ClusterFiles clusterFiles;
+  private final DetachedLauncher launcher;
 
   public ControllerDaemons(SlurmInstallation installation, ClusterPaths paths) {
     this.installation = Objects.requireNonNull(installation, "installation");
     this.paths = Objects.requireNonNull(paths, "paths");
     this.cli = new SlurmCli(installation, paths);
     this.processes = new ClusterProcesses(paths, mungedPidFile());
+    this.clusterFiles = new ClusterFiles(paths);
+    this.launcher = new DetachedLauncher(installation, paths, cli);
   }
 
   public ClusterPaths paths() {
@@ -95,18 +90,7 @@ public final class ControllerDaemons {
 
   /** Creates the cluster's directory tree; safe to call again. */
   public void prepare() {
-    // munged refuses a socket directory without o+x ("execute permissions for all required").
-    directory(paths.root(), "rwxr-xr-x");
-    directory(paths.etc(), "rwxr-xr-x");
-    directory(paths.mungeDir(), "rwxr-xr-x");
-    directory(ClusterPaths.socketDir().getParent(), "rwxr-xr-x");
-    directory(ClusterPaths.socketDir(), "rwxr-xr-x");
-    directory(paths.state(), "rwx------");
-    directory(paths.spool(), "rwxr-xr-x");
-    directory(paths.log(), "rwxr-xr-x");
-    directory(paths.run(), "rwxr-xr-x");
-    directory(paths.bin(), "rwxr-xr-x");
-    directory(paths.tmp(), "rwxr-xr-x");
+    clusterFiles.prepare();
   }
 
   /**
@@ -114,27 +98,12 @@ public final class ControllerDaemons {
    * logged. A running munged keeps its old key until it is restarted.
    */
   public void writeMungeKey(byte[] key) {
-    Objects.requireNonNull(key, "key");
-    if (key.length < MIN_KEY_BYTES || key.length > MAX_KEY_BYTES) {
-      throw new IllegalArgumentException(
-          "munge key must have " + MIN_KEY_BYTES + " to " + MAX_KEY_BYTES + " bytes");
-    }
-    AtomicFiles.write(paths.mungeKey(), key, "r--------");
+    clusterFiles.writeMungeKey(key);
   }
 
   /** Writes rendered files into etc/, each replaced atomically (mode 0644). */
   public void writeConfig(Map<String, String> files) {
-    for (Map.Entry<String, String> f : files.entrySet()) {
-      if (!FILE_NAME.matcher(f.getKey()).matches()) {
-        throw new IllegalArgumentException("invalid config file name: " + f.getKey());
-      }
-    }
-    for (Map.Entry<String, String> f : files.entrySet()) {
-      AtomicFiles.write(
-          paths.etc().resolve(f.getKey()),
-          f.getValue().getBytes(StandardCharsets.UTF_8),
-          "rw-r--r--");
-    }
+    clusterFiles.writeConfig(files);
   }
 
   // ------------------------------------------------------------------ start
@@ -151,7 +120,7 @@ public final class ControllerDaemons {
     }
     boolean ranBefore = Files.exists(mungedLog());
     int rc =
-        launchDetached(
+        launcher.launch(
             List.of(
                 installation.path("munged").toString(),
                 "--socket=" + paths.mungeSocket(),
@@ -202,7 +171,7 @@ public final class ControllerDaemons {
     boolean ranBefore = Files.exists(slurmctldLog());
     long started = System.nanoTime();
     int rc =
-        launchDetached(
+        launcher.launch(
             List.of(installation.path("slurmctld").toString(), "-f", paths.slurmConf().toString()),
             slurmctldStdio());
     if (rc != 0) {
@@ -354,38 +323,6 @@ public final class ControllerDaemons {
     return processes.leftovers(everything);
   }
 
-  /**
-   * Runs a self-daemonizing program in a new session with stdio on a file, so that neither the
-   * server's death nor its terminal reaches the daemon. Returns the exit code of the launcher,
-   * which for munged and slurmctld is the parent that exits once the daemon is forked.
-   */
-  private int launchDetached(List<String> command, Path stdio) {
-    List<String> full = new ArrayList<>();
-    full.add(installation.path("setsid").toString());
-    full.addAll(command);
-    ProcessBuilder pb = new ProcessBuilder(full);
-    pb.environment().keySet().removeIf(k -> k.startsWith("SLURM_"));
-    pb.environment().putAll(cli.env());
-    pb.directory(paths.root().toFile());
-    pb.redirectInput(Redirect.from(new File("/dev/null")));
-    pb.redirectOutput(Redirect.appendTo(stdio.toFile()));
-    pb.redirectErrorStream(true);
-    try {
-      Process p = pb.start();
-      if (!p.waitFor(SLURMCTLD_START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        // Not daemonized (yet): leave it running detached; readiness is checked separately.
-        log.warn("{} did not return from daemonizing in time", command.getFirst());
-        return 0;
-      }
-      return p.exitValue();
-    } catch (IOException e) {
-      throw new SlurmException("cannot start " + command.getFirst() + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SlurmException("interrupted while starting " + command.getFirst(), e);
-    }
-  }
-
   private boolean mungeRoundTrip() {
     String socket = "--socket=" + paths.mungeSocket();
     CommandResult cred =
@@ -404,15 +341,6 @@ public final class ControllerDaemons {
             Duration.ofSeconds(5),
             cred.stdout().getBytes(StandardCharsets.UTF_8));
     return back.ok();
-  }
-
-  private static void directory(Path dir, String mode) {
-    try {
-      Files.createDirectories(dir);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
-    } catch (IOException e) {
-      throw new SlurmException("cannot create " + dir + ": " + e.getMessage(), e);
-    }
   }
 
   private Path mungedPidFile() {
