@@ -18,7 +18,10 @@ final class NodeAndPartitionLines {
       CustomSettings.lower("NodeName", "NodeHostname", "NodeAddr", "Port", "State");
   private static final Set<String> OWNED_PARTITION =
       CustomSettings.lower("PartitionName", "Nodes", "State");
-  private static final Set<String> PARTITION_STATES = Set.of("UP", "DOWN", "DRAIN", "INACTIVE");
+  // Ordered, so that the error message lists them the same way every time.
+  private static final Set<String> PARTITION_STATES =
+      java.util.Collections.unmodifiableSequencedSet(
+          new LinkedHashSet<>(List.of("UP", "DOWN", "DRAIN", "INACTIVE")));
 
   private NodeAndPartitionLines() {}
 

@@ -221,7 +221,7 @@ class SlurmConfRendererTest {
                     Fixtures.withPartitions(
                         config(),
                         List.of(new PartitionLine("q", List.of(), "SOMETIMES", List.of())))))
-        .hasMessageContaining("state");
+        .hasMessageContaining("partition q state: must be one of [UP, DOWN, DRAIN, INACTIVE]");
   }
 
   @Test
