@@ -12,7 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.openpcs.api.PcsJson;
 import org.openpcs.api.error.ResourceNotFoundException;
 import org.openpcs.api.error.ValidationException;
@@ -42,8 +41,9 @@ public final class ListEventsOp {
   public static final String TARGET = "OpenPCS.ListEvents";
   static final int DEFAULT_MAX = 100;
   static final int MAX = 1000;
-  private static final Set<String> MEMBERS =
-      Set.of("clusterIdentifier", "resourceIdentifier", "since", "afterSequence", "maxResults");
+  // A list, so that the error message names them in the same order every time.
+  private static final List<String> MEMBERS =
+      List.of("clusterIdentifier", "resourceIdentifier", "since", "afterSequence", "maxResults");
 
   public ObjectNode handle(JsonNode body, StoreTx tx, CallContext ctx) {
     Request r = Request.parse(body);

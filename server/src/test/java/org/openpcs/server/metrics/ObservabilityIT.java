@@ -174,6 +174,17 @@ class ObservabilityIT {
               assertThat(fields)
                   .containsExactlyInAnyOrder(
                       "maxResults", "since", "bogus", "resourceIdentifier", "afterSequence");
+              e.body()
+                  .path("fieldList")
+                  .forEach(
+                      f -> {
+                        if (f.path("name").asText().equals("bogus")) {
+                          assertThat(f.path("message").asText())
+                              .isEqualTo(
+                                  "Unknown member; expected one of [clusterIdentifier,"
+                                      + " resourceIdentifier, since, afterSequence, maxResults]");
+                        }
+                      });
             });
     assertThatThrownBy(() -> raw.callTarget("OpenPCS.ListEvents", body("no-such-cluster", null)))
         .isInstanceOfSatisfying(
