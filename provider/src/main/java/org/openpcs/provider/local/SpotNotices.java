@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +66,29 @@ final class SpotNotices {
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Each instance's deadline, read once (one file per instance: callers do not hold the provider's
+   * lock).
+   */
+  Map<String, Optional<Instant>> deadlines(List<String> instanceIds) {
+    Map<String, Optional<Instant>> deadlines = new HashMap<>();
+    for (String id : instanceIds) {
+      deadlines.put(id, deadline(id));
+    }
+    return deadlines;
+  }
+
+  /**
+   * The instances, in the order given, whose deadline (from {@link #deadlines}) has passed: they
+   * are reclaimed whether or not anyone reacted to the notice.
+   */
+  List<String> due(List<String> instanceIds, Map<String, Optional<Instant>> deadlines) {
+    Instant now = clock.instant();
+    return instanceIds.stream()
+        .filter(id -> deadlines.get(id).map(t -> !t.isAfter(now)).orElse(false))
+        .toList();
   }
 
   /**
