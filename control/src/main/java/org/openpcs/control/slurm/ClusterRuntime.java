@@ -1,17 +1,10 @@
 package org.openpcs.control.slurm;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +13,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.openpcs.control.Outcome;
-import org.openpcs.domain.Cluster;
 import org.openpcs.domain.ComputeNodeGroup;
 import org.openpcs.domain.Endpoint;
 import org.openpcs.domain.ErrorInfo;
-import org.openpcs.domain.NodeInstance;
 import org.openpcs.domain.Queue;
-import org.openpcs.domain.ResourceStatus;
 import org.openpcs.domain.SecretBox;
 import org.openpcs.provider.InstanceTypeCatalog;
 import org.openpcs.slurm.ApplyMethod;
@@ -46,30 +36,28 @@ import org.slf4j.LoggerFactory;
  * makes the running munged/slurmctld match it — starting them, reconfiguring or restarting
  * slurmctld (state kept), and restarting crashed daemons with back-off. All calls for one cluster
  * are serialised, because the cluster, node-group and queue controllers all touch one slurm.conf.
+ *
+ * <p>Beside it: {@link ClusterSnapshot} (what a sync reads, and which groups and queues Slurm must
+ * still know), {@link SlurmctldRestarts} (the back-off and the note a restart leaves; used under
+ * the per-cluster lock), {@link ClusterKeys} (munge keys), {@link ClusterFiles} (the cluster's
+ * files on this host) and {@link ClusterNodes} (what is done to the cluster's Slurm nodes).
  */
 public final class ClusterRuntime {
   private static final Logger log = LoggerFactory.getLogger(ClusterRuntime.class);
-
-  /** Restarts allowed before the back-off applies, and the window they are counted in. */
-  private static final int FREE_RESTARTS = 3;
-
-  private static final Duration RESTART_WINDOW = Duration.ofMinutes(2);
-  private static final int KEY_BYTES = 1024;
 
   private final Store store;
   private final Optional<SlurmInstallation> slurm;
   private final InstanceTypeCatalog catalog;
   private final int suspendTimeoutSeconds;
-  private final SecretBox box;
   private final Path clustersDir;
   private final PortAllocator ports;
   private final String controlAddress;
-  private final Clock clock;
-  private final org.openpcs.control.EventSink events;
   private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, SlurmConfig> applied = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, List<Instant>> restarts = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, List<ErrorInfo>> notes = new ConcurrentHashMap<>();
+  // Used only while holding the cluster's lock in locks (sync, remove): it guards the restart
+  // counts and notes in there.
+  private final SlurmctldRestarts restarts;
+  private final ClusterKeys keys;
   private final ClusterNodes nodes;
 
   public ClusterRuntime(
@@ -83,16 +71,15 @@ public final class ClusterRuntime {
       String controlAddress,
       Clock clock,
       org.openpcs.control.EventSink events) {
-    this.events = events;
     this.store = store;
     this.slurm = slurm;
     this.catalog = catalog;
     this.suspendTimeoutSeconds = SlurmConfigPlanner.suspendTimeoutSeconds(instanceReleaseTime);
-    this.box = box;
     this.clustersDir = clustersDir;
     this.ports = ports;
     this.controlAddress = controlAddress;
-    this.clock = clock;
+    this.restarts = new SlurmctldRestarts(clock, events);
+    this.keys = new ClusterKeys(store, box);
     this.nodes =
         new ClusterNodes(
             slurm, this::paths, this::killWindow, Duration.ofSeconds(suspendTimeoutSeconds), clock);
@@ -112,7 +99,7 @@ public final class ClusterRuntime {
                   "Slurm is not installed on this host; install slurmctld, slurmd, slurm-client and munge.")));
     }
     synchronized (locks.computeIfAbsent(clusterId, k -> new Object())) {
-      Snapshot snap = store.inTransaction(tx -> Snapshot.read(tx, clusterId));
+      ClusterSnapshot snap = store.inTransaction(tx -> ClusterSnapshot.read(tx, clusterId));
       if (snap == null) {
         return new Outcome.Failed(
             List.of(new ErrorInfo("ClusterNotFound", "the cluster no longer exists")));
@@ -176,13 +163,13 @@ public final class ClusterRuntime {
       try {
         daemons.prepare();
         PowerPrograms.install(paths);
-        writeKeyIfChanged(daemons, paths, clusterKey(clusterId));
+        ClusterKeys.writeIfChanged(daemons, paths, clusterKey(clusterId));
         var state = daemons.state();
         if (!state.munged().running()) {
           daemons.startMunged();
         }
         if (!state.slurmctld().running()) {
-          Optional<Duration> wait = backoff(clusterId);
+          Optional<Duration> wait = restarts.backoff(clusterId);
           if (wait.isPresent()) {
             return new Outcome.InProgress(wait.get());
           }
@@ -190,12 +177,9 @@ public final class ClusterRuntime {
           daemons.startSlurmctld();
           recordStart(
               clusterId,
-              applied.containsKey(clusterId)
-                  // any saved state: slurmctld recovers what it holds (jobs, whose kills it
-                  // resends)
-                  || Files.exists(paths.state().resolve("node_state"))
-                  || Files.exists(paths.state().resolve("job_state")));
-        } else if (!files.equals(onDisk(paths, files.keySet()))) {
+              // any saved state: slurmctld recovers what it holds (jobs, whose kills it resends)
+              applied.containsKey(clusterId) || ClusterFiles.hasSavedState(paths));
+        } else if (!files.equals(ClusterFiles.onDisk(paths, files.keySet()))) {
           SlurmConfig before = applied.get(clusterId);
           ApplyMethod method =
               before == null ? ApplyMethod.RESTART : ChangePlanner.plan(before, config);
@@ -222,7 +206,7 @@ public final class ClusterRuntime {
           List.of(
               new Endpoint(
                   "SLURMCTLD", controlAddress, null, null, String.valueOf(layout.slurmctldPort())));
-      return new Outcome.Ready(endpoints, notes.getOrDefault(clusterId, List.of()));
+      return new Outcome.Ready(endpoints, restarts.notes(clusterId));
     }
   }
 
@@ -234,9 +218,9 @@ public final class ClusterRuntime {
         if (slurm.isPresent()) {
           new ControllerDaemons(slurm.get(), paths).stopAll();
         }
-        deleteTree(paths.root());
+        ClusterFiles.deleteTree(paths.root());
         // The slurmd spools live in the short runtime dir (socket path limit), not under root.
-        deleteTree(paths.spool());
+        ClusterFiles.deleteTree(paths.spool());
         nodes.clusterGone(clusterId);
       } catch (RuntimeException e) {
         return new Outcome.Failed(List.of(new ErrorInfo("ControllerStopFailed", e.getMessage())));
@@ -247,8 +231,7 @@ public final class ClusterRuntime {
             return null;
           });
       applied.remove(clusterId);
-      restarts.remove(clusterId);
-      notes.remove(clusterId);
+      restarts.forget(clusterId);
       locks.remove(clusterId);
       return new Outcome.Ready(List.of());
     }
@@ -256,22 +239,7 @@ public final class ClusterRuntime {
 
   /** The cluster's munge key, created on first use and stored sealed. */
   public byte[] clusterKey(String clusterId) {
-    Optional<String> sealed = store.inTransaction(tx -> tx.clusterSecret(clusterId));
-    if (sealed.isEmpty()) {
-      byte[] key = new byte[KEY_BYTES];
-      new SecureRandom().nextBytes(key);
-      try {
-        store.inTransaction(
-            tx -> {
-              tx.putClusterSecret(clusterId, box.seal(Base64.getEncoder().encodeToString(key)));
-              return null;
-            });
-      } catch (DuplicateNameException | org.openpcs.store.StaleVersionException raced) {
-        return clusterKey(clusterId);
-      }
-      return key;
-    }
-    return Base64.getDecoder().decode(box.unseal(sealed.get()));
+    return keys.get(clusterId);
   }
 
   /** Clusters whose controllers this server has synced since it started. */
@@ -355,143 +323,12 @@ public final class ClusterRuntime {
     }
   }
 
-  /** Enforces the restart back-off; empty means "start now". */
-  private Optional<Duration> backoff(String clusterId) {
-    Instant now = clock.instant();
-    List<Instant> recent = restarts.computeIfAbsent(clusterId, k -> new ArrayList<>());
-    recent.removeIf(t -> t.isBefore(now.minus(RESTART_WINDOW)));
-    if (recent.size() < FREE_RESTARTS) {
-      return Optional.empty();
-    }
-    Duration delay =
-        Duration.ofSeconds(Math.min(60, 2L << Math.min(recent.size() - FREE_RESTARTS, 5)));
-    Instant next = recent.get(recent.size() - 1).plus(delay);
-    return now.isBefore(next) ? Optional.of(Duration.between(now, next)) : Optional.empty();
-  }
-
   private void recordStart(String clusterId, boolean restart) {
     if (!restart) {
       // no node of a new cluster can have been lost before this server's start
       nodes.clusterBorn(clusterId);
       return;
     }
-    List<Instant> recent = restarts.computeIfAbsent(clusterId, k -> new ArrayList<>());
-    recent.add(clock.instant());
-    String message =
-        "slurmctld was not running and was restarted at "
-            + clock.instant()
-            + " ("
-            + recent.size()
-            + " restart(s) in the last "
-            + RESTART_WINDOW.toMinutes()
-            + " min); running and pending jobs were recovered from its saved state";
-    log.warn("cluster {}: {}", clusterId, message);
-    try {
-      events.emit(
-          new org.openpcs.domain.Event(
-              clock.instant(),
-              clusterId,
-              org.openpcs.domain.ResourceKind.CLUSTER,
-              clusterId,
-              org.openpcs.domain.Event.Severity.WARNING,
-              "SLURMCTLD_RESTARTED",
-              "slurmctld was not running and was restarted; jobs recovered from its saved state"));
-    } catch (RuntimeException e) {
-      log.debug("event not recorded: {}", e.toString());
-    }
-    notes.put(clusterId, List.of(new ErrorInfo("SlurmctldRestarted", message)));
-  }
-
-  private static void writeKeyIfChanged(ControllerDaemons daemons, ClusterPaths paths, byte[] key) {
-    try {
-      if (!Files.exists(paths.mungeKey())
-          || !Arrays.equals(Files.readAllBytes(paths.mungeKey()), key)) {
-        daemons.writeMungeKey(key);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Map<String, String> onDisk(ClusterPaths paths, Set<String> names) {
-    Map<String, String> files = new java.util.HashMap<>();
-    for (String name : names) {
-      Path p = paths.etc().resolve(name);
-      try {
-        files.put(name, Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "");
-      } catch (IOException e) {
-        files.put(name, "");
-      }
-    }
-    return files;
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove " + root, e);
-    }
-  }
-
-  /** What one sync reads from the store, in one transaction. */
-  record Snapshot(
-      Cluster cluster,
-      List<ComputeNodeGroup> groups,
-      List<Queue> queues,
-      List<NodeInstance> instances) {
-    static Snapshot read(org.openpcs.store.StoreTx tx, String clusterId) {
-      Optional<Cluster> c = tx.findCluster(clusterId);
-      return c.map(
-              cluster ->
-                  new Snapshot(
-                      cluster,
-                      tx.nodeGroupsOf(clusterId),
-                      tx.queuesOf(clusterId),
-                      tx.nodeInstancesOf(clusterId)))
-          .orElse(null);
-    }
-
-    /**
-     * Groups whose nodes Slurm should know: groups in a queue (a group in no queue is a login
-     * fleet, whose agents run no slurmd), including groups being deleted while they still have
-     * instances, and a group just taken out of every queue while jobs still run on its nodes (they
-     * finish; the nodes become login nodes afterwards). Nodes beyond a lowered maximum stay while
-     * they have an instance.
-     *
-     * @param stillBusy whether a group that is in no queue any more still has jobs on its nodes
-     */
-    List<ComputeNodeGroup> renderedGroups(
-        java.util.function.Predicate<ComputeNodeGroup> stillBusy) {
-      Set<String> queued =
-          queues.stream()
-              .flatMap(q -> q.spec().computeNodeGroupIds().stream())
-              .collect(Collectors.toSet());
-      return groups.stream()
-          .map(g -> NodeNames.coveringInstances(g, liveNodes(g)))
-          .filter(
-              g ->
-                  queued.contains(g.id())
-                      ? g.status() != ResourceStatus.DELETING || !liveNodes(g).isEmpty()
-                      : !liveNodes(g).isEmpty() && stillBusy.test(g))
-          .toList();
-    }
-
-    private List<String> liveNodes(ComputeNodeGroup g) {
-      return instances.stream()
-          .filter(i -> i.nodeGroupId().equals(g.id()) && i.live())
-          .map(NodeInstance::nodeName)
-          .toList();
-    }
-
-    /** Queues being deleted stay (draining) while jobs remain in them. */
-    List<Queue> renderedQueues(java.util.function.ToIntFunction<Queue> jobs) {
-      return queues.stream()
-          .filter(q -> q.status() != ResourceStatus.DELETING || jobs.applyAsInt(q) > 0)
-          .toList();
-    }
+    restarts.record(clusterId);
   }
 }

@@ -29,9 +29,9 @@ class RenderedGroupsTest {
         0);
   }
 
-  static ClusterRuntime.Snapshot snapshot(
+  static ClusterSnapshot snapshot(
       List<ComputeNodeGroup> groups, List<org.openpcs.domain.Queue> queues, NodeInstance... live) {
-    return new ClusterRuntime.Snapshot(
+    return new ClusterSnapshot(
         TestResources.cluster("pcs_abcdefghij", Size.SMALL, 600), groups, queues, List.of(live));
   }
 
