@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Beside it: {@link ClusterSnapshot} (what a sync reads, and which groups and queues Slurm must
  * still know), {@link SlurmctldRestarts} (the back-off and the note a restart leaves; used under
- * the per-cluster lock), {@link ClusterKeys} (munge keys), {@link ClusterFiles} (the cluster's
+ * the per-cluster lock), {@link ClusterKeys} (munge keys), {@link ClusterDirectory} (the cluster's
  * files on this host) and {@link ClusterNodes} (what is done to the cluster's Slurm nodes).
  */
 public final class ClusterRuntime {
@@ -178,8 +178,8 @@ public final class ClusterRuntime {
           recordStart(
               clusterId,
               // any saved state: slurmctld recovers what it holds (jobs, whose kills it resends)
-              applied.containsKey(clusterId) || ClusterFiles.hasSavedState(paths));
-        } else if (!files.equals(ClusterFiles.onDisk(paths, files.keySet()))) {
+              applied.containsKey(clusterId) || ClusterDirectory.hasSavedState(paths));
+        } else if (!files.equals(ClusterDirectory.onDisk(paths, files.keySet()))) {
           SlurmConfig before = applied.get(clusterId);
           ApplyMethod method =
               before == null ? ApplyMethod.RESTART : ChangePlanner.plan(before, config);
@@ -218,9 +218,9 @@ public final class ClusterRuntime {
         if (slurm.isPresent()) {
           new ControllerDaemons(slurm.get(), paths).stopAll();
         }
-        ClusterFiles.deleteTree(paths.root());
+        ClusterDirectory.deleteTree(paths.root());
         // The slurmd spools live in the short runtime dir (socket path limit), not under root.
-        ClusterFiles.deleteTree(paths.spool());
+        ClusterDirectory.deleteTree(paths.spool());
         nodes.clusterGone(clusterId);
       } catch (RuntimeException e) {
         return new Outcome.Failed(List.of(new ErrorInfo("ControllerStopFailed", e.getMessage())));

@@ -10,8 +10,8 @@ import java.util.Set;
 import org.openpcs.slurm.ClusterPaths;
 
 /** What {@link ClusterRuntime} reads and removes of a cluster's files on this host; no state. */
-final class ClusterFiles {
-  private ClusterFiles() {}
+final class ClusterDirectory {
+  private ClusterDirectory() {}
 
   /**
    * Whether slurmctld has saved state to start from. Any saved state counts as a restart (D39):
