@@ -80,15 +80,20 @@ final class NodeBoot {
     heartbeats.start();
     runBootstrapScript();
     if (!config.login()) {
-      checkClosing.run();
-      startMunged();
-      checkClosing.run();
-      startSlurmd();
-      awaitSlurmdReady();
+      startDaemons();
     }
     transitionUnlessClosing(AgentState.RUNNING);
     heartbeats.request();
     log.info("instance {}: node {} is RUNNING", config.instanceId(), node.nodeName);
+  }
+
+  /** munged, then slurmd, then its configuration; a close in between stops the boot. */
+  private void startDaemons() throws IOException, InterruptedException {
+    checkClosing.run();
+    startMunged();
+    checkClosing.run();
+    startSlurmd();
+    awaitSlurmdReady();
   }
 
   /** Finishes a boot that an earlier agent for this instance directory began. */
@@ -127,11 +132,7 @@ final class NodeBoot {
       if (!Files.exists(paths.bootstrapDone())) {
         runBootstrapScript();
       }
-      checkClosing.run();
-      startMunged();
-      checkClosing.run();
-      startSlurmd();
-      awaitSlurmdReady();
+      startDaemons();
     }
     transitionUnlessClosing(AgentState.RUNNING);
     heartbeats.request();
