@@ -52,7 +52,7 @@ public final class ClusterRuntime {
   private final Path clustersDir;
   private final PortAllocator ports;
   private final String controlAddress;
-  private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+  private final KeyedLocks locks = new KeyedLocks();
   private final ConcurrentHashMap<String, SlurmConfig> applied = new ConcurrentHashMap<>();
   // Used only while holding the cluster's lock in locks (sync, remove): it guards the restart
   // counts and notes in there.
@@ -98,143 +98,141 @@ public final class ClusterRuntime {
                   "SlurmNotInstalled",
                   "Slurm is not installed on this host; install slurmctld, slurmd, slurm-client and munge.")));
     }
-    synchronized (locks.computeIfAbsent(clusterId, k -> new Object())) {
-      ClusterSnapshot snap = store.inTransaction(tx -> ClusterSnapshot.read(tx, clusterId));
-      if (snap == null) {
-        return new Outcome.Failed(
-            List.of(new ErrorInfo("ClusterNotFound", "the cluster no longer exists")));
-      }
-      ClusterPaths paths = paths(clusterId);
-      ControllerDaemons daemons = new ControllerDaemons(slurm.get(), paths);
-      SlurmConfig last = applied.get(clusterId);
-      var jobsNow =
-          new java.util.concurrent.atomic.AtomicReference<
-              Optional<Map<String, ClusterNodes.NodeJobs>>>();
-      List<ComputeNodeGroup> groups =
-          snap.renderedGroups(
-              g -> {
-                // Only a group that Slurm still runs as compute nodes can have jobs to wait for.
-                boolean wasRendered =
-                    last == null
-                        || last.nodes().stream()
-                            .anyMatch(n -> NodeNames.anyIndexOf(g, n.name()) > 0);
-                if (!wasRendered) {
-                  return false;
-                }
-                if (jobsNow.get() == null) {
-                  jobsNow.set(nodes.jobsByNode(clusterId));
-                }
-                // Fail closed: when the jobs cannot be read, keep what Slurm had.
-                return jobsNow
-                    .get()
-                    .map(byNode -> NodeNames.all(g).stream().anyMatch(byNode::containsKey))
-                    .orElse(last != null);
-              });
-      List<Queue> queues = snap.renderedQueues(q -> jobsInPartition(daemons, q.name()));
-      List<String> owners = new ArrayList<>();
-      owners.add(PortAllocator.CONTROLLER);
-      owners.add(SlurmConfigPlanner.PLACEHOLDER_NODE);
-      groups.forEach(g -> owners.addAll(NodeNames.all(g)));
-      Map<String, Integer> allocated;
-      try {
-        allocated = store.inTransaction(tx -> ports.ensure(tx, clusterId, owners));
-      } catch (DuplicateNameException | org.openpcs.store.StaleVersionException raced) {
-        // Another cluster took the same port in the same moment: look again shortly.
-        return new Outcome.InProgress(Duration.ofMillis(50));
-      } catch (PortAllocator.PortsExhaustedException e) {
-        return new Outcome.Failed(List.of(new ErrorInfo("PortsExhausted", e.getMessage())));
-      }
-      ClusterLayout layout =
-          new ClusterLayout(controlAddress, allocated.get(PortAllocator.CONTROLLER), allocated);
-      // Power saving (ResumeProgram etc.) is on when some group has nodes beyond its minimum.
-      boolean elastic =
-          groups.stream().anyMatch(g -> g.spec().maxInstanceCount() > g.spec().minInstanceCount());
-      SlurmConfig config =
-          SlurmConfigPlanner.plan(
-              snap.cluster(),
-              groups,
-              queues,
-              catalog,
-              layout,
-              paths,
-              elastic,
-              suspendTimeoutSeconds);
-      Map<String, String> files = SlurmConfRenderer.render(config);
-      try {
-        daemons.prepare();
-        PowerPrograms.install(paths);
-        ClusterKeys.writeIfChanged(daemons, paths, clusterKey(clusterId));
-        var state = daemons.state();
-        if (!state.munged().running()) {
-          daemons.startMunged();
-        }
-        if (!state.slurmctld().running()) {
-          Optional<Duration> wait = restarts.backoff(clusterId);
-          if (wait.isPresent()) {
-            return new Outcome.InProgress(wait.get());
-          }
-          daemons.writeConfig(files);
-          daemons.startSlurmctld();
-          recordStart(
-              clusterId,
-              // any saved state: slurmctld recovers what it holds (jobs, whose kills it resends)
-              applied.containsKey(clusterId) || ClusterDirectory.hasSavedState(paths));
-        } else if (!files.equals(ClusterDirectory.onDisk(paths, files.keySet()))) {
-          SlurmConfig before = applied.get(clusterId);
-          ApplyMethod method =
-              before == null ? ApplyMethod.RESTART : ChangePlanner.plan(before, config);
-          daemons.writeConfig(files);
-          log.info("cluster {}: applying configuration change by {}", clusterId, method);
-          daemons.apply(method);
-        }
-        applied.put(clusterId, config);
-        // Local instances share this host: their slurmd need the spool/tmp directories (and the
-        // fake GPU devices) that the cluster's configuration names.
-        Map<String, Integer> gpusByNode = new LinkedHashMap<>();
-        for (var node : config.nodes()) {
-          gpusByNode.put(node.name(), node.gpus());
-        }
-        org.openpcs.slurm.LocalNodeFiles.prepareAll(paths, gpusByNode);
-      } catch (RuntimeException e) {
-        log.warn("cluster {}: controller not ready: {}", clusterId, e.getMessage());
-        return new Outcome.Failed(List.of(new ErrorInfo("ControllerFailed", e.getMessage())));
-      }
-      if (!daemons.ping()) {
-        return new Outcome.InProgress(Duration.ofSeconds(1));
-      }
-      List<Endpoint> endpoints =
-          List.of(
-              new Endpoint(
-                  "SLURMCTLD", controlAddress, null, null, String.valueOf(layout.slurmctldPort())));
-      return new Outcome.Ready(endpoints, restarts.notes(clusterId));
-    }
+    return locks.run(clusterId, () -> syncLocked(clusterId));
   }
 
   /** Stops the cluster's daemons and removes its files, ports and secret. */
   public Outcome remove(String clusterId) {
-    synchronized (locks.computeIfAbsent(clusterId, k -> new Object())) {
-      ClusterPaths paths = paths(clusterId);
-      try {
-        if (slurm.isPresent()) {
-          new ControllerDaemons(slurm.get(), paths).stopAll();
-        }
-        ClusterDirectory.deleteTree(paths.root());
-        // The slurmd spools live in the short runtime dir (socket path limit), not under root.
-        ClusterDirectory.deleteTree(paths.spool());
-        nodes.clusterGone(clusterId);
-      } catch (RuntimeException e) {
-        return new Outcome.Failed(List.of(new ErrorInfo("ControllerStopFailed", e.getMessage())));
-      }
-      store.inTransaction(
-          tx -> {
-            tx.releasePorts(clusterId, tx.portsOf(clusterId).keySet());
-            return null;
-          });
-      applied.remove(clusterId);
-      restarts.forget(clusterId);
-      locks.remove(clusterId);
-      return new Outcome.Ready(List.of());
+    return locks.run(clusterId, () -> removeLocked(clusterId));
+  }
+
+  /** The body of {@link #sync}, under the cluster's lock. */
+  private Outcome syncLocked(String clusterId) {
+    ClusterSnapshot snap = store.inTransaction(tx -> ClusterSnapshot.read(tx, clusterId));
+    if (snap == null) {
+      return new Outcome.Failed(
+          List.of(new ErrorInfo("ClusterNotFound", "the cluster no longer exists")));
     }
+    ClusterPaths paths = paths(clusterId);
+    ControllerDaemons daemons = new ControllerDaemons(slurm.get(), paths);
+    SlurmConfig last = applied.get(clusterId);
+    var jobsNow =
+        new java.util.concurrent.atomic.AtomicReference<
+            Optional<Map<String, ClusterNodes.NodeJobs>>>();
+    List<ComputeNodeGroup> groups =
+        snap.renderedGroups(
+            g -> {
+              // Only a group that Slurm still runs as compute nodes can have jobs to wait for.
+              boolean wasRendered =
+                  last == null
+                      || last.nodes().stream().anyMatch(n -> NodeNames.anyIndexOf(g, n.name()) > 0);
+              if (!wasRendered) {
+                return false;
+              }
+              if (jobsNow.get() == null) {
+                jobsNow.set(nodes.jobsByNode(clusterId));
+              }
+              // Fail closed: when the jobs cannot be read, keep what Slurm had.
+              return jobsNow
+                  .get()
+                  .map(byNode -> NodeNames.all(g).stream().anyMatch(byNode::containsKey))
+                  .orElse(last != null);
+            });
+    List<Queue> queues = snap.renderedQueues(q -> jobsInPartition(daemons, q.name()));
+    List<String> owners = new ArrayList<>();
+    owners.add(PortAllocator.CONTROLLER);
+    owners.add(SlurmConfigPlanner.PLACEHOLDER_NODE);
+    groups.forEach(g -> owners.addAll(NodeNames.all(g)));
+    Map<String, Integer> allocated;
+    try {
+      allocated = store.inTransaction(tx -> ports.ensure(tx, clusterId, owners));
+    } catch (DuplicateNameException | org.openpcs.store.StaleVersionException raced) {
+      // Another cluster took the same port in the same moment: look again shortly.
+      return new Outcome.InProgress(Duration.ofMillis(50));
+    } catch (PortAllocator.PortsExhaustedException e) {
+      return new Outcome.Failed(List.of(new ErrorInfo("PortsExhausted", e.getMessage())));
+    }
+    ClusterLayout layout =
+        new ClusterLayout(controlAddress, allocated.get(PortAllocator.CONTROLLER), allocated);
+    // Power saving (ResumeProgram etc.) is on when some group has nodes beyond its minimum.
+    boolean elastic =
+        groups.stream().anyMatch(g -> g.spec().maxInstanceCount() > g.spec().minInstanceCount());
+    SlurmConfig config =
+        SlurmConfigPlanner.plan(
+            snap.cluster(), groups, queues, catalog, layout, paths, elastic, suspendTimeoutSeconds);
+    Map<String, String> files = SlurmConfRenderer.render(config);
+    try {
+      daemons.prepare();
+      PowerPrograms.install(paths);
+      ClusterKeys.writeIfChanged(daemons, paths, clusterKey(clusterId));
+      var state = daemons.state();
+      if (!state.munged().running()) {
+        daemons.startMunged();
+      }
+      if (!state.slurmctld().running()) {
+        Optional<Duration> wait = restarts.backoff(clusterId);
+        if (wait.isPresent()) {
+          return new Outcome.InProgress(wait.get());
+        }
+        daemons.writeConfig(files);
+        daemons.startSlurmctld();
+        recordStart(
+            clusterId,
+            // any saved state: slurmctld recovers what it holds (jobs, whose kills it resends)
+            applied.containsKey(clusterId) || ClusterDirectory.hasSavedState(paths));
+      } else if (!files.equals(ClusterDirectory.onDisk(paths, files.keySet()))) {
+        SlurmConfig before = applied.get(clusterId);
+        ApplyMethod method =
+            before == null ? ApplyMethod.RESTART : ChangePlanner.plan(before, config);
+        daemons.writeConfig(files);
+        log.info("cluster {}: applying configuration change by {}", clusterId, method);
+        daemons.apply(method);
+      }
+      applied.put(clusterId, config);
+      // Local instances share this host: their slurmd need the spool/tmp directories (and the
+      // fake GPU devices) that the cluster's configuration names.
+      Map<String, Integer> gpusByNode = new LinkedHashMap<>();
+      for (var node : config.nodes()) {
+        gpusByNode.put(node.name(), node.gpus());
+      }
+      org.openpcs.slurm.LocalNodeFiles.prepareAll(paths, gpusByNode);
+    } catch (RuntimeException e) {
+      log.warn("cluster {}: controller not ready: {}", clusterId, e.getMessage());
+      return new Outcome.Failed(List.of(new ErrorInfo("ControllerFailed", e.getMessage())));
+    }
+    if (!daemons.ping()) {
+      return new Outcome.InProgress(Duration.ofSeconds(1));
+    }
+    List<Endpoint> endpoints =
+        List.of(
+            new Endpoint(
+                "SLURMCTLD", controlAddress, null, null, String.valueOf(layout.slurmctldPort())));
+    return new Outcome.Ready(endpoints, restarts.notes(clusterId));
+  }
+
+  /** The body of {@link #remove}, under the cluster's lock. */
+  private Outcome removeLocked(String clusterId) {
+    ClusterPaths paths = paths(clusterId);
+    try {
+      if (slurm.isPresent()) {
+        new ControllerDaemons(slurm.get(), paths).stopAll();
+      }
+      ClusterDirectory.deleteTree(paths.root());
+      // The slurmd spools live in the short runtime dir (socket path limit), not under root.
+      ClusterDirectory.deleteTree(paths.spool());
+      nodes.clusterGone(clusterId);
+    } catch (RuntimeException e) {
+      return new Outcome.Failed(List.of(new ErrorInfo("ControllerStopFailed", e.getMessage())));
+    }
+    store.inTransaction(
+        tx -> {
+          tx.releasePorts(clusterId, tx.portsOf(clusterId).keySet());
+          return null;
+        });
+    applied.remove(clusterId);
+    restarts.forget(clusterId);
+    locks.forget(clusterId);
+    return new Outcome.Ready(List.of());
   }
 
   /** The cluster's munge key, created on first use and stored sealed. */

@@ -34,7 +34,15 @@ final class GaugeRows {
   /** Publishes exactly these series with these values; series not in {@code values} go away. */
   synchronized void set(Map<Tags, ? extends Number> values) {
     values.forEach(
-        (tags, v) -> series.computeIfAbsent(tags, this::register).value().set(v.longValue()));
+        (tags, v) -> {
+          Series known = series.get(tags);
+          if (known == null) {
+            // registered with its value: a scrape never sees a new series at 0 first
+            series.put(tags, register(tags, v.longValue()));
+          } else {
+            known.value().set(v.longValue());
+          }
+        });
     series
         .entrySet()
         .removeIf(
@@ -47,13 +55,15 @@ final class GaugeRows {
             });
   }
 
-  private Series register(Tags tags) {
-    AtomicLong value = new AtomicLong();
-    // The map keeps the number alive as long as the gauge is registered (a gauge holds it weakly).
+  private Series register(Tags tags, long initial) {
+    AtomicLong value = new AtomicLong(initial);
+    // Held strongly by the gauge too: its value must not turn NaN should the map's owner go away
+    // while the registry is still scraped (a gauge holds its object weakly by default).
     Gauge gauge =
         Gauge.builder(name, value, AtomicLong::doubleValue)
             .description(description)
             .tags(tags)
+            .strongReference(true)
             .register(registry);
     return new Series(value, gauge);
   }

@@ -45,7 +45,7 @@ class ClusterCollectorTest {
   private ComputeNodeGroup compute;
   private Instant now = T0;
   private List<NodeStatus> nodes = new ArrayList<>();
-  private List<JobStatus> jobs = new ArrayList<>();
+  private volatile List<JobStatus> jobs = new ArrayList<>();
   private final List<Instance> instances = new ArrayList<>();
   private RuntimeException slurmFailure;
   private final List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -246,6 +246,43 @@ class ClusterCollectorTest {
       for (int i = 0; i < 3000; i++) {
         assertThat(registry.scrape().lines().filter(l -> l.startsWith("openpcs_jobs{")))
             .hasSize(202); // and queue batch: pending and running
+      }
+    } finally {
+      stop.set(true);
+      collecting.join();
+    }
+  }
+
+  @Test
+  void aNewSeriesIsNeverScrapedBeforeItHasItsValue() throws Exception {
+    // Each collection swaps 100 queues for 100 others: series appear and go all the time.
+    List<List<JobStatus>> sets =
+        java.util.stream.Stream.of("p", "r")
+            .map(
+                prefix ->
+                    java.util.stream.IntStream.range(0, 100)
+                        .mapToObj(i -> new JobStatus(i, "job", prefix + i, "RUNNING", "", "None"))
+                        .toList())
+            .toList();
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread collecting =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  for (int i = 0; !stop.get(); i++) {
+                    jobs = sets.get(i % 2);
+                    collector.run();
+                  }
+                });
+    try {
+      for (int i = 0; i < 2000; i++) {
+        assertThat(
+                registry
+                    .scrape()
+                    .lines()
+                    .filter(l -> l.startsWith("openpcs_jobs{") && !l.contains("queue=\"batch\"")))
+            .allMatch(l -> l.endsWith(" 1.0"));
       }
     } finally {
       stop.set(true);
