@@ -2,7 +2,10 @@ package org.openpcs.server.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.openpcs.api.PcsJson;
 import org.openpcs.api.error.AccessDeniedException;
@@ -34,6 +37,16 @@ public final class AgentOps {
     this.scaling = scaling;
     this.clock = clock;
   }
+
+  /**
+   * A beat that changes nothing is not stored again within this time of the last stored one. Every
+   * agent beats once right after its registration, which stored the time a moment before: in a
+   * burst of N nodes that was N writes through H2's one-at-a-time write gate (D27) that said
+   * nothing new, next to the launches and registrations waiting for the same gate. A lost agent is
+   * judged by the stored time (InstanceRepair's heartbeat timeout, 90 s), so at most this much
+   * sooner than by the last beat; the agents beat every 10 s, and every such beat is stored.
+   */
+  static final Duration UNCHANGED_BEAT_KEPT_FOR = Duration.ofSeconds(5);
 
   public ObjectNode heartbeat(JsonNode body, StoreTx tx, CallContext ctx) {
     List<Field> missing =
@@ -73,7 +86,12 @@ public final class AgentOps {
           case "STOPPED" -> "TERMINATED";
           default -> ni.state();
         };
-    tx.updateNodeInstance(ni.heartbeat(next, message == null ? ni.message() : message, ctx.now()));
+    String nextMessage = message == null ? ni.message() : message;
+    if (!next.equals(ni.state())
+        || !Objects.equals(nextMessage, ni.message())
+        || !storedRecently(ni, ctx.now())) {
+      tx.updateNodeInstance(ni.heartbeat(next, nextMessage, ctx.now()));
+    }
     if (!next.equals(ni.state()) || (message != null && !message.equals(ni.message()))) {
       log.info(
           "node {} of cluster {}: {} -> {}{}",
@@ -110,5 +128,10 @@ public final class AgentOps {
 
   private static String abbreviate(String s) {
     return s.length() > 2000 ? s.substring(0, 2000) + "..." : s;
+  }
+
+  private static boolean storedRecently(NodeInstance ni, Instant now) {
+    return ni.lastHeartbeatAt() != null
+        && ni.lastHeartbeatAt().plus(UNCHANGED_BEAT_KEPT_FOR).isAfter(now);
   }
 }
