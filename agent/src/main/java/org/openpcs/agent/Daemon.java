@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A daemon the agent runs ({@code munged}, {@code slurmd}), identified by pid <em>and</em> its
@@ -74,8 +75,33 @@ record Daemon(String name, long pid, long startTicks, Process process) {
   /**
    * Chosen once: the perl way costs about 12 ms of CPU per start, twice per node, which in a
    * 256-node burst on two cores was a fifth of all the CPU the burst used.
+   *
+   * <p>Not in a static initializer: the probe runs a process and logs, and a virtual thread that
+   * waits for another thread's class initialisation holds on to its carrier. A burst's first agents
+   * all reach their first daemon start at once; with two carriers, two of them waiting for this
+   * class took both, while the initialising one waited for the log appender's lock, held by a
+   * virtual thread that had no carrier left to finish on — every agent and the server's log stopped
+   * for good. A {@link ReentrantLock} lets waiting virtual threads give their carrier up.
    */
-  private static final Detach DETACH_WAY = probe();
+  private static final ReentrantLock DETACH_PROBE = new ReentrantLock();
+
+  private static volatile Detach detachWay;
+
+  static Detach detachWay() {
+    Detach way = detachWay;
+    if (way != null) {
+      return way;
+    }
+    DETACH_PROBE.lock();
+    try {
+      if (detachWay == null) {
+        detachWay = probe();
+      }
+      return detachWay;
+    } finally {
+      DETACH_PROBE.unlock();
+    }
+  }
 
   static Detach probe() {
     Detach way = probeOnce();
@@ -180,7 +206,7 @@ record Daemon(String name, long pid, long startTicks, Process process) {
   static Daemon spawn(String name, List<String> command, Path output, Map<String, String> env)
       throws IOException {
     // setsid: not a process group leader (it is in the JVM's group), so it does not fork
-    List<String> argv = new ArrayList<>(DETACH_WAY.prefix());
+    List<String> argv = new ArrayList<>(detachWay().prefix());
     argv.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(argv);
     pb.environment().clear();
