@@ -232,25 +232,12 @@ class ClusterCollectorTest {
             .mapToObj(i -> new JobStatus(i, "job" + i, "p" + i, "RUNNING", "", "None"))
             .toList();
     collector.run();
-    java.util.concurrent.atomic.AtomicBoolean stop =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    Thread collecting =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  while (!stop.get()) {
-                    collector.run();
-                  }
-                });
-    try {
-      for (int i = 0; i < 3000; i++) {
-        assertThat(registry.scrape().lines().filter(l -> l.startsWith("openpcs_jobs{")))
-            .hasSize(202); // and queue batch: pending and running
-      }
-    } finally {
-      stop.set(true);
-      collecting.join();
-    }
+    scrapeWhileCollecting(
+        3000,
+        round -> {},
+        text ->
+            assertThat(text.lines().filter(l -> l.startsWith("openpcs_jobs{")))
+                .hasSize(202)); // and queue batch: pending and running
   }
 
   @Test
@@ -264,25 +251,40 @@ class ClusterCollectorTest {
                         .mapToObj(i -> new JobStatus(i, "job", prefix + i, "RUNNING", "", "None"))
                         .toList())
             .toList();
+    scrapeWhileCollecting(
+        2000,
+        round -> jobs = sets.get(round % 2),
+        text ->
+            assertThat(
+                    text.lines()
+                        .filter(
+                            l -> l.startsWith("openpcs_jobs{") && !l.contains("queue=\"batch\"")))
+                .allMatch(l -> l.endsWith(" 1.0")));
+  }
+
+  /**
+   * Scrapes {@code scrapes} times while another thread runs the collector in a loop, calling {@code
+   * beforeRound} with the round's number before each collection.
+   */
+  private void scrapeWhileCollecting(
+      int scrapes,
+      java.util.function.IntConsumer beforeRound,
+      java.util.function.Consumer<String> check)
+      throws InterruptedException {
     java.util.concurrent.atomic.AtomicBoolean stop =
         new java.util.concurrent.atomic.AtomicBoolean();
     Thread collecting =
         Thread.ofPlatform()
             .start(
                 () -> {
-                  for (int i = 0; !stop.get(); i++) {
-                    jobs = sets.get(i % 2);
+                  for (int round = 0; !stop.get(); round++) {
+                    beforeRound.accept(round);
                     collector.run();
                   }
                 });
     try {
-      for (int i = 0; i < 2000; i++) {
-        assertThat(
-                registry
-                    .scrape()
-                    .lines()
-                    .filter(l -> l.startsWith("openpcs_jobs{") && !l.contains("queue=\"batch\"")))
-            .allMatch(l -> l.endsWith(" 1.0"));
+      for (int i = 0; i < scrapes; i++) {
+        check.accept(registry.scrape());
       }
     } finally {
       stop.set(true);
