@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +25,6 @@ final class NodeBoot {
   private final AgentNode node;
   private final NodeDaemons daemons;
   private final Runnable checkClosing;
-
-  /**
-   * Taken around the last closing check and each state change. Only the boot thread takes it now
-   * (heartbeats shared it until they got their own class); moved here from Agent unchanged.
-   */
-  private final ReentrantLock lock = new ReentrantLock();
 
   /** When the agent was made: after the launch, so after Slurm's resume request for the node. */
   private final long createdMillis;
@@ -139,14 +132,14 @@ final class NodeBoot {
     log.info("instance {}: node {} is RUNNING (boot resumed)", config.instanceId(), node.nodeName);
   }
 
+  /**
+   * No lock: only the boot thread changes the state while it boots ({@link Agent#close} marks the
+   * agent closing, interrupts the boot and waits for it before recording STOPPED). A lock that was
+   * here was only ever taken by this thread.
+   */
   private void transitionUnlessClosing(AgentState next) {
-    lock.lock();
-    try {
-      checkClosing.run();
-      node.transition(next, null);
-    } finally {
-      lock.unlock();
-    }
+    checkClosing.run();
+    node.transition(next, null);
   }
 
   private void prepareDirs() throws IOException {

@@ -50,11 +50,13 @@ class DaemonProbeDeadlockTest {
       LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
       ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
       root.detachAndStopAllAppenders();
+      java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
       AppenderBase<ILoggingEvent> slow =
           new AppenderBase<>() {
             @Override
             protected void append(ILoggingEvent e) {
               if (e.getMessage().startsWith("hold")) {
+                holding.countDown();
                 try {
                   Thread.sleep(500); // a virtual thread gives its carrier up while it sleeps
                 } catch (InterruptedException ie) {
@@ -69,7 +71,7 @@ class DaemonProbeDeadlockTest {
 
       Thread holder =
           Thread.ofVirtual().start(() -> LoggerFactory.getLogger("test").info("hold the appender"));
-      Thread.sleep(100);
+      holding.await();
       List<Thread> agents = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         agents.add(Thread.ofVirtual().start(Daemon::detachWay));

@@ -15,7 +15,7 @@ class KeyedLocksTest {
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
     CountDownLatch removing = new CountDownLatch(1);
-    CountDownLatch waiterStarted = new CountDownLatch(1);
+    CountDownLatch waiterBlocked = new CountDownLatch(1);
     CountDownLatch forgotten = new CountDownLatch(1);
     Runnable body =
         () -> {
@@ -33,23 +33,18 @@ class KeyedLocksTest {
                         "c",
                         () -> {
                           removing.countDown();
-                          await(waiterStarted);
-                          sleep(100); // the waiter is now blocked on this lock
+                          await(waiterBlocked);
                           body.run();
                           locks.forget("c");
                           forgotten.countDown();
                           return null;
                         }));
     await(removing);
-    Thread waiter =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  waiterStarted.countDown();
-                  locks.run("c", () -> repeat(body, 5));
-                });
+    Thread waiter = Thread.ofPlatform().start(() -> locks.run("c", () -> repeat(body, 5)));
+    until(() -> waiter.getState() == Thread.State.BLOCKED); // on the remover's lock
+    waiterBlocked.countDown();
     await(forgotten);
-    sleep(20); // the waiter has the forgotten lock by now
+    until(() -> inside.get() == 1); // the waiter runs, on whichever lock it took
     // A later caller, after the forget: it makes a fresh lock, which the waiter must take too.
     Thread later = Thread.ofPlatform().start(() -> locks.run("c", () -> repeat(body, 5)));
     for (Thread t : new Thread[] {remover, waiter, later}) {
@@ -80,6 +75,14 @@ class KeyedLocksTest {
     assertThat(locks.run("b", () -> "ran")).isEqualTo("ran");
     release.countDown();
     a.join(10_000);
+  }
+
+  private static void until(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime() - deadline).as("condition within 10 s").isNegative();
+      Thread.onSpinWait();
+    }
   }
 
   private static Object repeat(Runnable r, int times) {

@@ -109,7 +109,7 @@ final class InstanceBook {
 
   /** Instances not TERMINATED: what the instance limit counts. */
   long liveCount() {
-    return records.values().stream().filter(r -> !isTerminated(r)).count();
+    return liveIds().size();
   }
 
   List<String> liveIds() {
