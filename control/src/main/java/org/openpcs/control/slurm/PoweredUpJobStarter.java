@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,28 +44,38 @@ public final class PoweredUpJobStarter {
   }
 
   /**
-   * Requeues (and releases) every ready CONFIGURING batch job of the cluster; returns their ids.
-   * Slurm's node states (every node of the cluster: costly for slurmctld and for us at 1,000 nodes)
-   * are only asked for when some candidate job has all its nodes in {@code reportedUp} — the nodes
-   * whose agents reported slurmd up — or when {@code askAnyway} (nodes that came up before this
-   * server started are in no report).
+   * What a look saw: the jobs it started, and the candidate jobs still waiting (job id → allocated
+   * nodes), null when Slurm's jobs could not be read.
    */
-  public List<Long> startReady(ClusterPaths paths, Set<String> reportedUp, boolean askAnyway) {
+  public record Look(List<Long> started, Map<Long, List<String>> waiting) {
+    static final Look UNREAD = new Look(List.of(), null);
+  }
+
+  /**
+   * Requeues (and releases) every ready CONFIGURING batch job of the cluster. Slurm's node states
+   * (every node of the cluster: costly for slurmctld and for us at 1,000 nodes) are only asked for
+   * when some candidate job has all its nodes in {@code reportedUp} — the nodes whose agents
+   * reported slurmd up — or when {@code askAnyway} (nodes that came up before this server started
+   * are in no report).
+   */
+  public Look startReady(ClusterPaths paths, Set<String> reportedUp, boolean askAnyway) {
     String jobs = run(paths, "show", "job", "-o");
     if (jobs == null) {
-      return List.of();
+      return Look.UNREAD;
     }
     Map<Long, List<String>> candidates = candidates(jobs.lines().toList());
     if (!worthAskingNodes(candidates, reportedUp, askAnyway)) {
-      return List.of();
+      return new Look(List.of(), candidates);
     }
     String nodes = run(paths, "show", "node", "-o");
     if (nodes == null) {
-      return List.of();
+      return new Look(List.of(), candidates);
     }
     List<Long> ready = readyJobs(candidates, nodeStates(nodes.lines().toList()));
+    List<Long> started = new ArrayList<>();
     for (long id : ready) {
       if (run(paths, "requeue", Long.toString(id)) != null) {
+        started.add(id);
         long requeuedAt = System.currentTimeMillis();
         log.info("job {}: nodes are up; requeued to start now instead of at the 30 s pass", id);
         // Released on its own thread: the requeue takes as long as the job's epilogs.
@@ -81,7 +92,31 @@ public final class PoweredUpJobStarter {
                 });
       }
     }
-    return ready;
+    Map<Long, List<String>> waiting = new LinkedHashMap<>(candidates);
+    waiting.keySet().removeAll(started);
+    return new Look(started, waiting);
+  }
+
+  /**
+   * Pure: whether Slurm's jobs are worth reading again, given the candidates {@code waiting} at the
+   * last read ({@code null}: never read, or the read failed), the nodes reported up then and now.
+   * Worth it when a waiting job may be ready (all its nodes reported up), or when a node came up
+   * that no waiting job holds (it may belong to a job that was not waiting yet). During a burst
+   * nodes come up one by one for the same job, and reading every job ten times a second (a process,
+   * a munge credential and an RPC each) was a few per cent of the two cores' work; until every node
+   * of the job is up there is nothing to start.
+   */
+  static boolean worthReadingJobs(
+      Map<Long, List<String>> waiting, Set<String> upAtRead, Set<String> up) {
+    if (waiting == null) {
+      return true;
+    }
+    if (waiting.values().stream().anyMatch(up::containsAll)) {
+      return true;
+    }
+    Set<String> held = new HashSet<>();
+    waiting.values().forEach(held::addAll);
+    return up.stream().anyMatch(n -> !upAtRead.contains(n) && !held.contains(n));
   }
 
   /**

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * burst of 1,000 nodes the cluster is looked at for over a minute, and reading every node's state
  * ten times a second took a large share of two cores (slurmctld packing, scontrol, parsing). Nodes
  * that came up before this server started are in no step, so every {@link #ASK_ANYWAY_EVERY}th look
- * asks Slurm regardless.
+ * asks Slurm regardless. Between those, Slurm's jobs are read again only when the last read's
+ * waiting jobs or the nodes reported up since say a job may be ready ({@link
+ * PoweredUpJobStarter#worthReadingJobs}).
  */
 public final class StartJobsOnActive implements ScalingLog {
   private static final Logger log = LoggerFactory.getLogger(StartJobsOnActive.class);
@@ -48,7 +50,8 @@ public final class StartJobsOnActive implements ScalingLog {
   /** What is done for a cluster (PoweredUpJobStarter::startReady; a fake in tests). */
   @FunctionalInterface
   public interface Starter {
-    List<Long> startReady(ClusterPaths paths, Set<String> reportedUp, boolean askAnyway);
+    PoweredUpJobStarter.Look startReady(
+        ClusterPaths paths, Set<String> reportedUp, boolean askAnyway);
   }
 
   public StartJobsOnActive(
@@ -93,6 +96,10 @@ public final class StartJobsOnActive implements ScalingLog {
   }
 
   private void work(String cluster) {
+    // What the last read of Slurm's jobs found waiting, and the nodes reported up then: between
+    // reads that could change nothing (PoweredUpJobStarter.worthReadingJobs) Slurm is not asked.
+    Map<Long, List<String>> waiting = null;
+    Set<String> upAtRead = Set.of();
     for (int look = 0; ; look++) {
       Long deadline = until.get(cluster);
       if (deadline == null) {
@@ -105,13 +112,16 @@ public final class StartJobsOnActive implements ScalingLog {
         }
         continue;
       }
-      try {
-        starter.startReady(
-            paths.apply(cluster),
-            Set.copyOf(reportedUp.getOrDefault(cluster, Set.of())),
-            look % ASK_ANYWAY_EVERY == 0);
-      } catch (RuntimeException e) {
-        log.debug("cluster {}: could not look for ready jobs: {}", cluster, e.toString());
+      Set<String> up = Set.copyOf(reportedUp.getOrDefault(cluster, Set.of()));
+      boolean askAnyway = look % ASK_ANYWAY_EVERY == 0;
+      if (askAnyway || PoweredUpJobStarter.worthReadingJobs(waiting, upAtRead, up)) {
+        try {
+          waiting = starter.startReady(paths.apply(cluster), up, askAnyway).waiting();
+        } catch (RuntimeException e) {
+          waiting = null;
+          log.debug("cluster {}: could not look for ready jobs: {}", cluster, e.toString());
+        }
+        upAtRead = up;
       }
       try {
         Thread.sleep(PERIOD_MS);

@@ -106,4 +106,24 @@ class PoweredUpJobStarterTest {
     assertThat(PoweredUpJobStarter.millisUntilLaterSecond(10_200, 11_000)).isZero();
     assertThat(PoweredUpJobStarter.millisUntilLaterSecond(10_200, 12_500)).isZero();
   }
+
+  @Test
+  void jobsAreReadAgainOnlyWhenAWaitingJobMayBeReadyOrANodeOfNoWaitingJobCameUp() {
+    Map<Long, List<String>> waiting = Map.of(7L, List.of("a", "b"));
+    // never read, or the read failed
+    assertThat(PoweredUpJobStarter.worthReadingJobs(null, Set.of(), Set.of())).isTrue();
+    // the job's nodes come up one by one: nothing to start until the last
+    assertThat(PoweredUpJobStarter.worthReadingJobs(waiting, Set.of(), Set.of("a"))).isFalse();
+    assertThat(PoweredUpJobStarter.worthReadingJobs(waiting, Set.of("a"), Set.of("a", "b")))
+        .isTrue();
+    // x was up at the last read already; c is new and no waiting job holds it
+    assertThat(PoweredUpJobStarter.worthReadingJobs(waiting, Set.of("x"), Set.of("x", "a")))
+        .isFalse();
+    assertThat(PoweredUpJobStarter.worthReadingJobs(waiting, Set.of("x"), Set.of("x", "a", "c")))
+        .isTrue();
+    // nothing was waiting: only a node that came up since says a new job may be there
+    assertThat(PoweredUpJobStarter.worthReadingJobs(Map.of(), Set.of("a"), Set.of("a"))).isFalse();
+    assertThat(PoweredUpJobStarter.worthReadingJobs(Map.of(), Set.of("a"), Set.of("a", "b")))
+        .isTrue();
+  }
 }
