@@ -28,7 +28,24 @@ final class ColdStart {
   static final List<String> PHASES =
       List.of(ALLOCATED, RESUME_PROGRAM, LAUNCHED, REGISTERED, ACTIVE, RESPONDING, RUNNING);
 
-  /** Submits and waits until the job is RUNNING; returns the submit time (epoch seconds). */
+  /**
+   * Between two {@code squeue} polls of a cold start: RUNNING comes within seconds and is timed by
+   * the polls.
+   */
+  static final Duration QUICK_POLL = Duration.ofMillis(25);
+
+  /**
+   * Between two polls of a burst: RUNNING takes over ten seconds there, and polling as fast as
+   * {@code squeue} returns took 5–6 % of two cores during a 256-node burst (each poll is a process,
+   * a munge credential and an RPC), work the system under test then waited for. The last slurmd's
+   * registration is timed from slurmctld's log, not by the polls.
+   */
+  static final Duration BURST_POLL = Duration.ofMillis(250);
+
+  /**
+   * Submits and waits until the job is RUNNING, asking {@code squeue} every {@code poll}; returns
+   * the submit time (epoch seconds).
+   */
   static double submitAndAwaitRunning(
       SlurmCli slurm,
       Path conf,
@@ -36,6 +53,7 @@ final class ColdStart {
       String nodes,
       int count,
       Duration within,
+      Duration poll,
       Map<String, Double> phases,
       long[] jobOut) {
     double t0 = now();
@@ -75,7 +93,7 @@ final class ColdStart {
         throw new IllegalStateException(
             "job " + job + " not RUNNING after " + within + ": " + state);
       }
-      OpenPcsLab.sleep(25);
+      OpenPcsLab.sleep(poll.toMillis());
     }
   }
 
@@ -89,6 +107,7 @@ final class ColdStart {
       String nodes,
       int count,
       Duration within,
+      Duration poll,
       Map<String, Double> phases,
       long[] jobOut) {
     try (var inbox = new InboxWatcher(lab.clusterDir(e.clusterId()).resolve("power"), now())) {
@@ -100,6 +119,7 @@ final class ColdStart {
               nodes,
               count,
               within,
+              poll,
               phases,
               jobOut);
       Double resume = inbox.first();

@@ -119,7 +119,9 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
     String node = e.groupName() + "-" + i;
     Map<String, Double> p = ColdStart.newPhases();
     long[] job = new long[1];
-    double t0 = ColdStart.submitToOpenPcs(lab, e, node, 1, Duration.ofSeconds(180), p, job);
+    double t0 =
+        ColdStart.submitToOpenPcs(
+            lab, e, node, 1, Duration.ofSeconds(180), ColdStart.QUICK_POLL, p, job);
     ColdStart.addSlurmctldSteps(lab.slurmctldLog(e.clusterId()), job[0], List.of(node), t0, p);
     ColdStart.addScalingSteps(lab.scalingSteps(e.clusterId()), List.of(node), t0, p);
     return p;
@@ -131,7 +133,15 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
     long[] job = new long[1];
     double t0 =
         ColdStart.submitAndAwaitRunning(
-            bare.slurm, bare.slurmConf, "work", node, 1, Duration.ofSeconds(180), p, job);
+            bare.slurm,
+            bare.slurmConf,
+            "work",
+            node,
+            1,
+            Duration.ofSeconds(180),
+            ColdStart.QUICK_POLL,
+            p,
+            job);
     Double r = ColdStart.floorResume(bare.dir.resolve("log/power.log"), t0);
     p.put(ColdStart.RESUME_PROGRAM, r == null ? null : r - t0);
     ColdStart.addSlurmctldSteps(bare.slurmctldLog(), job[0], List.of(node), t0, p);

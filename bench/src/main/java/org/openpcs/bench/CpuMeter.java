@@ -60,7 +60,7 @@ final class CpuMeter {
   }
 
   /** user + nice + system + irq + softirq + steal of the aggregate "cpu" line, or -1. */
-  private static long machineBusyJiffies() {
+  static long machineBusyJiffies() {
     try {
       List<String> lines = Files.readAllLines(Path.of("/proc/stat"));
       String[] f = lines.get(0).trim().split("\\s+");

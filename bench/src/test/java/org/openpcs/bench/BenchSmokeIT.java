@@ -132,6 +132,11 @@ class BenchSmokeIT {
       assertThat(r.get("RUNNING s").asDouble()).as(r.toString()).isBetween(0.1, 60.0);
       assertThat(r.get("down: slurmd gone s").asDouble()).isBetween(1.0, 120.0);
       assertThat(r.get("slurmd RSS avg MiB").asDouble()).isBetween(1.0, 100.0);
+      // the machine worked during the scale-up, this JVM's share of it included
+      double cpu = r.get("scale-up CPU s").asDouble();
+      assertThat(cpu).as(r.toString()).isGreaterThan(0.0);
+      // (per-process and machine counters tick separately: a little slack)
+      assertThat(r.get("of it bench JVM s").asDouble()).isBetween(0.0, cpu + 0.5);
     }
 
     Run r = replay.get();
