@@ -89,6 +89,10 @@ public final class BurstBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (repeat < 1) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--repeat must be at least 1, not " + repeat);
+    }
     PrintWriter out = spec.commandLine().getOut();
     BenchReport report = new BenchReport("burst", COLUMNS);
     report.settings.put("nodes", nodes);
@@ -100,7 +104,7 @@ public final class BurstBenchCommand implements Callable<Integer> {
     for (int n : nodes) {
       List<Map<String, Object>> os = new ArrayList<>();
       List<Map<String, Object>> fs = new ArrayList<>();
-      for (int i = 0; i < Math.max(1, repeat); i++) {
+      for (int i = 0; i < repeat; i++) {
         if (!system.equals("floor")) {
           add(report, raw, os, n, run(report, "openpcs", n, () -> openpcs(n)));
         }

@@ -4,15 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole machine's busy CPU time, sampled every {@link #PERIOD_MILLIS} on a daemon thread, so
- * that the CPU a system used over an interval known only afterwards (sbatch → the last slurmd
- * responding, read from slurmctld's log) can be looked up. On two cores a burst is bound by CPU:
- * the wall clock alone hides whether a system was slower because it waited or because it worked
- * more.
+ * The whole machine's busy CPU time and this process's own, sampled every {@link #PERIOD_MILLIS} on
+ * a daemon thread, so that the CPU a system used over an interval known only afterwards (sbatch →
+ * the last slurmd responding, read from slurmctld's log) can be looked up. On two cores a burst is
+ * bound by CPU: the wall clock alone hides whether a system was slower because it waited or because
+ * it worked more.
  */
 final class CpuTimeline implements AutoCloseable {
   static final long PERIOD_MILLIS = 100;
-  private static final double USER_HZ = 100.0;
 
   /**
    * One reading: wall-clock seconds (as {@link ColdStart#now()}), the machine's busy jiffies and
@@ -84,7 +83,7 @@ final class CpuTimeline implements AutoCloseable {
     if (a == null || b == null || to < from) {
       return null;
     }
-    return new Usage((b[0] - a[0]) / USER_HZ, (b[1] - a[1]) / USER_HZ);
+    return new Usage((b[0] - a[0]) / CpuMeter.USER_HZ, (b[1] - a[1]) / CpuMeter.USER_HZ);
   }
 
   /** The machine's and this process's jiffies at {@code t}, interpolated, or null. */
