@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
@@ -113,10 +112,11 @@ public final class BurstBenchCommand implements Callable<Integer> {
         }
       }
       if (!os.isEmpty() && !fs.isEmpty()) {
-        ratio(report, n, os, fs, "running", "sbatch -> RUNNING");
-        ratio(report, n, os, fs, "allResponding", "sbatch -> all slurmd responding");
-        ratio(report, n, os, fs, "slurmdGone", "job end -> all slurmd stopped");
-        cpuRatio(report, n, os, fs);
+        BurstComparison c = new BurstComparison(report, n, os, fs);
+        c.ratio("running", "sbatch -> RUNNING");
+        c.ratio("allResponding", "sbatch -> all slurmd responding");
+        c.ratio("slurmdGone", "job end -> all slurmd stopped");
+        c.cpu();
       }
     }
     report.samples.put("runs", raw);
@@ -192,14 +192,14 @@ public final class BurstBenchCommand implements Callable<Integer> {
    * two (the JIT compilers were 13.6 % of the machine's CPU in that burst); after a 256-node one
    * the first measured burst spent what the later ones did.
    */
-  int warmupNodes(int n) {
+  int warmupSize(int n) {
     return warmupNodes < 0 ? n : Math.min(n, warmupNodes);
   }
 
   Map<String, Object> openpcs(int n) {
     try (OpenPcsLab lab = new OpenPcsLab(n, startPoweredUpJobs);
         CpuTimeline cpu = new CpuTimeline()) {
-      int warm = warmupNodes(n);
+      int warm = warmupSize(n);
       if (warm > 0) {
         lab.warmUp(warm, instanceType);
       }
@@ -362,75 +362,6 @@ public final class BurstBenchCommand implements Callable<Integer> {
         },
         () -> "all nodes idle~");
     r.put("allPoweredDown", BenchReport.sec(ColdStart.now() - end));
-  }
-
-  /** OpenPCS against the floor for one measure: of single runs, or of the runs' medians. */
-  private static void ratio(
-      BenchReport report,
-      int n,
-      List<Map<String, Object>> o,
-      List<Map<String, Object>> f,
-      String key,
-      String label) {
-    Double a = median(o, key);
-    Double b = median(f, key);
-    if (a == null || b == null || b <= 0) {
-      return;
-    }
-    double x = a / b;
-    String of =
-        o.size() == 1 && f.size() == 1
-            ? ""
-            : " (medians of " + o.size() + " and " + f.size() + " runs)";
-    report.notes.add(
-        String.format(
-            Locale.ROOT,
-            "%d nodes, %s%s: OpenPCS %.2f s vs floor %.2f s = %.2fx (target <= %.2fx: %s)",
-            n,
-            label,
-            of,
-            a,
-            b,
-            x,
-            ColdStartBenchCommand.TARGET_RATIO,
-            x <= ColdStartBenchCommand.TARGET_RATIO ? "met" : "missed"));
-  }
-
-  /** No target: how much more work the machine did, which on two cores is what takes time. */
-  private static void cpuRatio(
-      BenchReport report, int n, List<Map<String, Object>> o, List<Map<String, Object>> f) {
-    Double a = median(o, "scaleUpCpu");
-    Double b = median(f, "scaleUpCpu");
-    if (a != null && b != null && b > 0) {
-      report.notes.add(
-          String.format(
-              Locale.ROOT,
-              "%d nodes, CPU the whole machine used from sbatch to the last slurmd responding:"
-                  + " OpenPCS %.1f CPU-s vs floor %.1f CPU-s = %.2fx",
-              n,
-              a,
-              b,
-              a / b));
-    }
-  }
-
-  /**
-   * The median of a measure over the runs that have it, the mean of the middle two for an even
-   * count: the nearest rank would be the smaller of two runs, for both systems.
-   */
-  private static Double median(List<Map<String, Object>> runs, String key) {
-    List<Double> v =
-        runs.stream()
-            .map(r -> r.get(key))
-            .filter(Double.class::isInstance)
-            .map(Double.class::cast)
-            .sorted()
-            .toList();
-    if (v.isEmpty()) {
-      return null;
-    }
-    int m = v.size() / 2;
-    return v.size() % 2 == 1 ? v.get(m) : (v.get(m - 1) + v.get(m)) / 2;
   }
 
   private static double round1(double v) {
