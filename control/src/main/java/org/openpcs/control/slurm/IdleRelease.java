@@ -34,7 +34,7 @@ final class IdleRelease {
   /**
    * @param slurm Slurm's nodes of the cluster by name
    * @param cloudNodes the cloud (dynamic) node names slurmctld runs
-   * @param idleTime the SuspendTime slurmctld runs
+   * @param idleTime the scale-down idle time of the configuration slurmctld runs
    */
   record View(
       Map<String, NodeStatus> slurm, List<String> cloudNodes, Duration idleTime, Instant now) {}

@@ -36,7 +36,10 @@ public final class IdleReleases {
   /** The shortest time between two looks at a cluster, however many jobs end. */
   static final Duration MIN_GAP = Duration.ofSeconds(1);
 
-  /** The cloud nodes and the SuspendTime of the configuration a cluster's slurmctld runs. */
+  /**
+   * The cloud nodes and the scale-down idle time of the configuration a cluster's slurmctld runs
+   * (its SuspendTime less the backstop, D44).
+   */
   record Applied(List<String> cloudNodes, Duration idleTime) {}
 
   /** What the looks need of this host's clusters ({@link ClusterRuntime} in production). */
@@ -95,7 +98,9 @@ public final class IdleReleases {
                 c ->
                     new Applied(
                         c.nodes().stream().filter(NodeLine::cloud).map(NodeLine::name).toList(),
-                        Duration.ofSeconds(c.controller().suspendTimeSeconds())));
+                        Duration.ofSeconds(
+                            SlurmConfigPlanner.idleTimeSeconds(
+                                c.controller().suspendTimeSeconds()))));
       }
 
       @Override

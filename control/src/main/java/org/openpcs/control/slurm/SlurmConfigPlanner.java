@@ -53,6 +53,28 @@ public final class SlurmConfigPlanner {
     return (int) Math.min(Integer.MAX_VALUE / 2, release + SUSPEND_MARGIN_SECONDS);
   }
 
+  /**
+   * How much later than the scale-down idle time Slurm's own power-save pass releases an idle node
+   * (D44). The control plane releases it at the idle time (D34) unless a job waiting to be
+   * scheduled in its partition may take it the next moment (D38); Slurm's pass is the backstop for
+   * when the server is down or a node is not plainly idle. With the two at the same time, Slurm's
+   * pass released the fresh nodes of a job lifted out of CONFIGURING (D20) in the two seconds
+   * before the job was placed again whenever the idle time was that short, and the job waited for
+   * new instances. 10 s covers that gap with room; it is also Slurm's own pass interval when no
+   * node changes.
+   */
+  public static final int BACKSTOP_SECONDS = 10;
+
+  /** The SuspendTime rendered for a scale-down idle time (D44). */
+  public static int suspendTimeSeconds(int idleTimeSeconds) {
+    return (int) Math.min(Integer.MAX_VALUE, (long) idleTimeSeconds + BACKSTOP_SECONDS);
+  }
+
+  /** The scale-down idle time behind a SuspendTime this planner rendered (D44). */
+  public static int idleTimeSeconds(int suspendTimeSeconds) {
+    return Math.max(1, suspendTimeSeconds - BACKSTOP_SECONDS);
+  }
+
   public static SlurmConfig plan(
       Cluster cluster,
       List<ComputeNodeGroup> groups,
@@ -129,7 +151,7 @@ public final class SlurmConfigPlanner {
             layout.controlAddress(),
             layout.slurmctldPort(),
             cluster.spec().size().maxJobs,
-            cluster.spec().slurm().scaleDownIdleTimeInSeconds(),
+            suspendTimeSeconds(cluster.spec().slurm().scaleDownIdleTimeInSeconds()),
             suspendTimeoutSeconds,
             powerSaving ? bin.resolve(PowerPrograms.RESUME) : null,
             powerSaving ? bin.resolve(PowerPrograms.SUSPEND) : null,

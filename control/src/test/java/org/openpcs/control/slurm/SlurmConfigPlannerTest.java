@@ -297,6 +297,18 @@ class SlurmConfigPlannerTest {
   }
 
   @Test
+  void slurmsPassReleasesIdleNodesTheBackstopAfterTheIdleTime() {
+    assertThat(SlurmConfigPlanner.suspendTimeSeconds(1)).isEqualTo(11);
+    assertThat(SlurmConfigPlanner.suspendTimeSeconds(10_000_000)).isEqualTo(10_000_010);
+    for (int idle : new int[] {1, 2, 30, 600, 10_000_000}) {
+      assertThat(SlurmConfigPlanner.idleTimeSeconds(SlurmConfigPlanner.suspendTimeSeconds(idle)))
+          .isEqualTo(idle);
+    }
+    assertThat(SlurmConfigPlanner.suspendTimeSeconds(Integer.MAX_VALUE))
+        .isEqualTo(Integer.MAX_VALUE);
+  }
+
+  @Test
   void theControllerCarriesTheClusterWideValues() {
     SlurmConfig c = plan(cluster(CLUSTER_ID, Size.MEDIUM, 900), List.of(), List.of(), false);
 
@@ -305,7 +317,8 @@ class SlurmConfigPlannerTest {
     assertThat(c.controller().clusterName()).isEqualTo("pcs_abcdef1234");
     assertThat(c.controller().controlAddress()).isEqualTo(ADDRESS);
     assertThat(c.controller().slurmctldPort()).isEqualTo(CTLD_PORT);
-    assertThat(c.controller().suspendTimeSeconds()).isEqualTo(900);
+    // Slurm's own pass is the backstop, 10 s after the control plane's release (D44)
+    assertThat(c.controller().suspendTimeSeconds()).isEqualTo(910);
     assertThat(c.controller().slurmCustomSettings())
         .containsExactly(new CustomSetting("MinJobAge", "300"));
     assertThat(c.controller().cgroupCustomSettings())
