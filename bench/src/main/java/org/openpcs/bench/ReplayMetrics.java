@@ -60,4 +60,16 @@ record ReplayMetrics(
         w.mean(),
         w.p90());
   }
+
+  /** Billing starts at the replay's start for instances launched before it (static nodes). */
+  static List<ReplayMetrics.Interval> clamp(List<ReplayMetrics.Interval> in, double start) {
+    List<ReplayMetrics.Interval> out = new ArrayList<>();
+    for (ReplayMetrics.Interval i : in) {
+      if (i.end() != null && i.end() <= start) {
+        continue;
+      }
+      out.add(new ReplayMetrics.Interval(i.instanceId(), Math.max(start, i.start()), i.end()));
+    }
+    return out;
+  }
 }
