@@ -77,7 +77,10 @@ public final class PoweredUpJobStarter {
       if (run(paths, "requeue", Long.toString(id)) != null) {
         started.add(id);
         long requeuedAt = System.currentTimeMillis();
-        log.info("job {}: nodes are up; requeued to start now instead of at the 30 s pass", id);
+        log.info(
+            "cluster {}: job {}: nodes are up; requeued to start now instead of at the 30 s pass",
+            paths.root().getFileName(),
+            id);
         // Released on its own thread: the requeue takes as long as the job's epilogs.
         Thread.ofVirtual()
             .name("release-job-" + id)
