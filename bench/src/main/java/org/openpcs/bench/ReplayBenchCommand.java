@@ -165,8 +165,9 @@ public final class ReplayBenchCommand implements Callable<Integer> {
     try (OpenPcsLab lab = new OpenPcsLab(configs.size() * maxNodes, startPoweredUpJobs)) {
       if (warm > 0) {
         // A server runs for days before a trace window comes: its first launches, registrations
-        // and job starts (class loading, the JIT) are not what a window's jobs would meet. Without
-        // it the first jobs of every elastic config waited 6-8 s instead of about 4 s.
+        // and job starts (class loading, the JIT) are not what a window's jobs would meet, as in
+        // the burst. (The first jobs' waits did not measurably change with it: their nodes boot
+        // at the same moment as every other elastic group's.)
         lab.warmUp(warm, instanceType);
       }
       ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
