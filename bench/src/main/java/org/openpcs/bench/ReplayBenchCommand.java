@@ -184,7 +184,16 @@ public final class ReplayBenchCommand implements Callable<Integer> {
               default -> fixedIdle(config);
             };
         runs.put(
-            config, pool.submit(() -> one(lab, config, min, max, idle, plan, price, startLine)));
+            config,
+            pool.submit(
+                () -> {
+                  try {
+                    return one(lab, config, min, max, idle, plan, price, startLine);
+                  } catch (Exception | Error e) {
+                    startLine.abandon(); // the others stop waiting for this one
+                    throw e;
+                  }
+                }));
       }
       for (var e : runs.entrySet()) {
         try {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 final class StartLine {
   private final CyclicBarrier barrier;
   private volatile double startAt;
+  private volatile boolean abandoned;
 
   StartLine(int replays, Duration settle) {
     this.barrier =
@@ -28,6 +29,10 @@ final class StartLine {
    * seconds). Fails when another replay gave up ({@link #abandon}) or not all were ready in time.
    */
   double await(Duration timeout) throws InterruptedException, TimeoutException {
+    if (abandoned) {
+      // a replay that gave up before this one came would never arrive
+      throw new IllegalStateException("another replay failed before the start");
+    }
     try {
       barrier.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (BrokenBarrierException e) {
@@ -43,6 +48,7 @@ final class StartLine {
 
   /** A replay that cannot start: the others stop waiting for it. */
   void abandon() {
+    abandoned = true;
     barrier.reset();
   }
 

@@ -58,4 +58,15 @@ class StartLineTest {
           .hasMessageContaining("another replay failed");
     }
   }
+
+  @Test
+  void aReplayThatComesAfterAnotherGaveUpFailsAtOnce() {
+    StartLine line = new StartLine(2, Duration.ofMillis(100));
+    line.abandon();
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> line.await(Duration.ofSeconds(30)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("another replay failed");
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+  }
 }
