@@ -19,7 +19,7 @@ final class ReplayTargets {
       }
       String wait = "n/a";
       if (st != null && st.meanWaitSeconds() != null && m.meanWaitSeconds() != null) {
-        double allowed = Math.max(st.meanWaitSeconds() * TARGET_WAIT, st.meanWaitSeconds() + 0.0);
+        double allowed = st.meanWaitSeconds() * TARGET_WAIT;
         wait =
             String.format(
                 Locale.ROOT,
