@@ -157,10 +157,7 @@ class LoginFleetIT {
         ProcessScan.using(h.server.provider().instanceDir(instance.instanceId())));
   }
 
-  /**
-   * The slurmd processes of this harness. (Not {@link SlurmHarness#slurmdCount()}: it looks for an
-   * executable named {@code slurmd}, but Debian's is {@code slurmd-wlm}, so it always counts 0.)
-   */
+  /** The slurmd processes of this harness, one per node. */
   private List<Long> slurmds() {
     return ProcessScan.slurmds(h.dataDir);
   }

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Finds the processes (other than this JVM, and not zombies) that use a directory: its path in
- * their command line, their working directory below it, or a file below it held open. Like {@link
- * SlurmHarness#processesUsingDataDir()}, but for any directory, e.g. one instance's directory.
+ * their command line, their working directory below it, or a file below it held open (slurmd's
+ * command line names only its node; it holds its instance's log file open).
  */
 final class ProcessScan {
   private ProcessScan() {}
@@ -52,7 +52,19 @@ final class ProcessScan {
    * slurmd} or {@code slurmd-wlm}.
    */
   static List<Long> slurmds(Path dir) {
-    return using(dir).stream().filter(p -> executable(p).matches("slurmd(-wlm)?")).toList();
+    return using(dir).stream().filter(p -> isSlurmd(p) && !isSlurmd(parent(p))).toList();
+  }
+
+  /**
+   * A slurmd forks to start a job's slurmstepd, and for that instant the child is a slurmd too; it
+   * is not a second daemon (a CI run counted 19 slurmds for 16 nodes as their job started).
+   */
+  private static boolean isSlurmd(long pid) {
+    return executable(pid).matches("slurmd(-wlm)?");
+  }
+
+  private static long parent(long pid) {
+    return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
   }
 
   /** The file name of a process's executable, or "" when it is gone. */

@@ -311,13 +311,9 @@ final class SlurmHarness implements AutoCloseable {
   }
 
   /** How many slurmd processes of this harness run now. */
+  /** The slurmd daemons of this harness, one per node (see {@link ProcessScan#slurmds}). */
   long slurmdCount() {
-    return processesUsingDataDir().stream()
-        .filter(
-            p ->
-                commandLine(p).startsWith("/usr/sbin/slurmd ")
-                    || commandLine(p).startsWith("slurmd "))
-        .count();
+    return ProcessScan.slurmds(dataDir).size();
   }
 
   /** A process's command line, arguments separated by blanks ("" when it is gone). */
@@ -332,41 +328,9 @@ final class SlurmHarness implements AutoCloseable {
     }
   }
 
-  /** Pids of processes whose command line or working directory is in the harness's data dir. */
+  /** Pids of the processes using the harness's data dir (see {@link ProcessScan#using}). */
   List<Long> processesUsingDataDir() {
-    List<Long> pids = new ArrayList<>();
-    try (var dirs = Files.list(Path.of("/proc"))) {
-      for (Path d : (Iterable<Path>) dirs::iterator) {
-        String name = d.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)
-            || Long.parseLong(name) == ProcessHandle.current().pid()) {
-          continue;
-        }
-        try {
-          String cmd = new String(Files.readAllBytes(d.resolve("cmdline")), StandardCharsets.UTF_8);
-          String stat = Files.readString(d.resolve("stat"));
-          boolean zombie = stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-          String cwd;
-          try {
-            cwd = Files.readSymbolicLink(d.resolve("cwd")).toString();
-          } catch (IOException | UnsupportedOperationException e) {
-            cwd = "";
-          }
-          // slurmd's command line names only its node; it holds its instance's log file open.
-          if (!zombie
-              && (cmd.contains(dataDir.toString())
-                  || cwd.startsWith(dataDir.toString())
-                  || holdsFileUnder(d))) {
-            pids.add(Long.parseLong(name));
-          }
-        } catch (IOException gone) {
-          // the process ended while we looked
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return pids;
+    return ProcessScan.using(dataDir);
   }
 
   /** Deletes every resource (queues, groups, clusters) through the API and waits until gone. */
@@ -438,21 +402,6 @@ final class SlurmHarness implements AutoCloseable {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // not there
-    }
-  }
-
-  private boolean holdsFileUnder(Path proc) {
-    try (var fds = Files.list(proc.resolve("fd"))) {
-      return fds.anyMatch(
-          fd -> {
-            try {
-              return Files.readSymbolicLink(fd).toString().startsWith(dataDir.toString());
-            } catch (IOException e) {
-              return false;
-            }
-          });
-    } catch (IOException e) {
-      return false;
     }
   }
 
