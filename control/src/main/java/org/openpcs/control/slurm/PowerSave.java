@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.openpcs.domain.ComputeNodeGroup;
+import org.openpcs.slurm.Hostlist;
 import org.openpcs.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,7 +93,13 @@ public final class PowerSave {
   }
 
   private void handle(String clusterId, List<ComputeNodeGroup> groups, PowerInbox.Request r) {
-    log.info("cluster {}: slurmctld asks to {} {}", clusterId, r.action(), r.nodes());
+    // As a hostlist expression: a 1,000-node resume listed every name on one line.
+    log.info(
+        "cluster {}: slurmctld asks to {} {} node(s): {}",
+        clusterId,
+        r.action(),
+        r.nodes().size(),
+        Hostlist.compress(r.nodes()));
     // One call per group, so that e.g. a 16-node resume is one "launched 16 instances" event.
     Map<ComputeNodeGroup, List<String>> byGroup = new LinkedHashMap<>();
     for (String node : r.nodes()) {

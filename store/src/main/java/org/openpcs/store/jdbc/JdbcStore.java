@@ -21,8 +21,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcStore implements Store {
   private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
-  // Transactions are short; more connections than this would only queue inside the database.
-  private static final int POOL_SIZE = 8;
+
+  /**
+   * PostgreSQL's pool: transactions are short, and more connections than this would only queue
+   * inside the database, which shares the machine's cores.
+   */
+  static final int POSTGRES_POOL_SIZE = 8;
+
+  /**
+   * H2's pool: about every thread that may run a transaction at once (32 API threads, 16 parallel
+   * launches, the controllers). H2 runs in this process, a connection is a session in memory, and
+   * its readers never wait for a writer; writers queue at the write gate (D27) holding their
+   * connection. With 8 connections, a 1,000-node burst had launches wait 5–6 s for one and nine
+   * agent heartbeats fail after 30 s (D45).
+   */
+  static final int H2_POOL_SIZE = 48;
 
   private final HikariDataSource pool;
   private final String description;
@@ -71,7 +84,7 @@ public final class JdbcStore implements Store {
     config.setDriverClassName(url.driverClass());
     config.setUsername(user);
     config.setPassword(password);
-    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMaximumPoolSize(url.h2() ? H2_POOL_SIZE : POSTGRES_POOL_SIZE);
     config.setMinimumIdle(1);
     config.setAutoCommit(false);
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
@@ -90,7 +103,9 @@ public final class JdbcStore implements Store {
       // doing it at once take the whole pool and wait for each other until the pool times out.
       throw new IllegalStateException("a transaction was opened inside another one");
     }
+    long asked = System.nanoTime();
     Connection connection = connect();
+    long connected = System.nanoTime();
     inside.set(Boolean.TRUE);
     Sql sql = new Sql(connection, gate);
     try {
@@ -103,13 +118,15 @@ public final class JdbcStore implements Store {
       rollback(connection, failure);
       throw failure;
     } finally {
-      if (sql.holdsGate()) {
-        gate.exit(); // only now: the commit (or rollback) has returned
-      }
+      sql.leaveGate(); // only now: the commit (or rollback) has returned
       inside.remove();
+      long held = System.nanoTime() - connected;
       close(connection);
+      slow.report(connected - asked, held, sql);
     }
   }
+
+  private final SlowTransactions slow = new SlowTransactions();
 
   /** Set while the current thread is in a transaction of this store. */
   private final ThreadLocal<Boolean> inside = new ThreadLocal<>();

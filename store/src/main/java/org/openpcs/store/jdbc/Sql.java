@@ -31,15 +31,34 @@ final class Sql {
   private final WriteGate gate;
   private boolean ended;
   private boolean holdsGate;
+  private long gateWaitNanos;
+  private long gateEnteredAt;
+  private long gateHeldNanos;
 
   Sql(Connection connection, WriteGate gate) {
     this.connection = connection;
     this.gate = gate;
   }
 
-  /** Whether this transaction has written or row-locked and so entered the store's write gate. */
-  boolean holdsGate() {
-    return holdsGate;
+  /** How long this transaction waited at the write gate (0 when it did not enter it). */
+  long gateWaitNanos() {
+    return gateWaitNanos;
+  }
+
+  /**
+   * How long this transaction held the write gate, once it has left it (0 when it never entered).
+   */
+  long gateHeldNanos() {
+    return gateHeldNanos;
+  }
+
+  /** Leaves the write gate if this transaction entered it; called once its commit has returned. */
+  void leaveGate() {
+    if (holdsGate) {
+      gate.exit();
+      holdsGate = false;
+      gateHeldNanos = System.nanoTime() - gateEnteredAt;
+    }
   }
 
   /** Called when the transaction ends: a StoreTx kept beyond it must not touch a pooled handle. */
@@ -117,7 +136,10 @@ final class Sql {
 
   private void enterGate() {
     if (!holdsGate && !ended) {
+      long start = System.nanoTime();
       gate.enter();
+      gateEnteredAt = System.nanoTime();
+      gateWaitNanos = gateEnteredAt - start;
       holdsGate = true;
     }
   }

@@ -90,6 +90,52 @@ class JdbcStoreIT {
     }
   }
 
+  @Test
+  void onH2ReadersGetAConnectionWhileManyWritersQueueAtTheGate() throws Exception {
+    int queued = 40; // fewer than the pool: the holder, 40 writers and a reader fit
+    try (JdbcStore store = JdbcStore.open(JdbcStore.h2FileUrl(dataDir), "sa", "")) {
+      store.inTransaction(tx -> tx.insertCluster(cluster("queue-0")));
+      CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      ExecutorService threads = Executors.newFixedThreadPool(queued + 1);
+      try {
+        threads.submit(
+            () ->
+                store.inTransaction(
+                    tx -> {
+                      tx.insertCluster(cluster("queue-holder"));
+                      holding.countDown();
+                      await(release);
+                      return null;
+                    }));
+        await(holding);
+        List<Future<?>> writers = new java.util.ArrayList<>();
+        for (int i = 1; i <= queued; i++) {
+          String name = "queue-" + i;
+          writers.add(
+              threads.submit(() -> store.inTransaction(tx -> tx.insertCluster(cluster(name)))));
+        }
+        Thread.sleep(300); // every writer has its connection and waits at the gate
+        assertThat(writers).noneMatch(Future::isDone);
+        // With a pool no larger than the queue (8 connections until D45), the reader waited here
+        // until the holder committed, and after 30 s failed.
+        Future<Boolean> reader =
+            Executors.newVirtualThreadPerTaskExecutor()
+                .submit(
+                    () ->
+                        store.inTransaction((StoreTx tx) -> tx.findCluster("queue-0")).isPresent());
+        assertThat(reader.get(5, TimeUnit.SECONDS)).isTrue();
+        release.countDown();
+        for (Future<?> w : writers) {
+          w.get(10, TimeUnit.SECONDS);
+        }
+      } finally {
+        release.countDown();
+        threads.shutdownNow();
+      }
+    }
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       if (!latch.await(10, TimeUnit.SECONDS)) {
