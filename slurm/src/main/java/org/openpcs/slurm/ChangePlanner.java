@@ -85,22 +85,24 @@ public final class ChangePlanner {
     return out;
   }
 
-  /** Node name → its attributes minus the ones a reconfigure applies. */
+  /** Node name → its attributes minus the ones a reconfigure applies (shared lines split). */
   static Map<String, Map<String, String>> nodeShapes(String slurmConf) {
     Map<String, Map<String, String>> out = new HashMap<>();
-    for (String line : slurmConf.split("\n")) {
-      if (!line.startsWith("NodeName=")) {
+    for (String shared : slurmConf.split("\n")) {
+      if (!shared.startsWith("NodeName=")) {
         continue;
       }
-      Map<String, String> attrs = new HashMap<>();
-      for (String pair : line.split(" ")) {
-        int eq = pair.indexOf('=');
-        String key = pair.substring(0, eq).toLowerCase(Locale.ROOT);
-        if (!RECONFIGURABLE_NODE_ATTRS.contains(key)) {
-          attrs.put(key, pair.substring(eq + 1));
+      for (String line : NodeLineRuns.split(shared)) {
+        Map<String, String> attrs = new HashMap<>();
+        for (String pair : line.split(" ")) {
+          int eq = pair.indexOf('=');
+          String key = pair.substring(0, eq).toLowerCase(Locale.ROOT);
+          if (!RECONFIGURABLE_NODE_ATTRS.contains(key)) {
+            attrs.put(key, pair.substring(eq + 1));
+          }
         }
+        out.put(attrs.get("nodename"), attrs);
       }
-      out.put(attrs.get("nodename"), attrs);
     }
     return out;
   }

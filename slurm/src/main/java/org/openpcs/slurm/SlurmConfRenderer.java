@@ -1,6 +1,7 @@
 package org.openpcs.slurm;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -188,10 +189,13 @@ public final class SlurmConfRenderer {
       out.append("# slurmCustomSettings (after the defaults, which they replace)\n");
       custom.forEach(kv -> out.append(kv[0]).append('=').append(kv[1]).append('\n'));
     }
-    out.append("# Nodes: one line each, every slurmd has its own port\n");
+    out.append(
+        "# Nodes: every slurmd has its own port; consecutive nodes of one shape share a line\n");
+    List<String> nodeLines = new ArrayList<>();
     for (NodeLine n : nodes) {
-      out.append(NodeAndPartitionLines.nodeLine(host, n)).append('\n');
+      nodeLines.add(NodeAndPartitionLines.nodeLine(host, n));
     }
+    NodeLineRuns.merge(nodeLines).forEach(line -> out.append(line).append('\n'));
     out.append("# Partitions (queues)\n");
     for (PartitionLine part : partitions) {
       out.append(NodeAndPartitionLines.partitionLine(part)).append('\n');

@@ -75,6 +75,53 @@ class ChangePlannerTest {
     assertThat(plan(fewer)).isEqualTo(ApplyMethod.RESTART);
   }
 
+  private static SlurmConfig wide(List<NodeLine> nodes) {
+    return Fixtures.withPartitions(
+        Fixtures.withNodes(BASE, nodes), List.of(partition("q1", "wide-1")));
+  }
+
+  @Test
+  void aGroupOnOneSharedLineIsComparedNodeByNode() {
+    List<NodeLine> group = new ArrayList<>();
+    for (int i = 1; i <= 100; i++) {
+      group.add(cloudNode("wide-" + i, 18000 + i));
+    }
+    SlurmConfig before = wide(group);
+    assertThat(SlurmConfRenderer.render(before, "vm").get(SlurmConfRenderer.SLURM_CONF))
+        .contains("NodeName=wide-[1-100] ")
+        .contains(" Port=[18001-18100] ");
+    assertThat(
+            ChangePlanner.nodeShapes(
+                SlurmConfRenderer.render(before, "vm").get(SlurmConfRenderer.SLURM_CONF)))
+        .hasSize(100)
+        .containsKey("wide-57");
+
+    List<NodeLine> grown = new ArrayList<>(group);
+    grown.add(cloudNode("wide-101", 18101));
+    assertThat(ChangePlanner.plan(before, wide(grown))).isEqualTo(ApplyMethod.RESTART);
+
+    List<NodeLine> moved = new ArrayList<>(group);
+    moved.set(99, cloudNode("wide-100", 18200)); // the last node's port: the line splits in two
+    assertThat(ChangePlanner.plan(before, wide(moved))).isEqualTo(ApplyMethod.RESTART);
+
+    List<NodeLine> relabelled =
+        group.stream()
+            .map(
+                n ->
+                    new NodeLine(
+                        n.name(),
+                        n.address(),
+                        n.port(),
+                        n.cloud(),
+                        n.cpus(),
+                        n.realMemoryMiB(),
+                        n.gpus(),
+                        List.of("other"),
+                        n.settings()))
+            .toList();
+    assertThat(ChangePlanner.plan(before, wide(relabelled))).isEqualTo(ApplyMethod.RECONFIGURE);
+  }
+
   @Test
   void nodeAddressPortResourcesAndCloudnessNeedARestart() {
     NodeLine n = BASE.nodes().get(1);
