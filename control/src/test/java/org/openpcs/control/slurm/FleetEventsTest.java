@@ -97,8 +97,26 @@ class FleetEventsTest {
       }
     }
 
+    /** How long a termination takes, and how many ran at once at most. */
+    volatile long terminateMillis;
+
+    final java.util.concurrent.atomic.AtomicInteger terminating =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger mostTerminating =
+        new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public void terminate(Collection<String> ids) {
+      mostTerminating.accumulateAndGet(terminating.incrementAndGet(), Math::max);
+      try {
+        if (terminateMillis > 0) {
+          Thread.sleep(terminateMillis);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        terminating.decrementAndGet();
+      }
       ids.forEach(id -> instances.computeIfPresent(id, (k, i) -> with(i, "TERMINATED", null)));
     }
 
@@ -234,6 +252,29 @@ class FleetEventsTest {
             TestResources.T0);
     store.inTransaction(tx -> tx.insertNodeGroup(g));
     return g;
+  }
+
+  @Test
+  void aLargeScaleDownTerminatesInParallelButNeverMoreThanTheBoundAtOnce() {
+    var big = bigGroup("c5.large");
+    List<String> nodes =
+        java.util.stream.IntStream.rangeClosed(1, 40).mapToObj(i -> "big-" + i).toList();
+    fleet.launchDynamic(big, nodes, runtime);
+    events.clear();
+    provider.terminateMillis = 20;
+
+    fleet.terminateIdle(big, nodes);
+
+    assertThat(provider.mostTerminating.get())
+        .isGreaterThan(1)
+        .isLessThanOrEqualTo(Launches.LAUNCH_PARALLELISM);
+    assertThat(provider.instances.values()).hasSize(40).allMatch(i -> i.terminated());
+    assertThat(
+            store.inTransaction(tx -> tx.nodeInstancesOf(group.clusterId())).stream()
+                .filter(i -> i.nodeGroupId().equals(big.id())))
+        .hasSize(40)
+        .noneMatch(NodeInstance::live);
+    assertThat(messages()).containsExactly("terminated 40 idle instances big-[1-40]");
   }
 
   @Test
