@@ -75,6 +75,19 @@ class ChangePlannerTest {
     assertThat(plan(fewer)).isEqualTo(ApplyMethod.RESTART);
   }
 
+  private static NodeLine withFeatures(NodeLine n, String... features) {
+    return new NodeLine(
+        n.name(),
+        n.address(),
+        n.port(),
+        n.cloud(),
+        n.cpus(),
+        n.realMemoryMiB(),
+        n.gpus(),
+        List.of(features),
+        n.settings());
+  }
+
   private static SlurmConfig wide(List<NodeLine> nodes) {
     return Fixtures.withPartitions(
         Fixtures.withNodes(BASE, nodes), List.of(partition("q1", "wide-1")));
@@ -104,21 +117,7 @@ class ChangePlannerTest {
     moved.set(99, cloudNode("wide-100", 18200)); // the last node's port: the line splits in two
     assertThat(ChangePlanner.plan(before, wide(moved))).isEqualTo(ApplyMethod.RESTART);
 
-    List<NodeLine> relabelled =
-        group.stream()
-            .map(
-                n ->
-                    new NodeLine(
-                        n.name(),
-                        n.address(),
-                        n.port(),
-                        n.cloud(),
-                        n.cpus(),
-                        n.realMemoryMiB(),
-                        n.gpus(),
-                        List.of("other"),
-                        n.settings()))
-            .toList();
+    List<NodeLine> relabelled = group.stream().map(n -> withFeatures(n, "other")).toList();
     assertThat(ChangePlanner.plan(before, wide(relabelled))).isEqualTo(ApplyMethod.RECONFIGURE);
   }
 
@@ -214,20 +213,7 @@ class ChangePlannerTest {
   @Test
   void nodeFeaturesAndWeightAreReconfigured() {
     NodeLine n = BASE.nodes().get(1);
-    assertThat(
-            plan(
-                withNode(
-                    new NodeLine(
-                        n.name(),
-                        n.address(),
-                        n.port(),
-                        n.cloud(),
-                        n.cpus(),
-                        n.realMemoryMiB(),
-                        n.gpus(),
-                        List.of("other"),
-                        n.settings()))))
-        .isEqualTo(ApplyMethod.RECONFIGURE);
+    assertThat(plan(withNode(withFeatures(n, "other")))).isEqualTo(ApplyMethod.RECONFIGURE);
     assertThat(
             plan(
                 withNode(

@@ -95,21 +95,23 @@ final class SlowTransactions {
    * and its callers (the first alone is often a shared helper).
    */
   private static String caller() {
-    return StackWalker.getInstance()
-        .walk(
-            frames ->
-                frames
-                    .dropWhile(f -> !isInTransaction(f))
-                    .dropWhile(SlowTransactions::isInTransaction)
-                    .limit(3)
-                    .map(
-                        f ->
-                            simpleName(f.getClassName())
-                                + "."
-                                + f.getMethodName()
-                                + ":"
-                                + f.getLineNumber())
-                    .collect(Collectors.joining(" < ")));
+    String code =
+        StackWalker.getInstance()
+            .walk(
+                frames ->
+                    frames
+                        .dropWhile(f -> !isInTransaction(f))
+                        .dropWhile(SlowTransactions::isInTransaction)
+                        .limit(3)
+                        .map(
+                            f ->
+                                simpleName(f.getClassName())
+                                    + "."
+                                    + f.getMethodName()
+                                    + ":"
+                                    + f.getLineNumber())
+                        .collect(Collectors.joining(" < ")));
+    return code.isEmpty() ? "(not inside a transaction)" : code;
   }
 
   private static boolean isInTransaction(StackWalker.StackFrame f) {
