@@ -54,7 +54,8 @@ final class NodeLineRuns {
       return List.of(line);
     }
     List<String> expanded = Hostlist.expand(names);
-    Matcher ports = portAt < 0 ? null : PORT_RANGE.matcher(tokens[portAt].substring(5));
+    Matcher ports =
+        portAt < 0 ? null : PORT_RANGE.matcher(tokens[portAt].substring("Port=".length()));
     if (ports == null || !ports.matches()) {
       throw new IllegalArgumentException("a node range without a port range: " + line);
     }

@@ -137,9 +137,13 @@ final class Sql {
   private void enterGate() {
     if (!holdsGate && !ended) {
       long start = System.nanoTime();
-      gate.enter();
-      gateEnteredAt = System.nanoTime();
-      gateWaitNanos = gateEnteredAt - start;
+      try {
+        gate.enter();
+      } finally {
+        // also when the wait timed out: the warning then shows how long it was
+        gateEnteredAt = System.nanoTime();
+        gateWaitNanos = gateEnteredAt - start;
+      }
       holdsGate = true;
     }
   }
