@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openpcs.domain.CustomSetting;
 
 class ChangePlannerTest {
   private static final SlurmConfig BASE = config();
@@ -76,6 +77,12 @@ class ChangePlannerTest {
   }
 
   private static NodeLine withFeatures(NodeLine n, String... features) {
+    return relabelled(n, List.of(features), n.settings());
+  }
+
+  /** The node with other features and settings: what a reconfigure can apply. */
+  private static NodeLine relabelled(
+      NodeLine n, List<String> features, List<CustomSetting> settings) {
     return new NodeLine(
         n.name(),
         n.address(),
@@ -84,8 +91,8 @@ class ChangePlannerTest {
         n.cpus(),
         n.realMemoryMiB(),
         n.gpus(),
-        List.of(features),
-        n.settings());
+        features,
+        settings);
   }
 
   private static SlurmConfig wide(List<NodeLine> nodes) {
@@ -214,19 +221,7 @@ class ChangePlannerTest {
   void nodeFeaturesAndWeightAreReconfigured() {
     NodeLine n = BASE.nodes().get(1);
     assertThat(plan(withNode(withFeatures(n, "other")))).isEqualTo(ApplyMethod.RECONFIGURE);
-    assertThat(
-            plan(
-                withNode(
-                    new NodeLine(
-                        n.name(),
-                        n.address(),
-                        n.port(),
-                        n.cloud(),
-                        n.cpus(),
-                        n.realMemoryMiB(),
-                        n.gpus(),
-                        n.features(),
-                        List.of(setting("Weight", "10"))))))
+    assertThat(plan(withNode(relabelled(n, n.features(), List.of(setting("Weight", "10"))))))
         .isEqualTo(ApplyMethod.RECONFIGURE);
   }
 

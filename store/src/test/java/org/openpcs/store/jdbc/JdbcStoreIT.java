@@ -97,7 +97,15 @@ class JdbcStoreIT {
       store.inTransaction(tx -> tx.insertCluster(cluster("queue-0")));
       CountDownLatch holding = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      ExecutorService threads = Executors.newFixedThreadPool(queued + 1);
+      List<Thread> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ExecutorService threads =
+          Executors.newFixedThreadPool(
+              queued + 2,
+              r -> {
+                Thread t = new Thread(r);
+                started.add(t);
+                return t;
+              });
       try {
         threads.submit(
             () ->
@@ -115,15 +123,18 @@ class JdbcStoreIT {
           writers.add(
               threads.submit(() -> store.inTransaction(tx -> tx.insertCluster(cluster(name)))));
         }
-        Thread.sleep(300); // every writer has its connection and waits at the gate
+        // every writer has its connection and waits at the gate
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (waitingAtTheGate(started) < queued) {
+          assertThat(System.nanoTime()).as("40 writers waiting at the gate").isLessThan(deadline);
+          Thread.sleep(10);
+        }
         assertThat(writers).noneMatch(Future::isDone);
         // With a pool no larger than the queue (8 connections until D45), the reader waited here
         // until the holder committed, and after 30 s failed.
         Future<Boolean> reader =
-            Executors.newVirtualThreadPerTaskExecutor()
-                .submit(
-                    () ->
-                        store.inTransaction((StoreTx tx) -> tx.findCluster("queue-0")).isPresent());
+            threads.submit(
+                () -> store.inTransaction((StoreTx tx) -> tx.findCluster("queue-0")).isPresent());
         assertThat(reader.get(5, TimeUnit.SECONDS)).isTrue();
         release.countDown();
         for (Future<?> w : writers) {
@@ -134,6 +145,16 @@ class JdbcStoreIT {
         threads.shutdownNow();
       }
     }
+  }
+
+  /** How many of the threads are parked inside the write gate. */
+  private static long waitingAtTheGate(List<Thread> threads) {
+    return threads.stream()
+        .filter(
+            t ->
+                java.util.Arrays.stream(t.getStackTrace())
+                    .anyMatch(f -> f.getClassName().startsWith(WriteGate.class.getName())))
+        .count();
   }
 
   private static void await(CountDownLatch latch) {
