@@ -7,10 +7,17 @@ import java.util.List;
 
 /**
  * What the numbers were measured on. The load average matters: the load generator and the server
- * share these cores, and anything else running on them shows up in the tail latencies.
+ * share these cores, and anything else running on them shows up in the tail latencies. So does the
+ * file system the labs work in ({@link WorkRoot}).
  */
 record Machine(
-    int processors, String cpuModel, long memoryMiB, String os, String java, String loadAverage) {
+    int processors,
+    String cpuModel,
+    long memoryMiB,
+    String os,
+    String java,
+    String loadAverage,
+    String workDir) {
 
   static Machine current() {
     return new Machine(
@@ -23,7 +30,8 @@ record Machine(
             + " "
             + System.getProperty("os.arch"),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-        firstLine(Path.of("/proc/loadavg")));
+        firstLine(Path.of("/proc/loadavg")),
+        LabHost.workRoot().describe());
   }
 
   String describe() {
@@ -35,7 +43,9 @@ record Machine(
         + " MiB RAM, "
         + java
         + ", load average "
-        + loadAverage;
+        + loadAverage
+        + ", labs in "
+        + workDir;
   }
 
   private static String readCpuModel() {

@@ -49,6 +49,7 @@ final class OpenPcsLab implements AutoCloseable {
    */
   OpenPcsLab(int maxNodes, boolean startPoweredUpJobs) {
     try {
+      LabHost.useWorkRootForRuntime();
       dataDir = LabHost.shortTempDir("opb");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -328,7 +329,11 @@ final class OpenPcsLab implements AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "timed out after " + within.toSeconds() + " s waiting for " + what.get());
+            "timed out after "
+                + within.toSeconds()
+                + " s waiting for "
+                + what.get()
+                + LabHost.dumpThreads().map(f -> "; threads of this JVM in " + f).orElse(""));
       }
       sleep(20);
     }

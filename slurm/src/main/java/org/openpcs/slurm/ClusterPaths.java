@@ -41,9 +41,19 @@ public record ClusterPaths(Path root) {
     return runtimeDir().resolve("munge");
   }
 
-  /** {@code /run/openpcs}, or $OPENPCS_RUNTIME_DIR: short paths for sockets. */
+  /** The system property that overrides {@link #runtimeDir()} (before the environment). */
+  public static final String RUNTIME_DIR_PROPERTY = "openpcs.runtimeDir";
+
+  /**
+   * {@code /run/openpcs}, or the system property {@value #RUNTIME_DIR_PROPERTY}, or
+   * $OPENPCS_RUNTIME_DIR: short paths for sockets. The property lets a program that runs the server
+   * in its own JVM (the benchmarks) choose the directory without changing its environment.
+   */
   public static Path runtimeDir() {
-    String override = System.getenv("OPENPCS_RUNTIME_DIR");
+    String override = System.getProperty(RUNTIME_DIR_PROPERTY);
+    if (override == null || override.isBlank()) {
+      override = System.getenv("OPENPCS_RUNTIME_DIR");
+    }
     return override != null && !override.isBlank() ? Path.of(override) : Path.of("/run/openpcs");
   }
 
