@@ -155,7 +155,13 @@ final class OpenPcsLab implements AutoCloseable {
                     .computeNodeGroup()
                     .status()
                 == ComputeNodeGroupStatus.ACTIVE,
-        () -> "node group " + id + " ACTIVE");
+        () ->
+            "node group "
+                + id
+                + " ACTIVE: "
+                + pcs.getComputeNodeGroup(
+                        r -> r.clusterIdentifier(cluster).computeNodeGroupIdentifier(id))
+                    .computeNodeGroup());
   }
 
   String createQueueAsync(String cluster, String name, String groupId) {
@@ -177,7 +183,11 @@ final class OpenPcsLab implements AutoCloseable {
         () ->
             pcs.getQueue(r -> r.clusterIdentifier(cluster).queueIdentifier(id)).queue().status()
                 == QueueStatus.ACTIVE,
-        () -> "queue " + id + " ACTIVE");
+        () ->
+            "queue "
+                + id
+                + " ACTIVE: "
+                + pcs.getQueue(r -> r.clusterIdentifier(cluster).queueIdentifier(id)).queue());
   }
 
   /** A cluster with one group (min..max of {@code instanceType}) and one queue, all ACTIVE. */

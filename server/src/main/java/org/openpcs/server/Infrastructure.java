@@ -229,10 +229,16 @@ final class Infrastructure {
     };
   }
 
-  /** True when nothing on this host listens on the port (slurmd/slurmctld bind all addresses). */
+  /**
+   * True when a slurmd or slurmctld could listen on the port now: they bind all addresses with
+   * SO_REUSEADDR, so a port whose only sockets wait in TIME_WAIT is free to them, and so it is
+   * here. Probing without SO_REUSEADDR counted those as taken: for a minute after a 1,000-node
+   * cluster was deleted, most of its nodes' ports looked busy, and a new cluster's queue that
+   * needed a thousand ports failed with PortsExhausted.
+   */
   static boolean portFree(int port) {
     try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
+      s.setReuseAddress(true);
       s.bind(new InetSocketAddress(port));
       return true;
     } catch (IOException e) {
