@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DaemonTest {
   static String status(String blocked, String ignored) {
@@ -79,6 +83,49 @@ class DaemonTest {
       assertThat(field(t.status(), "NSsid"))
           .as(way + " session")
           .isEqualTo(String.valueOf(t.pid()));
+    }
+  }
+
+  /**
+   * A running daemon holds no descriptor of this JVM: each one would be inherited by every later
+   * spawn, which must close them all (a burst's cost grew with the square of its size).
+   */
+  @Test
+  void runningDaemonsHoldNoDescriptorOfThisJvmAndLogBothStreams(@TempDir Path dir)
+      throws Exception {
+    List<Daemon> daemons = new ArrayList<>();
+    try {
+      long before = openDescriptors();
+      for (int i = 0; i < 8; i++) {
+        Path out = dir.resolve("d" + i + ".out");
+        daemons.add(
+            Daemon.spawn(
+                "d" + i,
+                List.of("/bin/sh", "-c", "echo to-out; echo to-err >&2; exec sleep 60"),
+                out,
+                Daemon.baseEnvironment()));
+      }
+      for (Daemon d : daemons) {
+        assertThat(d.alive()).isTrue();
+      }
+      // The JDK's own descriptors may come and go by one or two; a pipe per daemon would be 8.
+      assertThat(openDescriptors() - before).isLessThan(4);
+      Path out = dir.resolve("d0.out");
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (Files.readAllLines(out).size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(Files.readAllLines(out)).containsExactlyInAnyOrder("to-out", "to-err");
+    } finally {
+      for (Daemon d : daemons) {
+        d.stop(Duration.ofSeconds(2));
+      }
+    }
+  }
+
+  private static long openDescriptors() throws Exception {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
     }
   }
 
