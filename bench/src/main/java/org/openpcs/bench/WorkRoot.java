@@ -22,9 +22,8 @@ import java.util.function.ToLongFunction;
  *
  * @param dir the directory the labs make their own directories in
  * @param fileSystem its file system type ({@code tmpfs}, {@code ext4}, …)
- * @param chosenBy why this one: the environment variable, the first roomy tmpfs, or the fallback
  */
-record WorkRoot(Path dir, String fileSystem, String chosenBy) {
+record WorkRoot(Path dir, String fileSystem) {
   /** Overrides the choice. */
   static final String ENV = "OPENPCS_BENCH_DIR";
 
@@ -50,18 +49,18 @@ record WorkRoot(Path dir, String fileSystem, String chosenBy) {
       ToLongFunction<Path> freeBytes) {
     if (override != null && !override.isBlank()) {
       Path dir = Path.of(override);
-      return new WorkRoot(dir, fileSystemOf.apply(dir).orElse("unknown"), ENV);
+      return new WorkRoot(dir, fileSystemOf.apply(dir).orElse("unknown"));
     }
     for (Path c : CANDIDATES) {
       Optional<String> type = fileSystemOf.apply(c);
       if (type.isPresent()
           && type.get().equals("tmpfs")
           && freeBytes.applyAsLong(c) >= MIN_FREE_BYTES) {
-        return new WorkRoot(c, "tmpfs", "the first tmpfs of " + CANDIDATES);
+        return new WorkRoot(c, "tmpfs");
       }
     }
     Path tmp = Path.of("/tmp");
-    return new WorkRoot(tmp, fileSystemOf.apply(tmp).orElse("unknown"), "no tmpfs: the fallback");
+    return new WorkRoot(tmp, fileSystemOf.apply(tmp).orElse("unknown"));
   }
 
   /** This host's choice. */
