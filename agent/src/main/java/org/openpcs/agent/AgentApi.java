@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import org.openpcs.api.PcsJson;
 import org.openpcs.api.auth.SigV4;
@@ -72,6 +73,33 @@ final class AgentApi implements AutoCloseable {
           .version(HttpClient.Version.HTTP_1_1)
           .build();
 
+  /**
+   * The most requests this JVM's agents have in flight at once: as many as the server has threads
+   * to answer them; more would only wait there. Unbounded, a 1,000-node burst of in-process agents
+   * kept hundreds of connections open, both ends in the server's JVM, and every process an agent
+   * starts inherits the JVM's descriptors and must close them one by one (D51).
+   */
+  static final int MAX_IN_FLIGHT = 32;
+
+  private static final Semaphore IN_FLIGHT = new Semaphore(MAX_IN_FLIGHT);
+
+  /** Runs one request within {@link #MAX_IN_FLIGHT}; an interrupt while waiting is "no answer". */
+  private static <T> T inFlight(java.util.function.Supplier<T> request) {
+    try {
+      IN_FLIGHT.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException io = new InterruptedIOException("interrupted");
+      io.initCause(e);
+      throw new UncheckedIOException(io);
+    }
+    try {
+      return request.get();
+    } finally {
+      IN_FLIGHT.release();
+    }
+  }
+
   AgentApi(URI endpoint, String region, String accessKeyId, String secretAccessKey) {
     Objects.requireNonNull(endpoint, "endpoint");
     String path = endpoint.getRawPath();
@@ -112,7 +140,7 @@ final class AgentApi implements AutoCloseable {
                 Duration.ofMillis(200),
                 Duration.ofSeconds(10)),
             HTTP)) {
-      tree = pcs.call("RegisterComputeNodeGroupInstance", body);
+      tree = inFlight(() -> pcs.call("RegisterComputeNodeGroupInstance", body));
     }
     RegisterComputeNodeGroupInstanceResponse r;
     try {
@@ -212,6 +240,10 @@ final class AgentApi implements AutoCloseable {
 
   /** A signed awsJson1_0 POST with a full (unprefixed) target. */
   private JsonNode post(String target, JsonNode body) {
+    return inFlight(() -> postNow(target, body));
+  }
+
+  private JsonNode postNow(String target, JsonNode body) {
     byte[] payload;
     try {
       payload = MAPPER.writeValueAsBytes(body);
