@@ -159,6 +159,7 @@ public final class ReplayBenchCommand implements Callable<Integer> {
     report.settings.put("elasticIdleSeconds", elasticIdle);
 
     Map<String, ReplayMetrics> results = new LinkedHashMap<>();
+    Map<String, List<ReplayMetrics.JobRecord>> observed = new LinkedHashMap<>();
     Map<String, Object> raw = new LinkedHashMap<>();
     int warm = warmupNodes < 0 ? maxNodes : warmupNodes;
     report.settings.put("warmupNodes", warm);
@@ -201,6 +202,9 @@ public final class ReplayBenchCommand implements Callable<Integer> {
           raw.put(e.getKey(), r);
           ReplayMetrics m = (ReplayMetrics) r.remove("metrics");
           results.put(e.getKey(), m);
+          @SuppressWarnings("unchecked")
+          List<ReplayMetrics.JobRecord> js = (List<ReplayMetrics.JobRecord>) r.get("jobs");
+          observed.put(e.getKey(), js);
           if (r.get("unfinishedReport") != null) {
             report.notes.add(e.getKey() + ": " + r.get("unfinishedReport"));
           }
@@ -232,7 +236,7 @@ public final class ReplayBenchCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       report.failures.add(e.toString());
     }
-    ReplayTargets.notes(report, results);
+    report.notes.addAll(ReplayTargets.notes(results, observed, c));
     report.samples.put("runs", raw);
     report.loadAverageAfter = Machine.current().loadAverage();
     report.print(out);
