@@ -16,7 +16,12 @@ abstract class SlurmScenario {
 
   @BeforeAll
   void startHarness() {
-    h = new SlurmHarness();
+    h = harness();
+  }
+
+  /** The harness for this scenario's tests; a scenario may start its server with options. */
+  SlurmHarness harness() {
+    return new SlurmHarness();
   }
 
   @AfterAll

@@ -153,7 +153,9 @@ final class Infrastructure {
         scaling =
             new org.openpcs.control.slurm.StartJobsOnActive(
                 scaling,
-                new org.openpcs.control.slurm.PoweredUpJobStarter(slurm.get())::startReady,
+                new org.openpcs.control.slurm.PoweredUpJobStarter(
+                        slurm.get(), runtime.nodes().startHolds())
+                    ::startReady,
                 runtime::paths);
       }
     }

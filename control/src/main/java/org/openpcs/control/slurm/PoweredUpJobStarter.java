@@ -38,9 +38,11 @@ public final class PoweredUpJobStarter {
   private static final Logger log = LoggerFactory.getLogger(PoweredUpJobStarter.class);
   private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\S*)");
   private final SlurmInstallation slurm;
+  private final StartHolds holds;
 
-  public PoweredUpJobStarter(SlurmInstallation slurm) {
+  public PoweredUpJobStarter(SlurmInstallation slurm, StartHolds holds) {
     this.slurm = slurm;
+    this.holds = holds;
   }
 
   /**
@@ -74,6 +76,13 @@ public final class PoweredUpJobStarter {
     List<Long> ready = readyJobs(candidates, nodeStates(nodes.lines().toList()));
     List<Long> started = new ArrayList<>();
     for (long id : ready) {
+      List<String> own = candidates.get(id);
+      // Its nodes stay its own through the requeue when another job waits that could take them
+      // (D52). Not otherwise: an undrained node does not respond until slurmctld's next ping.
+      Runnable giveBack =
+          mayTakeNodes(jobs.lines().toList(), id) && holds.keep(slurm, paths, id, own)
+              ? once(() -> giveBackAndAwait(paths, id, own))
+              : () -> {};
       if (run(paths, "requeue", Long.toString(id)) != null) {
         started.add(id);
         long requeuedAt = System.currentTimeMillis();
@@ -86,13 +95,19 @@ public final class PoweredUpJobStarter {
             .name("release-job-" + id)
             .start(
                 () -> {
-                  if (!release(paths, id, requeuedAt)) {
-                    log.warn(
-                        "job {}: requeued, but could not be made eligible at once; it starts"
-                            + " when its requeue delay ends",
-                        id);
+                  try {
+                    if (!release(paths, id, requeuedAt, giveBack)) {
+                      log.warn(
+                          "job {}: requeued, but could not be made eligible at once; it starts"
+                              + " when its requeue delay ends",
+                          id);
+                    }
+                  } finally {
+                    giveBack.run();
                   }
                 });
+      } else {
+        giveBack.run();
       }
     }
     Map<Long, List<String>> waiting = new LinkedHashMap<>(candidates);
@@ -218,8 +233,11 @@ public final class PoweredUpJobStarter {
    * created in that second or before, so a job started again within it fails at once ("Killing
    * non-startable batch job: Job credential revoked", state FAILED; seen in about one replay run of
    * six, where the scheduler placed the released job within 63 ms).
+   *
+   * @param giveBackNodes run just before the release: undrains the nodes kept for the job (D52)
    */
-  private boolean release(ClusterPaths paths, long id, long requeuedAtMillis) {
+  private boolean release(
+      ClusterPaths paths, long id, long requeuedAtMillis, Runnable giveBackNodes) {
     long deadline = System.nanoTime() + RELEASE_WITHIN.toNanos();
     while (System.nanoTime() < deadline) {
       String shown = run(paths, "show", "job", "-o", Long.toString(id));
@@ -235,6 +253,11 @@ public final class PoweredUpJobStarter {
           return false;
         }
         case WAITS_FOR_BEGIN_TIME -> {
+          // The nodes first: the release's scheduling pass must find them free and responding, or
+          // it places the job on other powered-down nodes and boots those. An undrain starts no
+          // pass (checked on 22.05: a pending job that fits stayed pending 1.5 s after it, through
+          // the ping that ended its nodes' NOT_RESPONDING), so no later job takes them meanwhile.
+          giveBackNodes.run();
           sleep(millisUntilLaterSecond(requeuedAtMillis, System.currentTimeMillis()));
           if (run(paths, "update", "JobId=" + id, "StartTime=now") != null) {
             return true;
@@ -247,6 +270,61 @@ public final class PoweredUpJobStarter {
       sleep(100);
     }
     return false;
+  }
+
+  /** How long the nodes given back may take to respond again before the job is released. */
+  static final java.time.Duration RESPOND_WITHIN = java.time.Duration.ofSeconds(3);
+
+  /**
+   * Undrains the nodes kept for the job and waits until slurmctld hears from them again: 22.05
+   * marks an undrained node NOT_RESPONDING until its next ping (about a second), and a scheduling
+   * pass skips such nodes.
+   */
+  private void giveBackAndAwait(ClusterPaths paths, long id, List<String> nodes) {
+    List<String> back = holds.giveBack(slurm, paths, id, nodes);
+    long deadline = System.nanoTime() + RESPOND_WITHIN.toNanos();
+    while (!back.isEmpty() && System.nanoTime() < deadline) {
+      String shown = run(paths, "show", "node", "-o", Hostlist.compress(back));
+      if (shown == null
+          || nodeStates(shown.lines().toList()).values().stream()
+              .noneMatch(st -> st.contains("NOT_RESPONDING"))) {
+        return;
+      }
+      sleep(100);
+    }
+  }
+
+  /**
+   * Pure: whether another job waits in one of the job's partitions ({@code scontrol show job -o}
+   * lines): only such a job can take its nodes while it is requeued.
+   */
+  static boolean mayTakeNodes(List<String> jobLines, long id) {
+    Set<String> partitions = new HashSet<>();
+    List<Map<String, String>> pending = new ArrayList<>();
+    for (String line : jobLines) {
+      Map<String, String> f = fields(line);
+      if (String.valueOf(id).equals(f.get("JobId"))) {
+        partitions.addAll(List.of(f.getOrDefault("Partition", "").split(",")));
+      } else if ("PENDING".equals(f.get("JobState"))) {
+        pending.add(f);
+      }
+    }
+    return pending.stream()
+        .anyMatch(
+            f ->
+                List.of(f.getOrDefault("Partition", "").split(",")).stream()
+                    .anyMatch(partitions::contains));
+  }
+
+  /** Runs {@code r} the first time it is called, never again. */
+  static Runnable once(Runnable r) {
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (done.compareAndSet(false, true)) {
+        r.run();
+      }
+    };
   }
 
   /**

@@ -126,4 +126,33 @@ class PoweredUpJobStarterTest {
     assertThat(PoweredUpJobStarter.worthReadingJobs(Map.of(), Set.of("a"), Set.of("a", "b")))
         .isTrue();
   }
+
+  @Test
+  void theNodesAreGivenBackOnceWhetherBeforeTheReleaseOrAfterAFailure() {
+    int[] calls = {0};
+    Runnable giveBack = PoweredUpJobStarter.once(() -> calls[0]++);
+    giveBack.run(); // just before the release
+    giveBack.run(); // the release thread's finally
+    assertThat(calls[0]).isEqualTo(1);
+  }
+
+  @Test
+  void onlyAJobWaitingInOneOfItsPartitionsCanTakeTheNodesOfARequeuedJob() {
+    String starting = "JobId=7 JobState=CONFIGURING Partition=work,debug NodeList=g-[1-2]";
+    assertThat(PoweredUpJobStarter.mayTakeNodes(List.of(starting), 7)).isFalse();
+    assertThat(
+            PoweredUpJobStarter.mayTakeNodes(
+                List.of(starting, "JobId=8 JobState=RUNNING Partition=work NodeList=g-3"), 7))
+        .as("running, not waiting")
+        .isFalse();
+    assertThat(
+            PoweredUpJobStarter.mayTakeNodes(
+                List.of(starting, "JobId=9 JobState=PENDING Partition=other NodeList=(null)"), 7))
+        .as("another partition")
+        .isFalse();
+    assertThat(
+            PoweredUpJobStarter.mayTakeNodes(
+                List.of(starting, "JobId=9 JobState=PENDING Partition=debug NodeList=(null)"), 7))
+        .isTrue();
+  }
 }
