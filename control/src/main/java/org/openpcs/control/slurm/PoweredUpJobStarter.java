@@ -234,7 +234,8 @@ public final class PoweredUpJobStarter {
    * non-startable batch job: Job credential revoked", state FAILED; seen in about one replay run of
    * six, where the scheduler placed the released job within 63 ms).
    *
-   * @param giveBackNodes run just before the release: undrains the nodes kept for the job (D52)
+   * @param giveBackNodes run once the requeue is through, before the release: undrains the nodes
+   *     kept for the job and waits until they respond (D52)
    */
   private boolean release(
       ClusterPaths paths, long id, long requeuedAtMillis, Runnable giveBackNodes) {
