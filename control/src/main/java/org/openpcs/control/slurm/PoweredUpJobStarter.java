@@ -65,7 +65,8 @@ public final class PoweredUpJobStarter {
     if (jobs == null) {
       return Look.UNREAD;
     }
-    Map<Long, List<String>> candidates = candidates(jobs.lines().toList());
+    List<String> jobLines = jobs.lines().toList();
+    Map<Long, List<String>> candidates = candidates(jobLines);
     if (!worthAskingNodes(candidates, reportedUp, askAnyway)) {
       return new Look(List.of(), candidates);
     }
@@ -80,7 +81,7 @@ public final class PoweredUpJobStarter {
       // Its nodes stay its own through the requeue when another job waits that could take them
       // (D52). Not otherwise: an undrained node does not respond until slurmctld's next ping.
       Runnable giveBack =
-          mayTakeNodes(jobs.lines().toList(), id) && holds.keep(slurm, paths, id, own)
+          mayTakeNodes(jobLines, id) && holds.keep(slurm, paths, id, own)
               ? once(() -> giveBackAndAwait(paths, id, own))
               : () -> {};
       if (run(paths, "requeue", Long.toString(id)) != null) {
