@@ -154,7 +154,7 @@ final class Infrastructure {
             new org.openpcs.control.slurm.StartJobsOnActive(
                 scaling,
                 new org.openpcs.control.slurm.PoweredUpJobStarter(
-                        slurm.get(), runtime.nodes().startHolds())
+                        slurm.get(), new org.openpcs.control.slurm.StartHolds())
                     ::startReady,
                 runtime::paths);
       }

@@ -123,6 +123,40 @@ class ScontrolParseTest {
   }
 
   @Test
+  void reservationArgumentsAreValidated() {
+    assertThat(Scontrol.reservationArgs("openpcs-hold-7", "g-[1-2]", 2, "root"))
+        .containsExactly(
+            "create",
+            "reservation",
+            "ReservationName=openpcs-hold-7",
+            "Nodes=g-[1-2]",
+            "StartTime=now",
+            "Duration=2",
+            "Users=root",
+            "Flags=IGNORE_JOBS,OVERLAP");
+    assertThatThrownBy(() -> Scontrol.reservationArgs("hold 7", "g-1", 2, "root"))
+        .hasMessageContaining("reservation name");
+    assertThatThrownBy(() -> Scontrol.reservationArgs("hold", "g-1 Flags=MAINT", 2, "root"))
+        .hasMessageContaining("node expression");
+    assertThatThrownBy(() -> Scontrol.reservationArgs("hold", "g-1", 0, "root"))
+        .hasMessageContaining("at least a minute");
+    assertThatThrownBy(() -> Scontrol.reservationArgs("hold", "g-1", 2, "root,alice"))
+        .hasMessageContaining("user");
+  }
+
+  @Test
+  void reservationNamesAreReadFromScontrolsOneLineOutput() {
+    // 22.05's output, shortened
+    String out =
+        "ReservationName=openpcs-hold-7 StartTime=2026-11-30T06:34:12 EndTime=2026-11-30T06:36:12"
+            + " Duration=00:02:00 Nodes=n1 NodeCnt=1 Flags=OVERLAP,IGNORE_JOBS,SPEC_NODES"
+            + " Users=root State=ACTIVE\n"
+            + "ReservationName=maint StartTime=2026-12-01T00:00:00 Nodes=n[1-2] State=INACTIVE\n";
+    assertThat(Scontrol.parseReservationNames(out)).containsExactly("openpcs-hold-7", "maint");
+    assertThat(Scontrol.parseReservationNames("No reservations in the system\n")).isEmpty();
+  }
+
+  @Test
   void partitionNodesAreReadFromScontrolsOneLineOutput() {
     String out =
         "PartitionName=work AllowGroups=ALL Default=NO Nodes=rpi1-g-[1-3],x-2 PriorityTier=1"

@@ -31,7 +31,6 @@ public final class ClusterNodes {
   private final Function<String, Duration> killWindow;
   private final Duration suspendTimeout;
   private final LostNodeHolds holds;
-  private final StartHolds startHolds;
   private final PowerDowns powerDowns;
 
   /**
@@ -56,13 +55,7 @@ public final class ClusterNodes {
     this.killWindow = killWindow;
     this.suspendTimeout = suspendTimeout;
     this.holds = new LostNodeHolds(clock);
-    this.startHolds = new StartHolds();
     this.powerDowns = new PowerDowns(slurm, paths, killWindow, holds, clock, this::lock);
-  }
-
-  /** The nodes kept for jobs being started again; shared with PoweredUpJobStarter (D52). */
-  public StartHolds startHolds() {
-    return startHolds;
   }
 
   /**
@@ -196,8 +189,6 @@ public final class ClusterNodes {
       scontrol.nodes().stream()
           .filter(n -> n.name().equals(node) && n.reason().startsWith("openpcs:"))
           .filter(n -> n.baseState().equals("DOWN") || n.has("DRAIN"))
-          // kept for a job that is being started again: StartHolds gives it back (D52)
-          .filter(n -> !startHolds.keeps(paths.apply(clusterId).root(), node))
           .findFirst()
           .ifPresent(n -> scontrol.updateNode(node, "RESUME", null));
     } catch (RuntimeException e) {

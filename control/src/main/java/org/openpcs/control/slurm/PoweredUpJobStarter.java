@@ -61,12 +61,14 @@ public final class PoweredUpJobStarter {
    * are in no report).
    */
   public Look startReady(ClusterPaths paths, Set<String> reportedUp, boolean askAnyway) {
+    if (askAnyway) {
+      holds.sweep(slurm, paths);
+    }
     String jobs = run(paths, "show", "job", "-o");
     if (jobs == null) {
       return Look.UNREAD;
     }
-    List<String> jobLines = jobs.lines().toList();
-    Map<Long, List<String>> candidates = candidates(jobLines);
+    Map<Long, List<String>> candidates = candidates(jobs.lines().toList());
     if (!worthAskingNodes(candidates, reportedUp, askAnyway)) {
       return new Look(List.of(), candidates);
     }
@@ -78,11 +80,11 @@ public final class PoweredUpJobStarter {
     List<Long> started = new ArrayList<>();
     for (long id : ready) {
       List<String> own = candidates.get(id);
-      // Its nodes stay its own through the requeue when another job waits that could take them
-      // (D52). Not otherwise: an undrained node does not respond until slurmctld's next ping.
+      // Its nodes stay its own through the requeue (D52, D53), whether or not another job waits
+      // now: one submitted during the requeue took them too (seen in a replay).
       Runnable giveBack =
-          mayTakeNodes(jobLines, id) && holds.keep(slurm, paths, id, own)
-              ? once(() -> giveBackAndAwait(paths, id, own))
+          holds.keep(slurm, paths, id, own)
+              ? once(() -> holds.giveBack(slurm, paths, id))
               : () -> {};
       if (run(paths, "requeue", Long.toString(id)) != null) {
         started.add(id);
@@ -235,8 +237,8 @@ public final class PoweredUpJobStarter {
    * non-startable batch job: Job credential revoked", state FAILED; seen in about one replay run of
    * six, where the scheduler placed the released job within 63 ms).
    *
-   * @param giveBackNodes run once the requeue is through, before the release: undrains the nodes
-   *     kept for the job and waits until they respond (D52)
+   * @param giveBackNodes run once the requeue is through, just before the release: ends the hold on
+   *     the job's nodes (D53)
    */
   private boolean release(
       ClusterPaths paths, long id, long requeuedAtMillis, Runnable giveBackNodes) {
@@ -255,12 +257,12 @@ public final class PoweredUpJobStarter {
           return false;
         }
         case WAITS_FOR_BEGIN_TIME -> {
-          // The nodes first: the release's scheduling pass must find them free and responding, or
-          // it places the job on other powered-down nodes and boots those. An undrain starts no
-          // pass (checked on 22.05: a pending job that fits stayed pending 1.5 s after it, through
-          // the ping that ended its nodes' NOT_RESPONDING), so no later job takes them meanwhile.
-          giveBackNodes.run();
           sleep(millisUntilLaterSecond(requeuedAtMillis, System.currentTimeMillis()));
+          // The nodes first: the release's scheduling pass must find them free, or it places the
+          // job on other powered-down nodes and boots those. Deleting the hold may start a pass of
+          // its own, which a later job could win: done right before the release, it lost none of
+          // 25 tries on 22.05 (and a loss is only the place loss of before D52).
+          giveBackNodes.run();
           if (run(paths, "update", "JobId=" + id, "StartTime=now") != null) {
             return true;
           }
@@ -272,50 +274,6 @@ public final class PoweredUpJobStarter {
       sleep(100);
     }
     return false;
-  }
-
-  /** How long the nodes given back may take to respond again before the job is released. */
-  static final java.time.Duration RESPOND_WITHIN = java.time.Duration.ofSeconds(3);
-
-  /**
-   * Undrains the nodes kept for the job and waits until slurmctld hears from them again: 22.05
-   * marks an undrained node NOT_RESPONDING until its next ping (about a second), and a scheduling
-   * pass skips such nodes.
-   */
-  private void giveBackAndAwait(ClusterPaths paths, long id, List<String> nodes) {
-    List<String> back = holds.giveBack(slurm, paths, id, nodes);
-    long deadline = System.nanoTime() + RESPOND_WITHIN.toNanos();
-    while (!back.isEmpty() && System.nanoTime() < deadline) {
-      String shown = run(paths, "show", "node", "-o", Hostlist.compress(back));
-      if (shown == null
-          || nodeStates(shown.lines().toList()).values().stream()
-              .noneMatch(st -> st.contains("NOT_RESPONDING"))) {
-        return;
-      }
-      sleep(100);
-    }
-  }
-
-  /**
-   * Pure: whether another job waits in one of the job's partitions ({@code scontrol show job -o}
-   * lines): only such a job can take its nodes while it is requeued.
-   */
-  static boolean mayTakeNodes(List<String> jobLines, long id) {
-    Set<String> partitions = new HashSet<>();
-    List<Map<String, String>> pending = new ArrayList<>();
-    for (String line : jobLines) {
-      Map<String, String> f = fields(line);
-      if (String.valueOf(id).equals(f.get("JobId"))) {
-        partitions.addAll(List.of(f.getOrDefault("Partition", "").split(",")));
-      } else if ("PENDING".equals(f.get("JobState"))) {
-        pending.add(f);
-      }
-    }
-    return pending.stream()
-        .anyMatch(
-            f ->
-                List.of(f.getOrDefault("Partition", "").split(",")).stream()
-                    .anyMatch(partitions::contains));
   }
 
   /** Runs {@code r} the first time it is called, never again. */

@@ -135,24 +135,4 @@ class PoweredUpJobStarterTest {
     giveBack.run(); // the release thread's finally
     assertThat(calls[0]).isEqualTo(1);
   }
-
-  @Test
-  void onlyAJobWaitingInOneOfItsPartitionsCanTakeTheNodesOfARequeuedJob() {
-    String starting = "JobId=7 JobState=CONFIGURING Partition=work,debug NodeList=g-[1-2]";
-    assertThat(PoweredUpJobStarter.mayTakeNodes(List.of(starting), 7)).isFalse();
-    assertThat(
-            PoweredUpJobStarter.mayTakeNodes(
-                List.of(starting, "JobId=8 JobState=RUNNING Partition=work NodeList=g-3"), 7))
-        .as("running, not waiting")
-        .isFalse();
-    assertThat(
-            PoweredUpJobStarter.mayTakeNodes(
-                List.of(starting, "JobId=9 JobState=PENDING Partition=other NodeList=(null)"), 7))
-        .as("another partition")
-        .isFalse();
-    assertThat(
-            PoweredUpJobStarter.mayTakeNodes(
-                List.of(starting, "JobId=9 JobState=PENDING Partition=debug NodeList=(null)"), 7))
-        .isTrue();
-  }
 }

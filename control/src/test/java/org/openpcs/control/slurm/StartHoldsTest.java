@@ -10,66 +10,43 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openpcs.slurm.ClusterPaths;
-import org.openpcs.slurm.NodeStatus;
-import org.openpcs.slurm.Scontrol;
 import org.openpcs.slurm.SlurmInstallation;
 
 class StartHoldsTest {
   @Test
-  void onlyTheNodesStillDrainedForTheJobAreGivenBack() {
-    List<NodeStatus> slurm =
-        List.of(
-            new NodeStatus("g-1", "IDLE", Set.of("CLOUD", "DRAIN"), StartHolds.reason(9)),
-            // an administrator drained it meanwhile: their reason replaced ours
-            new NodeStatus("g-2", "IDLE", Set.of("CLOUD", "DRAIN"), "disk check"),
-            // held for another job
-            new NodeStatus("g-3", "IDLE", Set.of("CLOUD", "DRAIN"), StartHolds.reason(10)),
-            // undrained already, the reason left over
-            new NodeStatus("g-4", "ALLOCATED", Set.of("CLOUD"), StartHolds.reason(9)),
-            // not one of the job's nodes
-            new NodeStatus("g-5", "IDLE", Set.of("CLOUD", "DRAIN"), StartHolds.reason(9)));
+  void onlyHoldsNotInPlaceHereAreLeftovers() {
+    List<String> names =
+        List.of("openpcs-hold-9", "openpcs-hold-5", "maint", "openpcs-hold-maint", "hold-3");
 
-    assertThat(StartHolds.heldFor(slurm, 9, List.of("g-4", "g-3", "g-2", "g-1")))
-        .containsExactly("g-1");
-  }
-
-  @Test
-  void theReasonIsOneScontrolAcceptsAsItIsAndTheLostNodePassRecognisesAsOurs() {
-    String reason = StartHolds.reason(12345);
-    assertThat(Scontrol.reason(reason)).isEqualTo(reason);
-    assertThat(reason).startsWith("openpcs:").startsWith(StartHolds.REASON_PREFIX);
+    assertThat(StartHolds.leftovers(names, Set.of("openpcs-hold-9")::contains))
+        .containsExactly("openpcs-hold-5");
+    assertThat(StartHolds.name(12345)).isEqualTo("openpcs-hold-12345");
   }
 
   /**
-   * Stand-ins for scontrol and sinfo (a unit test has no slurmctld): every call is logged; sinfo
-   * shows g-1 drained for job 9 and g-2 drained by an administrator; an update fails when {@code
-   * refuse} exists.
+   * A stand-in for scontrol (a unit test has no slurmctld): every call is logged; it shows the
+   * holds of jobs 9 and 5 and an administrator's reservation; a create fails when {@code refuse}
+   * exists.
    */
   private static SlurmInstallation fakeSlurm(Path dir) throws IOException {
     Path bin = Files.createDirectories(dir.resolve("bin"));
-    String json =
-        "{\"nodes\":[{\"name\":\"g-1\",\"state\":\"idle\",\"state_flags\":[\"CLOUD\",\"DRAIN\"],"
-            + "\"reason\":\""
-            + StartHolds.reason(9)
-            + "\"},{\"name\":\"g-2\",\"state\":\"idle\",\"state_flags\":[\"CLOUD\",\"DRAIN\"],"
-            + "\"reason\":\"disk check\"}],\"errors\":[]}";
-    for (String program : List.of("scontrol", "sinfo")) {
-      Path f = bin.resolve(program);
-      Files.writeString(
-          f,
-          "#!/bin/sh\n"
-              + "[ \"$1\" = -V ] && { echo 'slurm 22.05.8'; exit 0; }\n"
-              + "echo \""
-              + program
-              + " $*\" >> "
-              + dir.resolve("calls")
-              + "\n"
-              + (program.equals("sinfo")
-                  ? "echo '" + json + "'\n"
-                  : "[ -e " + dir.resolve("refuse") + " ] && exit 1\n")
-              + "exit 0\n");
-      f.toFile().setExecutable(true);
-    }
+    Path f = bin.resolve("scontrol");
+    Files.writeString(
+        f,
+        "#!/bin/sh\n"
+            + "[ \"$1\" = -V ] && { echo 'slurm 22.05.8'; exit 0; }\n"
+            + "echo \"scontrol $*\" >> "
+            + dir.resolve("calls")
+            + "\n"
+            + "[ \"$1\" = create ] && [ -e "
+            + dir.resolve("refuse")
+            + " ] && exit 1\n"
+            + "[ \"$1\" = show ] && printf '%s\\n'"
+            + " 'ReservationName=openpcs-hold-9 Nodes=g-[1-2] Users=root State=ACTIVE'"
+            + " 'ReservationName=openpcs-hold-5 Nodes=g-3 Users=root State=ACTIVE'"
+            + " 'ReservationName=maint Nodes=g-4 Users=root State=ACTIVE'\n"
+            + "exit 0\n");
+    f.toFile().setExecutable(true);
     return SlurmInstallation.detect(List.of(bin)).orElseThrow();
   }
 
@@ -82,34 +59,36 @@ class StartHoldsTest {
   }
 
   @Test
-  void keptNodesAreRememberedUntilGivenBackAndOnlyOurHoldIsUndrained(@TempDir Path dir)
+  void aHoldInPlaceSurvivesTheSweepUntilGivenBackAndOnlyLeftoverHoldsAreSwept(@TempDir Path dir)
       throws IOException {
     SlurmInstallation slurm = fakeSlurm(dir);
     ClusterPaths c1 = cluster(dir);
     StartHolds holds = new StartHolds();
 
     assertThat(holds.keep(slurm, c1, 9, List.of("g-1", "g-2"))).isTrue();
-    assertThat(holds.keeps(c1.root(), "g-1")).isTrue();
-    assertThat(holds.keeps(dir.resolve("c2"), "g-1")).as("another cluster's g-1").isFalse();
+    assertThat(holds.inPlace(c1.root(), "openpcs-hold-9")).isTrue();
+    assertThat(holds.inPlace(dir.resolve("c2"), "openpcs-hold-9")).as("another cluster").isFalse();
 
-    assertThat(holds.giveBack(slurm, c1, 9, List.of("g-1", "g-2"))).containsExactly("g-1");
-    assertThat(holds.keeps(c1.root(), "g-1")).isFalse();
-    assertThat(holds.keeps(c1.root(), "g-2")).isFalse();
+    holds.sweep(slurm, c1);
+    holds.giveBack(slurm, c1, 9);
+    assertThat(holds.inPlace(c1.root(), "openpcs-hold-9")).isFalse();
     assertThat(Files.readAllLines(dir.resolve("calls")))
         .containsExactly(
-            "scontrol update NodeName=g-[1-2] State=DRAIN Reason=" + StartHolds.reason(9),
-            "sinfo --json",
-            "scontrol update NodeName=g-1 State=UNDRAIN");
+            "scontrol create reservation ReservationName=openpcs-hold-9 Nodes=g-[1-2]"
+                + " StartTime=now Duration=2 Users=root Flags=IGNORE_JOBS,OVERLAP",
+            "scontrol show reservation -o",
+            "scontrol delete reservation openpcs-hold-5",
+            "scontrol delete reservation openpcs-hold-9");
   }
 
   @Test
-  void aRefusedDrainKeepsNothing(@TempDir Path dir) throws IOException {
+  void aRefusedHoldIsNotInPlace(@TempDir Path dir) throws IOException {
     SlurmInstallation slurm = fakeSlurm(dir);
     Files.createFile(dir.resolve("refuse"));
     ClusterPaths c1 = cluster(dir);
     StartHolds holds = new StartHolds();
 
     assertThat(holds.keep(slurm, c1, 9, List.of("g-1"))).isFalse();
-    assertThat(holds.keeps(c1.root(), "g-1")).isFalse();
+    assertThat(holds.inPlace(c1.root(), "openpcs-hold-9")).isFalse();
   }
 }
