@@ -51,6 +51,9 @@ public final class Scontrol {
   private static final Pattern NODE_EXPRESSION =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9._,\\[\\]-]{0,4095}");
 
+  /** A reservation or user name OpenPCS passes: no blanks or characters scontrol would parse. */
+  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
   /**
    * Reasons are passed as one argument (no shell), but scontrol and the state files still parse
    * them: no quotes, backslashes, '#' or line breaks, and a bounded length.
@@ -147,10 +150,6 @@ public final class Scontrol {
     cli.run("scontrol", TIMEOUT, "update", "JobId=" + job, "StartTime=now");
   }
 
-  /** Names of reservations OpenPCS makes: no blanks or characters scontrol would parse. */
-  private static final Pattern RESERVATION_NAME =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-
   /**
    * {@code scontrol create reservation} on {@code nodes} from now for {@code minutes} (Slurm's
    * resolution), for {@code users} only: no other job may start on them, and a job runs in a
@@ -167,7 +166,7 @@ public final class Scontrol {
 
   /** The validated argument list for {@link #createReservation}. */
   static List<String> reservationArgs(String name, String nodes, int minutes, String users) {
-    if (name == null || !RESERVATION_NAME.matcher(name).matches()) {
+    if (name == null || !PLAIN_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("invalid reservation name");
     }
     if (nodes == null || !NODE_EXPRESSION.matcher(nodes).matches()) {
@@ -176,7 +175,7 @@ public final class Scontrol {
     if (minutes < 1) {
       throw new IllegalArgumentException("a reservation lasts at least a minute");
     }
-    if (users == null || !RESERVATION_NAME.matcher(users).matches()) {
+    if (users == null || !PLAIN_NAME.matcher(users).matches()) {
       throw new IllegalArgumentException("invalid user name");
     }
     return List.of(
@@ -196,7 +195,7 @@ public final class Scontrol {
    * @return false when Slurm refused (e.g. there is no such reservation: it ended)
    */
   public boolean deleteReservation(String name) {
-    if (name == null || !RESERVATION_NAME.matcher(name).matches()) {
+    if (name == null || !PLAIN_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("invalid reservation name");
     }
     return cli.run("scontrol", TIMEOUT, "delete", "reservation", name).ok();

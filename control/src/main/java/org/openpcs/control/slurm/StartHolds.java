@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.openpcs.slurm.ClusterPaths;
 import org.openpcs.slurm.Hostlist;
 import org.openpcs.slurm.Scontrol;
@@ -18,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * its scheduler at once, while the job itself waits for its begin time until the release a second
  * later: any other pending job that fits took the nodes booted for this one, and this one waited
  * for that job to end (seen in a replay: an 8-node job waited 153 s instead of 32 s behind a later
- * 8-node job of 111 s). So, when another job waits in one of its partitions, the nodes go into a
- * reservation named {@code openpcs-hold-<job>} before the requeue, and it is deleted once the
- * requeue is through, just before the release: Slurm kept the requeued job's priority (checked on
- * 22.05), so the release's scheduling pass puts the job on them.
+ * 8-node job of 111 s). So the nodes go into a reservation named {@code openpcs-hold-<job>} before
+ * the requeue, and it is deleted once the requeue is through, just before the release: Slurm kept
+ * the requeued job's priority (checked on 22.05), so the release's scheduling pass puts the job on
+ * them. Every start is held, not only when another job waits: a job submitted during the requeue
+ * took the nodes too.
  *
  * <p>A reservation rather than a drain: 22.05 marks an undrained node NOT_RESPONDING until its next
  * ping, which a scheduling pass skips, so every kept start paid for that ping and the next tick
@@ -33,8 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class StartHolds {
   private static final Logger log = LoggerFactory.getLogger(StartHolds.class);
   static final String NAME_PREFIX = "openpcs-hold-";
-  private static final java.util.regex.Pattern HOLD =
-      java.util.regex.Pattern.compile(NAME_PREFIX + "[0-9]+");
+  private static final Pattern HOLD = Pattern.compile(NAME_PREFIX + "[0-9]+");
 
   /**
    * How long a hold lasts unless deleted: beyond {@link PoweredUpJobStarter#RELEASE_WITHIN}, after
@@ -97,8 +99,7 @@ public final class StartHolds {
   }
 
   /** Pure: of the reservation {@code names}, the holds not {@code inPlace} here. */
-  static List<String> leftovers(
-      Collection<String> names, java.util.function.Predicate<String> inPlace) {
+  static List<String> leftovers(Collection<String> names, Predicate<String> inPlace) {
     return names.stream().filter(n -> HOLD.matcher(n).matches() && !inPlace.test(n)).toList();
   }
 
