@@ -136,6 +136,12 @@ class ObservabilityScenarioIT {
     assertThat(json.path("events")).isNotEmpty();
     json.path("events").forEach(e -> assertThat(e.path("resourceId").asText()).isEqualTo(g));
     assertThat(json.path("events").get(0).path("reason").asText()).isEqualTo("CREATING");
+    // The nodes were launched when slurmctld allocated them, not at its power-up request about a
+    // second later (D54); the request then found them launched.
+    assertThat(json.path("events").findValuesAsText("message"))
+        .anySatisfy(
+            msg ->
+                assertThat(msg).startsWith("launched ").endsWith("ahead of its power-up request"));
 
     // --follow prints what happens after it started: the queue's deletion.
     StringWriter followed = new StringWriter();

@@ -178,7 +178,12 @@ final class Infrastructure {
         Optional.of(runtime),
         Optional.of(
             new org.openpcs.control.slurm.PowerSave(
-                store, fleet, runtime, provider.releaseTime(), clock)),
+                store,
+                fleet,
+                runtime,
+                new org.openpcs.control.slurm.EarlyLaunch(store, fleet, runtime, clock),
+                provider.releaseTime(),
+                clock)),
         scaling,
         endpoint,
         region,

@@ -87,6 +87,11 @@ public final class Scontrol {
     return parseNodes(query("sinfo", "--json"));
   }
 
+  /** The named nodes only (a hostlist expression): one small answer where a burst has many. */
+  public List<NodeStatus> nodes(String hostlist) {
+    return parseNodes(query("sinfo", "--json", "--nodes=" + hostlist));
+  }
+
   /** Every job slurmctld still knows (finished ones stay for MinJobAge). */
   public List<JobStatus> jobs() {
     return parseJobs(query("squeue", "--json"));
@@ -250,6 +255,7 @@ public final class Scontrol {
       }
       flags.remove(base);
       long lastBusy = number(n.path("last_busy"));
+      long slurmdStart = number(n.path("slurmd_start_time"));
       byName.put(
           name,
           new NodeStatus(
@@ -257,7 +263,8 @@ public final class Scontrol {
               base,
               flags,
               n.path("reason").asText(""),
-              lastBusy > 0 ? Instant.ofEpochSecond(lastBusy) : null));
+              lastBusy > 0 ? Instant.ofEpochSecond(lastBusy) : null,
+              slurmdStart > 0 ? Instant.ofEpochSecond(slurmdStart) : null));
     }
     return List.copyOf(byName.values());
   }

@@ -61,6 +61,23 @@ class ScontrolParseTest {
   }
 
   @Test
+  void readsWhenTheSlurmdThatLastRegisteredStarted() {
+    // what 22.05 showed for a node whose registration it refused (D54): still powering up
+    String json =
+        """
+        {"errors":[],"nodes":[
+          {"name":"n1","state":"allocated","state_flags":["CLOUD","NOT_RESPONDING","POWERING_UP"],
+           "slurmd_start_time":1795924435},
+          {"name":"n2","state":"idle","state_flags":["CLOUD","POWERED_DOWN"],"slurmd_start_time":0},
+          {"name":"n3","state":"idle"}]}
+        """;
+
+    assertThat(Scontrol.parseNodes(json))
+        .extracting(NodeStatus::slurmdStart)
+        .containsExactly(java.time.Instant.ofEpochSecond(1795924435), null, null);
+  }
+
+  @Test
   void readsTheLaterArrayShapeToo() {
     String json =
         """

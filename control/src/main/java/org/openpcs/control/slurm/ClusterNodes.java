@@ -147,6 +147,19 @@ public final class ClusterNodes {
         });
   }
 
+  /** Slurm's view of the named nodes only; empty when the controller does not answer. */
+  public Optional<Map<String, NodeStatus>> nodeStatuses(String clusterId, List<String> nodes) {
+    return slurm.flatMap(
+        s -> {
+          try {
+            return Optional.of(
+                byName(new Scontrol(s, paths.apply(clusterId)).nodes(Hostlist.compress(nodes))));
+          } catch (RuntimeException e) {
+            return Optional.empty();
+          }
+        });
+  }
+
   /**
    * The cluster's slurmctld was started for the first time, with no saved state: its nodes are not
    * held for losses from before this server's start (D33's restart rule, which would otherwise also

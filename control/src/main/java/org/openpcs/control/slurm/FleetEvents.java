@@ -36,8 +36,16 @@ final class FleetEvents {
 
   /** "launched 4 instances for compute-[3-6]". */
   void launched(ComputeNodeGroup g, Collection<String> nodes, String reason) {
+    launched(g, nodes, reason, "");
+  }
+
+  /** "launched 4 instances for compute-[3-6]" and why now ({@code occasion}, may be empty). */
+  void launched(ComputeNodeGroup g, Collection<String> nodes, String reason, String occasion) {
     if (!nodes.isEmpty()) {
-      info(g, reason, "launched " + count(nodes.size()) + " for " + Hostlist.compress(nodes));
+      info(
+          g,
+          reason,
+          "launched " + count(nodes.size()) + " for " + Hostlist.compress(nodes) + occasion);
     }
   }
 

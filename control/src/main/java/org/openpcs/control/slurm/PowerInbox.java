@@ -15,6 +15,12 @@ import org.openpcs.slurm.Hostlist;
 public final class PowerInbox {
   /** One request: the action (resume, suspend, resume-fail) and the node names it names. */
   public record Request(Path file, String action, List<String> nodes) {
+    /** When the program wrote the request (its file name says), or the epoch when it does not. */
+    public java.time.Instant requestedAt() {
+      long ns = stamp(file);
+      return java.time.Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L);
+    }
+
     /** Forgets the request once it has been acted on. */
     public void done() {
       try {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * time, {@code resume-fail} (slurmctld gave up waiting) terminates whatever was started. Every
  * action is idempotent, and a request is forgotten only after it was acted on, so a server that
  * dies in between acts on it again after its restart. A suspended node's power-down ends as soon as
- * its instance is gone (D35).
+ * its instance is gone (D35). Nodes slurmctld allocates while powered down are launched at once,
+ * ahead of its request ({@link EarlyLaunch}, D54).
  */
 public final class PowerSave {
   private static final Logger log = LoggerFactory.getLogger(PowerSave.class);
@@ -29,6 +30,7 @@ public final class PowerSave {
   private final ClusterRuntime runtime;
   private final Clock clock;
   private final ReleasedNodes released;
+  private final EarlyLaunch early;
 
   /**
    * @param releaseTime how long the provider's instances may still run after their termination
@@ -38,9 +40,11 @@ public final class PowerSave {
       Store store,
       StaticCapacity fleet,
       ClusterRuntime runtime,
+      EarlyLaunch early,
       Duration releaseTime,
       Clock clock) {
     this.store = store;
+    this.early = early;
     this.fleet = fleet;
     this.runtime = runtime;
     this.clock = clock;
@@ -52,7 +56,9 @@ public final class PowerSave {
 
   /** Handles every pending request of every cluster this host runs. */
   public void drainAll() {
-    for (String clusterId : runtime.knownClusters()) {
+    List<String> clusters = runtime.knownClusters();
+    early.retain(clusters);
+    for (String clusterId : clusters) {
       try {
         drain(clusterId);
       } catch (RuntimeException e) {
@@ -62,6 +68,13 @@ public final class PowerSave {
   }
 
   void drain(String clusterId) {
+    // Allocations first: a node launched at its allocation is one slurmctld will not ask for.
+    // Never in the way of slurmctld's own requests, which would come anyway.
+    try {
+      early.drain(clusterId);
+    } catch (RuntimeException e) {
+      log.warn("cluster {}: allocations not followed this time: {}", clusterId, e.toString());
+    }
     List<PowerInbox.Request> requests = PowerInbox.pending(runtime.paths(clusterId));
     List<ComputeNodeGroup> groups =
         requests.isEmpty() ? List.of() : store.inTransaction(tx -> tx.nodeGroupsOf(clusterId));
@@ -114,7 +127,10 @@ public final class PowerSave {
     byGroup.forEach(
         (group, nodes) -> {
           switch (r.action()) {
-            case PowerPrograms.RESUME -> fleet.launchDynamic(group, nodes, runtime);
+            case PowerPrograms.RESUME -> {
+              fleet.launchDynamic(group, nodes, runtime);
+              early.powerUpAsked(clusterId, nodes, r.requestedAt());
+            }
             case PowerPrograms.SUSPEND -> {
               fleet.terminateIdle(group, nodes);
               released.terminated(clusterId, nodes, clock.instant());

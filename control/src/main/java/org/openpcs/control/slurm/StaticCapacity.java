@@ -121,6 +121,19 @@ public final class StaticCapacity {
    * job is requeued now rather than after slurmctld's ResumeTimeout.
    */
   public void launchDynamic(ComputeNodeGroup g, List<String> nodes, ClusterRuntime runtime) {
+    launchDynamic(g, nodes, runtime, "");
+  }
+
+  /**
+   * {@link #launchDynamic} for nodes slurmctld just allocated while powered down, ahead of its
+   * request to power them up (D54); the event says so.
+   */
+  public void launchAllocated(ComputeNodeGroup g, List<String> nodes, ClusterRuntime runtime) {
+    launchDynamic(g, nodes, runtime, " as slurmctld allocated them, ahead of its power-up request");
+  }
+
+  private void launchDynamic(
+      ComputeNodeGroup g, List<String> nodes, ClusterRuntime runtime, String occasion) {
     // Claimed before the records are read (see Launches#claim); a node another launch holds is
     // its.
     List<String> mine = nodes.stream().filter(n -> launches.claim(g, n)).toList();
@@ -138,10 +151,26 @@ public final class StaticCapacity {
               g, runtime, nodeName, true, null, "launch failed: " + problems.get(0).code());
         }
       }
-      events.launched(g, launched, "SCHEDULER_REQUESTED");
+      events.launched(g, launched, "SCHEDULER_REQUESTED", occasion);
     } finally {
       mine.forEach(n -> launches.release(g, n));
     }
+  }
+
+  /**
+   * Replaces the instance of a node whose slurmd registered too early for slurmctld (D54): it
+   * started before slurmctld's request to power the node up, and slurmctld never takes such a
+   * registration. A new instance's slurmd starts after the request.
+   */
+  public void replaceRefused(ComputeNodeGroup g, String node, ClusterRuntime runtime) {
+    String why =
+        "slurmd of "
+            + node
+            + " started before slurmctld asked for the node and was not taken; replacing its"
+            + " instance";
+    events.warning(g, "UNHEALTHY_NODE", why);
+    terminateNodes(g, List.of(node), "UNHEALTHY_NODE", why);
+    launchDynamic(g, List.of(node), runtime);
   }
 
   /** Slurm's node states matter to a pass only for nodes it might resume or power up. */

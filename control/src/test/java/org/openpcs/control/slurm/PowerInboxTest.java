@@ -82,9 +82,13 @@ class PowerInboxTest {
   void theRealResumeProgramHandsItsHostListToTheInbox() throws Exception {
     PowerPrograms.install(paths);
 
+    java.time.Instant before = java.time.Instant.now();
     run("resume", "compute-[1-3]");
+    java.time.Instant after = java.time.Instant.now();
 
     List<PowerInbox.Request> pending = PowerInbox.pending(paths);
+    // when slurmctld asked, to the nanosecond the program read from the clock (D54)
+    assertThat(pending.get(0).requestedAt()).isBetween(before, after);
     assertThat(pending)
         .singleElement()
         .satisfies(
