@@ -100,7 +100,23 @@ public final class EarlyLaunch {
               clusterId,
               Hostlist.compress(nodes));
           nodes.forEach(n -> launchedAt.put(clusterId + "/" + n, now));
-          fleet.launchAllocated(g, nodes, runtime);
+          // On a thread of its own: a 1,000-node launch takes seconds, and slurmctld's power-up
+          // request for these nodes, which may start a watch (below), must not wait behind it.
+          Thread.ofVirtual()
+              .name("early-launch-" + clusterId)
+              .start(
+                  () -> {
+                    try {
+                      fleet.launchAllocated(g, nodes, runtime);
+                    } catch (RuntimeException e) {
+                      log.warn(
+                          "cluster {}: early launch of {} failed ({}); slurmctld's request or the power-up"
+                              + " watch launches them",
+                          clusterId,
+                          Hostlist.compress(nodes),
+                          e.toString());
+                    }
+                  });
         });
   }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openpcs.slurm.ClusterPaths;
@@ -278,8 +279,7 @@ public final class PoweredUpJobStarter {
 
   /** Runs {@code r} the first time it is called, never again. */
   static Runnable once(Runnable r) {
-    java.util.concurrent.atomic.AtomicBoolean done =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean done = new AtomicBoolean();
     return () -> {
       if (done.compareAndSet(false, true)) {
         r.run();
