@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -113,9 +114,9 @@ final class AllocationLog {
     }
     int got = buf.position() - partial.length;
     offset += got;
-    byte[] bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
+    byte[] bytes = Arrays.copyOf(buf.array(), buf.position());
     int lastNewline = lastIndexOf(bytes, (byte) '\n');
-    partial = java.util.Arrays.copyOfRange(bytes, lastNewline + 1, bytes.length);
+    partial = Arrays.copyOfRange(bytes, lastNewline + 1, bytes.length);
     if (lastNewline < 0) {
       return Optional.empty();
     }

@@ -110,8 +110,8 @@ public final class EarlyLaunch {
                       fleet.launchAllocated(g, nodes, runtime);
                     } catch (RuntimeException e) {
                       log.warn(
-                          "cluster {}: early launch of {} failed ({}); slurmctld's request or the power-up"
-                              + " watch launches them",
+                          "cluster {}: early launch of {} failed ({}); slurmctld's request or"
+                              + " the power-up watch launches them",
                           clusterId,
                           Hostlist.compress(nodes),
                           e.toString());
