@@ -137,23 +137,20 @@ public final class ClusterNodes {
 
   /** Slurm's view of the cluster's nodes by name; empty when the controller does not answer. */
   public Optional<Map<String, NodeStatus>> nodeStatuses(String clusterId) {
-    return slurm.flatMap(
-        s -> {
-          try {
-            return Optional.of(byName(new Scontrol(s, paths.apply(clusterId)).nodes()));
-          } catch (RuntimeException e) {
-            return Optional.empty();
-          }
-        });
+    return read(clusterId, Scontrol::nodes);
   }
 
   /** Slurm's view of the named nodes only; empty when the controller does not answer. */
   public Optional<Map<String, NodeStatus>> nodeStatuses(String clusterId, List<String> nodes) {
+    return read(clusterId, sc -> sc.nodes(Hostlist.compress(nodes)));
+  }
+
+  private Optional<Map<String, NodeStatus>> read(
+      String clusterId, Function<Scontrol, List<NodeStatus>> query) {
     return slurm.flatMap(
         s -> {
           try {
-            return Optional.of(
-                byName(new Scontrol(s, paths.apply(clusterId)).nodes(Hostlist.compress(nodes))));
+            return Optional.of(byName(query.apply(new Scontrol(s, paths.apply(clusterId)))));
           } catch (RuntimeException e) {
             return Optional.empty();
           }

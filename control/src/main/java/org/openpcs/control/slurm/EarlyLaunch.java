@@ -69,12 +69,16 @@ public final class EarlyLaunch {
       return;
     }
     // Most allocations are of nodes that run: one read of the records settles them.
+    record Known(List<NodeInstance> instances, List<ComputeNodeGroup> groups) {}
+    Known known =
+        store.inTransaction(
+            tx -> new Known(tx.nodeInstancesOf(clusterId), tx.nodeGroupsOf(clusterId)));
     Set<String> backed =
-        store.inTransaction(tx -> tx.nodeInstancesOf(clusterId)).stream()
+        known.instances().stream()
             .filter(NodeInstance::live)
             .map(NodeInstance::nodeName)
             .collect(Collectors.toSet());
-    List<ComputeNodeGroup> groups = store.inTransaction(tx -> tx.nodeGroupsOf(clusterId));
+    List<ComputeNodeGroup> groups = known.groups();
     List<String> cold =
         allocated.stream()
             .filter(n -> !backed.contains(n) && dynamicGroupOf(groups, n).isPresent())
