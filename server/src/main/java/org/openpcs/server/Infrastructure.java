@@ -147,17 +147,19 @@ final class Infrastructure {
                     logs.publish(
                         new org.openpcs.server.logs.LogRecord(
                             cluster, org.openpcs.server.logs.LogType.SCALING, json))));
-    if (config.startPoweredUpJobs()) {
-      var slurm = SlurmInstallation.detect();
-      if (slurm.isPresent()) {
-        scaling =
-            new org.openpcs.control.slurm.StartJobsOnActive(
-                scaling,
-                new org.openpcs.control.slurm.PoweredUpJobStarter(
-                        slurm.get(), new org.openpcs.control.slurm.StartHolds())
-                    ::startReady,
-                runtime::paths);
-      }
+    // Jobs on nodes powered up for them start when the nodes are up: their start gate is opened
+    // (D55), and with --start-powered-up-jobs a job without a gate is requeued (D20).
+    var slurm = SlurmInstallation.detect();
+    if (slurm.isPresent()) {
+      scaling =
+          new org.openpcs.control.slurm.StartJobsOnActive(
+              scaling,
+              new org.openpcs.control.slurm.PoweredUpJobStarter(
+                      slurm.get(),
+                      new org.openpcs.control.slurm.StartHolds(),
+                      config.startPoweredUpJobs())
+                  ::startReady,
+              runtime::paths);
     }
     StaticCapacity fleet =
         new StaticCapacity(

@@ -5,10 +5,11 @@ import java.util.List;
 import org.openpcs.domain.CustomSetting;
 
 /**
- * Cluster-wide slurm.conf values. The power-saving programs may be null (no cloud nodes). {@code
- * clusterName} is Slurm's ClusterName (lower case, the PCS cluster id). {@code
- * suspendTimeoutSeconds} is how long a node stays powering down after its SuspendProgram ran — it
- * cannot be resumed meanwhile — so it should be just long enough for its instance to be gone.
+ * Cluster-wide slurm.conf values. The power-saving programs and the start gate ({@code
+ * prologSlurmctld}, set with them) may be null (no cloud nodes). {@code clusterName} is Slurm's
+ * ClusterName (lower case, the PCS cluster id). {@code suspendTimeoutSeconds} is how long a node
+ * stays powering down after its SuspendProgram ran — it cannot be resumed meanwhile — so it should
+ * be just long enough for its instance to be gone.
  */
 public record ControllerConfig(
     String clusterName,
@@ -20,5 +21,6 @@ public record ControllerConfig(
     Path resumeProgram,
     Path suspendProgram,
     Path resumeFailProgram,
+    Path prologSlurmctld,
     List<CustomSetting> slurmCustomSettings,
     List<CustomSetting> cgroupCustomSettings) {}

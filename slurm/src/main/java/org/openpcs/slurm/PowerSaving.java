@@ -26,6 +26,8 @@ final class PowerSaving {
     putProgram(s, "ResumeProgram", cc.resumeProgram());
     putProgram(s, "SuspendProgram", cc.suspendProgram());
     putProgram(s, "ResumeFailProgram", cc.resumeFailProgram());
+    // Starts a job on nodes powered up for it once they are up, not at 22.05's 30 s pass (D55).
+    putProgram(s, "PrologSlurmctld", cc.prologSlurmctld());
     s.put(
         "SuspendTime",
         Integer.toString(ConfValues.positive("suspendTimeSeconds", cc.suspendTimeSeconds())));

@@ -30,6 +30,8 @@ final class RestartOnlyParameters {
    *   <li>shared/reference/slurm-lab.md §5 (tested): AuthAltTypes, AuthAltParameters, JobCompType,
    *       JobCompLoc, AccountingStorageType, SlurmdPort, MaxNodeCount and SlurmctldParameters need
    *       a restart.
+   *   <li>src/plugins/prep/script/prep_script.c: PrologSlurmctld is looked at only when the plugin
+   *       initialises (at start; a reconfigure left a new one unused in the lab).
    *   <li>Conservative additions: ClusterName (checked against the state files at start),
    *       SlurmUser, AuthInfo (the munge socket, bound when the auth plugin initialises) and the
    *       other AccountingStorage connection parameters (the slurmdbd connection is opened at
@@ -67,6 +69,8 @@ final class RestartOnlyParameters {
               "JobCompType",
               "JobCompLoc",
               "AccountingStorageType",
+              // prep plugin
+              "PrologSlurmctld",
               // conservative
               "ClusterName",
               "SlurmUser",

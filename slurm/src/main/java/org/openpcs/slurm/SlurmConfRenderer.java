@@ -65,6 +65,7 @@ public final class SlurmConfRenderer {
           "ResumeProgram",
           "SuspendProgram",
           "ResumeFailProgram",
+          "PrologSlurmctld",
           "SuspendExcNodes",
           "GresTypes",
           "Include",

@@ -276,6 +276,7 @@ class ChangePlannerTest {
             null,
             null,
             null,
+            null,
             List.of(),
             List.of());
     ControllerConfig otherPort =
@@ -289,6 +290,7 @@ class ChangePlannerTest {
             null,
             null,
             null,
+            null,
             List.of(),
             List.of());
 
@@ -297,7 +299,7 @@ class ChangePlannerTest {
   }
 
   @Test
-  void powerSavingAndIdleTimeAreReconfigured() {
+  void powerSavingNeedsARestartForItsStartGateAndTheIdleTimeIsReconfigured() {
     SlurmConfig saving = Fixtures.withController(BASE, Fixtures.powerSaving());
     ControllerConfig ps = Fixtures.powerSaving();
     ControllerConfig longer =
@@ -311,10 +313,13 @@ class ChangePlannerTest {
             ps.resumeProgram(),
             ps.suspendProgram(),
             ps.resumeFailProgram(),
+            ps.prologSlurmctld(),
             List.of(),
             List.of());
 
-    assertThat(plan(saving)).isEqualTo(ApplyMethod.RECONFIGURE);
+    // 22.05 reads PrologSlurmctld only at start; a group beyond its minimum adds nodes anyway,
+    // which restarts slurmctld too.
+    assertThat(plan(saving)).isEqualTo(ApplyMethod.RESTART);
     assertThat(ChangePlanner.plan(saving, Fixtures.withController(BASE, longer)))
         .isEqualTo(ApplyMethod.RECONFIGURE);
   }
@@ -330,6 +335,7 @@ class ChangePlannerTest {
             cc.maxJobCount(),
             cc.suspendTimeSeconds(),
             cc.suspendTimeoutSeconds(),
+            null,
             null,
             null,
             null,

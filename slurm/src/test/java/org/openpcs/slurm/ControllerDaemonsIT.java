@@ -347,6 +347,7 @@ class ControllerDaemonsIT {
             null,
             null,
             null,
+            null,
             List.of(new CustomSetting("MinJobAge", "300")),
             List.of());
     return new SlurmConfig(paths, cc, nodes, partitions);

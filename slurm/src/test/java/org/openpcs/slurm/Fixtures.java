@@ -13,7 +13,7 @@ final class Fixtures {
 
   static ControllerConfig controller(List<CustomSetting> custom) {
     return new ControllerConfig(
-        "pcs-abc", "127.0.0.1", 17010, 256, 600, 30, null, null, null, custom, List.of());
+        "pcs-abc", "127.0.0.1", 17010, 256, 600, 30, null, null, null, null, custom, List.of());
   }
 
   static ControllerConfig powerSaving() {
@@ -27,6 +27,7 @@ final class Fixtures {
         PATHS.bin().resolve("resume"),
         PATHS.bin().resolve("suspend"),
         PATHS.bin().resolve("resume-fail"),
+        PATHS.bin().resolve("prolog-slurmctld"),
         List.of(),
         List.of());
   }
@@ -79,6 +80,7 @@ final class Fixtures {
             cc.resumeProgram(),
             cc.suspendProgram(),
             cc.resumeFailProgram(),
+            cc.prologSlurmctld(),
             List.of(settings),
             cc.cgroupCustomSettings()));
   }

@@ -121,7 +121,7 @@ class SlurmConfRendererTest {
   @Test
   void powerSavingLinesOnlyWhenProgramsAreSetAndStaticNodesAreExcluded() {
     assertThat(slurmConf(config()))
-        .doesNotContain("ResumeProgram", "SuspendTime", "SuspendExcNodes");
+        .doesNotContain("ResumeProgram", "SuspendTime", "SuspendExcNodes", "PrologSlurmctld");
 
     List<String> lines =
         lines(slurmConf(Fixtures.withController(config(), Fixtures.powerSaving())));
@@ -130,6 +130,7 @@ class SlurmConfRendererTest {
             "ResumeProgram=" + ROOT + "/bin/resume",
             "SuspendProgram=" + ROOT + "/bin/suspend",
             "ResumeFailProgram=" + ROOT + "/bin/resume-fail",
+            "PrologSlurmctld=" + ROOT + "/bin/prolog-slurmctld",
             "SuspendTime=600",
             "SuspendTimeout=30",
             "ResumeTimeout=600",
@@ -303,6 +304,7 @@ class SlurmConfRendererTest {
             null,
             null,
             null,
+            null,
             List.of(),
             List.of(setting("ConstrainCores", "yes"), setting("AllowedRAMSpace", "95")));
     String cgroup =
@@ -345,6 +347,7 @@ class SlurmConfRendererTest {
                             256,
                             600,
                             30,
+                            null,
                             null,
                             null,
                             null,
@@ -432,7 +435,7 @@ class SlurmConfRendererTest {
         .isInstanceOf(IllegalArgumentException.class);
     ControllerConfig badCluster =
         new ControllerConfig(
-            "c#1", "127.0.0.1", 17010, 256, 600, 30, null, null, null, List.of(), List.of());
+            "c#1", "127.0.0.1", 17010, 256, 600, 30, null, null, null, null, List.of(), List.of());
     assertThatThrownBy(() -> slurmConf(Fixtures.withController(config(), badCluster)))
         .isInstanceOf(IllegalArgumentException.class);
     SlurmConfig badRoot =

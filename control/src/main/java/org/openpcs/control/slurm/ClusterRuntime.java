@@ -164,6 +164,7 @@ public final class ClusterRuntime {
     try {
       daemons.prepare();
       PowerPrograms.install(paths);
+      StartGates.install(paths, slurm.get());
       ClusterKeys.writeIfChanged(daemons, paths, clusterKey(clusterId));
       var state = daemons.state();
       if (!state.munged().running()) {

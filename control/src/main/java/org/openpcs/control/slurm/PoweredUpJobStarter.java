@@ -2,6 +2,9 @@ package org.openpcs.control.slurm;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openpcs.slurm.ClusterPaths;
@@ -20,30 +23,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts batch jobs that Slurm 22.05 holds in CONFIGURING although their powered-up nodes are
- * ready. 22.05 ends CONFIGURING (and launches the batch script) only in slurmctld's periodic {@code
- * job_time_limit} pass, every 30 s, so a job waits 0–30 s after its last slurmd registered. None of
- * {@code scontrol reconfigure}, {@code scontrol wait_job}, a job update or a node RESUME ends it
- * sooner; creating a step with {@code srun --jobid} does end CONFIGURING but then the batch script
- * is never launched (measured; see docs/benchmarks.md). What works is to requeue the job — its
- * script has not started, so no user work is lost or repeated — and lift the requeue hold, as D13
- * does for failed nodes: the next scheduling pass (about 2 s) puts it on nodes that are now up,
- * which needs no power-up and starts at once.
+ * Starts jobs that Slurm 22.05 holds in CONFIGURING although their powered-up nodes are ready.
+ * 22.05 ends CONFIGURING (and launches the batch script) only in slurmctld's periodic {@code
+ * job_time_limit} pass, every 30 s, or when the job's PrologSlurmctld exits with the nodes ready.
+ * So a job with a start gate ({@link StartGates}: the PrologSlurmctld of every cluster with power
+ * saving) is started by opening its gate (D55): nothing about the job changes.
  *
- * <p>The cost is visible to the user: {@code Restarts=1} ({@code SLURM_RESTART_COUNT=1} in the job)
- * and a requeue in accounting. Jobs submitted with {@code --no-requeue} are left alone. Call {@link
- * #startReady} when the control plane learns that a node's slurmd is up (the agent reports
- * RUNNING); it acts only on jobs whose every node Slurm already shows up.
+ * <p>A job without a gate (allocated before the cluster had one, or whose gate gave up) can be
+ * requeued instead, opt-in ({@code --start-powered-up-jobs}, D20): its script has not started, so
+ * no user work is lost or repeated, and the requeue hold is lifted at once, as D13 does for failed
+ * nodes; the next scheduling pass puts it on the nodes, now up. None of {@code scontrol
+ * reconfigure}, {@code scontrol wait_job}, a job update or a node RESUME ends CONFIGURING sooner;
+ * creating a step with {@code srun --jobid} does, but then the batch script is never launched
+ * (measured; see docs/benchmarks.md). The cost is visible to the user: {@code Restarts=1} and a
+ * requeue in accounting; jobs submitted with {@code --no-requeue} are left alone. Such a job is
+ * requeued only when a second look still finds it ready and without a gate: one whose gate program
+ * has just returned is started by slurmctld within milliseconds.
+ *
+ * <p>Call {@link #startReady} when the control plane learns that a node's slurmd is up (the agent
+ * reports RUNNING); it acts only on jobs whose every node Slurm already shows up.
  */
 public final class PoweredUpJobStarter {
   private static final Logger log = LoggerFactory.getLogger(PoweredUpJobStarter.class);
   private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\S*)");
   private final SlurmInstallation slurm;
   private final StartHolds holds;
+  private final RequeueStart requeues;
+  private final boolean requeue;
 
-  public PoweredUpJobStarter(SlurmInstallation slurm, StartHolds holds) {
+  /** Cluster directory → the ready jobs without a gate that the last look found. */
+  private final Map<Path, Set<Long>> ungatedAtLastLook = new ConcurrentHashMap<>();
+
+  /**
+   * @param requeue whether ready jobs without a start gate are requeued (D20)
+   */
+  public PoweredUpJobStarter(SlurmInstallation slurm, StartHolds holds, boolean requeue) {
     this.slurm = slurm;
     this.holds = holds;
+    this.requeues = new RequeueStart(slurm, holds);
+    this.requeue = requeue;
   }
 
   /**
@@ -65,53 +83,47 @@ public final class PoweredUpJobStarter {
     if (askAnyway) {
       holds.sweep(slurm, paths);
     }
-    String jobs = run(paths, "show", "job", "-o");
+    Instant readAt = Instant.now();
+    String jobs = scontrol(slurm, paths, "show", "job", "-o");
     if (jobs == null) {
       return Look.UNREAD;
     }
     Map<Long, List<String>> candidates = candidates(jobs.lines().toList());
+    if (askAnyway) {
+      StartGates.sweep(paths, candidates.keySet(), readAt.minus(GATE_MARGIN));
+    }
     if (!worthAskingNodes(candidates, reportedUp, askAnyway)) {
       return new Look(List.of(), candidates);
     }
-    String nodes = run(paths, "show", "node", "-o");
+    String nodes = scontrol(slurm, paths, "show", "node", "-o");
     if (nodes == null) {
       return new Look(List.of(), candidates);
     }
     List<Long> ready = readyJobs(candidates, nodeStates(nodes.lines().toList()));
     List<Long> started = new ArrayList<>();
+    Set<Long> gated = StartGates.waiting(paths).keySet();
     for (long id : ready) {
-      List<String> own = candidates.get(id);
-      // Its nodes stay its own through the requeue (D52, D53), whether or not another job waits
-      // now: one submitted during the requeue took them too (seen in a replay).
-      Runnable giveBack =
-          holds.keep(slurm, paths, id, own)
-              ? once(() -> holds.giveBack(slurm, paths, id))
-              : () -> {};
-      if (run(paths, "requeue", Long.toString(id)) != null) {
+      if (gated.contains(id) && StartGates.open(paths, id)) {
         started.add(id);
-        long requeuedAt = System.currentTimeMillis();
         log.info(
-            "cluster {}: job {}: nodes are up; requeued to start now instead of at the 30 s pass",
+            "cluster {}: job {}: nodes are up; its start gate is open",
             paths.root().getFileName(),
             id);
-        // Released on its own thread: the requeue takes as long as the job's epilogs.
-        Thread.ofVirtual()
-            .name("release-job-" + id)
-            .start(
-                () -> {
-                  try {
-                    if (!release(paths, id, requeuedAt, giveBack)) {
-                      log.warn(
-                          "job {}: requeued, but could not be made eligible at once; it starts"
-                              + " when its requeue delay ends",
-                          id);
-                    }
-                  } finally {
-                    giveBack.run();
-                  }
-                });
-      } else {
-        giveBack.run();
+      }
+    }
+    Set<Long> ungated = new HashSet<>(ready);
+    ungated.removeAll(gated);
+    Set<Long> before =
+        ungated.isEmpty()
+            ? ungatedAtLastLook.remove(paths.root())
+            : ungatedAtLastLook.put(paths.root(), ungated);
+    if (requeue && before != null) {
+      for (long id : ready) {
+        if (ungated.contains(id)
+            && before.contains(id)
+            && requeues.start(paths, id, candidates.get(id))) {
+          started.add(id);
+        }
       }
     }
     Map<Long, List<String>> waiting = new LinkedHashMap<>(candidates);
@@ -215,7 +227,7 @@ public final class PoweredUpJobStarter {
     return state.startsWith("ALLOCATED") || state.startsWith("MIXED") || state.startsWith("IDLE");
   }
 
-  private static Map<String, String> fields(String line) {
+  static Map<String, String> fields(String line) {
     Map<String, String> f = new HashMap<>();
     Matcher m = FIELD.matcher(line);
     while (m.find()) {
@@ -224,108 +236,14 @@ public final class PoweredUpJobStarter {
     return f;
   }
 
-  /** How long a requeued job is watched until it is eligible again. */
-  static final java.time.Duration RELEASE_WITHIN = java.time.Duration.ofSeconds(60);
-
   /**
-   * Makes a requeued job eligible now. Slurm finishes a requeue only when every node's epilog is
-   * done, and only then sets the job's begin time (requeue delay, 121 s by default): a {@code
-   * StartTime=now} sent earlier is overwritten (seen with 64 nodes: the job waited almost three
-   * minutes, its nodes powered down meanwhile). So the job is watched until it waits for its begin
-   * time, then released — in a later wall-clock second than the requeue: the requeue revoked the
-   * job's credential on its nodes as of the requeue's second, and slurmd refuses a credential
-   * created in that second or before, so a job started again within it fails at once ("Killing
-   * non-startable batch job: Job credential revoked", state FAILED; seen in about one replay run of
-   * six, where the scheduler placed the released job within 63 ms).
-   *
-   * @param giveBackNodes run once the requeue is through, just before the release: ends the hold on
-   *     the job's nodes (D53)
+   * A gate made this long before a read of Slurm's jobs belongs to a job that read could see; a
+   * younger one may belong to a job allocated after it.
    */
-  private boolean release(
-      ClusterPaths paths, long id, long requeuedAtMillis, Runnable giveBackNodes) {
-    long deadline = System.nanoTime() + RELEASE_WITHIN.toNanos();
-    while (System.nanoTime() < deadline) {
-      String shown = run(paths, "show", "job", "-o", Long.toString(id));
-      if (shown == null) {
-        return false;
-      }
-      Map<String, String> f = fields(shown);
-      switch (requeueStep(f.getOrDefault("JobState", ""), f.getOrDefault("Reason", ""))) {
-        case STARTED -> {
-          return true;
-        }
-        case ENDED -> {
-          return false;
-        }
-        case WAITS_FOR_BEGIN_TIME -> {
-          sleep(millisUntilLaterSecond(requeuedAtMillis, System.currentTimeMillis()));
-          // The nodes first: the release's scheduling pass must find them free, or it places the
-          // job on other powered-down nodes and boots those. Deleting the hold may start a pass of
-          // its own, which a later job could win: done right before the release, it lost none of
-          // 25 tries on 22.05 (and a loss is only the place loss of before D52).
-          giveBackNodes.run();
-          if (run(paths, "update", "JobId=" + id, "StartTime=now") != null) {
-            return true;
-          }
-        }
-        case REQUEUEING -> {
-          // epilogs still running
-        }
-      }
-      sleep(100);
-    }
-    return false;
-  }
+  static final Duration GATE_MARGIN = Duration.ofSeconds(2);
 
-  /** Runs {@code r} the first time it is called, never again. */
-  static Runnable once(Runnable r) {
-    AtomicBoolean done = new AtomicBoolean();
-    return () -> {
-      if (done.compareAndSet(false, true)) {
-        r.run();
-      }
-    };
-  }
-
-  /**
-   * Pure: how long to wait so that it is a later wall-clock second than {@code referenceMillis}
-   * (zero when it already is).
-   */
-  static long millisUntilLaterSecond(long referenceMillis, long nowMillis) {
-    return Math.max(0, Math.floorDiv(referenceMillis, 1000) * 1000 + 1000 - nowMillis);
-  }
-
-  /** Where a requeued job is, as far as releasing it goes. */
-  enum RequeueStep {
-    REQUEUEING,
-    WAITS_FOR_BEGIN_TIME,
-    STARTED,
-    ENDED
-  }
-
-  /** Pure: the step of a requeued job from its {@code JobState} and {@code Reason}. */
-  static RequeueStep requeueStep(String state, String reason) {
-    if (state.equals("PENDING") && reason.equals("BeginTime")) {
-      return RequeueStep.WAITS_FOR_BEGIN_TIME;
-    }
-    if (state.equals("RUNNING") || state.equals("CONFIGURING")) {
-      return RequeueStep.STARTED;
-    }
-    if (state.equals("PENDING") || state.startsWith("REQUEUE") || state.equals("COMPLETING")) {
-      return RequeueStep.REQUEUEING;
-    }
-    return RequeueStep.ENDED;
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private String run(ClusterPaths paths, String... args) {
+  /** Runs {@code scontrol args} on the cluster; its output, or null when it failed. */
+  static String scontrol(SlurmInstallation slurm, ClusterPaths paths, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(slurm.path("scontrol").toString());
     cmd.addAll(List.of(args));

@@ -156,6 +156,7 @@ public final class SlurmConfigPlanner {
             powerSaving ? bin.resolve(PowerPrograms.RESUME) : null,
             powerSaving ? bin.resolve(PowerPrograms.SUSPEND) : null,
             powerSaving ? bin.resolve(PowerPrograms.RESUME_FAIL) : null,
+            powerSaving ? StartGates.program(paths) : null,
             cluster.spec().slurm().slurmCustomSettings(),
             cluster.spec().slurm().cgroupCustomSettings());
     return new SlurmConfig(paths, controller, nodes, partitions);

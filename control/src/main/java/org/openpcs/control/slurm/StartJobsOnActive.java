@@ -12,12 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opt-in ({@code openpcs server --start-powered-up-jobs}): when a node's ACTIVE step is recorded —
- * its agent reported slurmd up — asks {@link PoweredUpJobStarter} to start the cluster's ready
- * CONFIGURING jobs now rather than at Slurm 22.05's 30 s pass. slurmctld may hear from slurmd a
- * moment after the agent does, so the cluster is looked at every 100 ms until {@link #WINDOW} after
- * its latest ACTIVE step. The work runs on one virtual thread per cluster; recording never waits.
- * Off by default because the started jobs show {@code Restarts=1} (see PoweredUpJobStarter).
+ * When a node's ACTIVE step is recorded — its agent reported slurmd up — asks {@link
+ * PoweredUpJobStarter} to start the cluster's ready CONFIGURING jobs now rather than at Slurm
+ * 22.05's 30 s pass (by opening their start gates; with {@code --start-powered-up-jobs} also by
+ * requeueing the jobs without one). slurmctld may hear from slurmd a moment after the agent does,
+ * so the cluster is looked at every 100 ms until {@link #WINDOW} after its latest ACTIVE step. The
+ * work runs on one virtual thread per cluster; recording never waits.
  *
  * <p>The nodes whose latest step is ACTIVE are remembered per cluster and handed to the starter,
  * which reads Slurm's node states only once a waiting job has all its nodes among them: during a

@@ -81,33 +81,6 @@ class PoweredUpJobStarterTest {
   }
 
   @Test
-  void aRequeuedJobIsReleasedOnlyOnceSlurmHasGivenItItsBeginTime() {
-    // on its way back (epilogs running): a start time set now would be overwritten
-    assertThat(
-            List.of(step("COMPLETING", "None"), step("REQUEUED", "None"), step("PENDING", "None")))
-        .containsOnly(PoweredUpJobStarter.RequeueStep.REQUEUEING);
-    // back, held by the requeue delay: now is the time
-    assertThat(step("PENDING", "BeginTime"))
-        .isEqualTo(PoweredUpJobStarter.RequeueStep.WAITS_FOR_BEGIN_TIME);
-    assertThat(step("RUNNING", "None")).isEqualTo(PoweredUpJobStarter.RequeueStep.STARTED);
-    assertThat(step("CANCELLED", "None")).isEqualTo(PoweredUpJobStarter.RequeueStep.ENDED);
-  }
-
-  private static PoweredUpJobStarter.RequeueStep step(String state, String reason) {
-    return PoweredUpJobStarter.requeueStep(state, reason);
-  }
-
-  @Test
-  void aRequeuedJobIsReleasedNoEarlierThanTheSecondAfterItsRequeue() {
-    // requeued at x.200: the credential is revoked as of second x; wait until x+1.000
-    assertThat(PoweredUpJobStarter.millisUntilLaterSecond(10_200, 10_250)).isEqualTo(750);
-    assertThat(PoweredUpJobStarter.millisUntilLaterSecond(10_999, 10_999)).isEqualTo(1);
-    // already in a later second: at once
-    assertThat(PoweredUpJobStarter.millisUntilLaterSecond(10_200, 11_000)).isZero();
-    assertThat(PoweredUpJobStarter.millisUntilLaterSecond(10_200, 12_500)).isZero();
-  }
-
-  @Test
   void jobsAreReadAgainOnlyWhenAWaitingJobMayBeReadyOrANodeOfNoWaitingJobCameUp() {
     Map<Long, List<String>> waiting = Map.of(7L, List.of("a", "b"));
     // never read, or the read failed
@@ -125,14 +98,5 @@ class PoweredUpJobStarterTest {
     assertThat(PoweredUpJobStarter.worthReadingJobs(Map.of(), Set.of("a"), Set.of("a"))).isFalse();
     assertThat(PoweredUpJobStarter.worthReadingJobs(Map.of(), Set.of("a"), Set.of("a", "b")))
         .isTrue();
-  }
-
-  @Test
-  void theNodesAreGivenBackOnceWhetherBeforeTheReleaseOrAfterAFailure() {
-    int[] calls = {0};
-    Runnable giveBack = PoweredUpJobStarter.once(() -> calls[0]++);
-    giveBack.run(); // just before the release
-    giveBack.run(); // the release thread's finally
-    assertThat(calls[0]).isEqualTo(1);
   }
 }

@@ -138,9 +138,11 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--start-powered-up-jobs",
       description =
-          "Start a job on freshly powered-up nodes as soon as they are up instead of at Slurm"
-              + " 22.05's 30 s pass, by requeueing it before its script ran (it shows Restarts=1)."
-              + " Jobs submitted with --no-requeue are left to Slurm.")
+          "Also requeue a job waiting on freshly powered-up nodes that have come up when it has"
+              + " no start gate (allocated before its cluster had one), so that it starts now"
+              + " instead of at Slurm 22.05's 30 s pass (it shows Restarts=1). Jobs with a gate,"
+              + " every job of a cluster with power saving, start when their nodes are up without"
+              + " this. Jobs submitted with --no-requeue are left to Slurm.")
   boolean startPoweredUpJobs;
 
   @Override

@@ -1,0 +1,166 @@
+package org.openpcs.control.slurm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openpcs.slurm.ClusterPaths;
+
+/**
+ * The start gate's program, run as slurmctld runs a PrologSlurmctld (the job in its environment),
+ * against stand-ins for {@code sinfo} and {@code squeue} that print what the test wrote.
+ */
+class StartGatesTest {
+  @TempDir Path root;
+  private ClusterPaths paths;
+  private Path nodeStates;
+  private Path jobState;
+  private Process program;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    paths = new ClusterPaths(root.resolve("pcs_abcdefghij"));
+    nodeStates = root.resolve("node-states");
+    jobState = root.resolve("job-state");
+    Files.writeString(jobState, "CONFIGURING\n");
+    Path sinfo = stub("sinfo", nodeStates);
+    Path squeue = stub("squeue", jobState);
+    StartGates.install(paths, StartGates.text(paths, sinfo, squeue, 1));
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (program != null) {
+      program.destroyForcibly();
+    }
+  }
+
+  private Path stub(String name, Path prints) throws IOException {
+    Path p = root.resolve(name);
+    Files.writeString(p, "#!/bin/sh\ncat '" + prints + "'\n");
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+    return p;
+  }
+
+  private Process start(String job, String nodes) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder("bash", StartGates.program(paths).toString());
+    pb.environment().put("SLURM_JOB_ID", job);
+    pb.environment().put("SLURM_JOB_NODELIST", nodes);
+    program = pb.redirectErrorStream(true).start();
+    return program;
+  }
+
+  private static void assertReturnsZero(Process p) throws InterruptedException {
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("returned").isTrue();
+    assertThat(p.exitValue()).isZero();
+  }
+
+  /** Waits (at most 10 s) until the program has made its gate. */
+  private void awaitGate(long job) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!StartGates.waiting(paths).containsKey(job) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(StartGates.waiting(paths)).containsKey(job);
+  }
+
+  @Test
+  void aJobWhoseNodesAreUpPassesAtOnceAndLeavesNoGate() throws Exception {
+    Files.writeString(nodeStates, "allocated\nmixed\n");
+
+    assertReturnsZero(start("41", "n[1-2]"));
+    assertThat(StartGates.waiting(paths)).isEmpty();
+  }
+
+  @Test
+  void aJobOnNodesPoweringUpWaitsUntilTheServerOpensItsGate() throws Exception {
+    Files.writeString(nodeStates, "allocated#\nallocated\n");
+    Process p = start("42", "n[1-2]");
+    awaitGate(42);
+    assertThat(p.isAlive()).as("waits while a node powers up").isTrue();
+
+    assertThat(StartGates.open(paths, 42)).isTrue();
+    assertReturnsZero(p);
+    assertThat(StartGates.waiting(paths)).as("the program removes its gate").isEmpty();
+    assertThat(StartGates.open(paths, 42)).as("no gate left to open").isFalse();
+  }
+
+  @Test
+  void withoutTheServerItLooksForItselfAndReturnsOnceTheNodesAreUp() throws Exception {
+    Files.writeString(nodeStates, "allocated~\n");
+    Process p = start("43", "n1");
+    awaitGate(43);
+
+    Files.writeString(nodeStates, "allocated\n");
+    assertReturnsZero(p);
+  }
+
+  @Test
+  void itReturnsWhenTheJobNoLongerWaitsForItsNodes() throws Exception {
+    Files.writeString(nodeStates, "idle~\n");
+    Process p = start("44", "n1");
+    awaitGate(44);
+
+    Files.writeString(jobState, "PENDING\n");
+    assertReturnsZero(p);
+  }
+
+  @Test
+  void aFailedLookAtSlurmIsNotTakenForNodesUp() throws Exception {
+    Files.writeString(nodeStates, ""); // sinfo printed nothing
+    Process p = start("45", "n1");
+    awaitGate(45);
+    assertThat(p.isAlive()).isTrue();
+  }
+
+  @Test
+  void somethingThatIsNotAJobPassesAtOnce() throws Exception {
+    Files.writeString(nodeStates, "allocated#\n");
+
+    assertReturnsZero(start("4;touch x", "n1"));
+    assertReturnsZero(start("", "n1"));
+    assertReturnsZero(start("46", ""));
+    assertThat(StartGates.waiting(paths)).isEmpty();
+  }
+
+  @Test
+  void onlyAFifoIsEverWrittenTo() throws IOException {
+    Path file = Files.writeString(StartGates.dir(paths).resolve("47"), "");
+
+    assertThat(StartGates.open(paths, 47)).isFalse();
+    assertThat(Files.readString(file)).isEmpty();
+  }
+
+  @Test
+  void theSweepRemovesOnlyOldGatesOfJobsThatNoLongerWait() throws Exception {
+    for (String job : new String[] {"51", "52", "53"}) {
+      Process mk =
+          new ProcessBuilder("mkfifo", StartGates.dir(paths).resolve(job).toString()).start();
+      assertThat(mk.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+    Instant now = Instant.now();
+    for (String job : new String[] {"51", "52"}) {
+      // touch, not Files.setLastModifiedTime, which opens the FIFO and blocks without a writer
+      String tenSecondsAgo = "@" + now.minusSeconds(10).getEpochSecond();
+      Process age =
+          new ProcessBuilder(
+                  "touch", "-m", "-d", tenSecondsAgo, StartGates.dir(paths).resolve(job).toString())
+              .start();
+      assertThat(age.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    // 51 still waits; 52 and 53 do not, but 53's gate is younger than the read of the jobs
+    StartGates.sweep(paths, Set.of(51L), now.minusSeconds(5));
+    assertThat(StartGates.waiting(paths).keySet()).containsExactlyInAnyOrder(51L, 53L);
+  }
+}
