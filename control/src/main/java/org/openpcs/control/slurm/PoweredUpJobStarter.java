@@ -73,11 +73,11 @@ public final class PoweredUpJobStarter {
   }
 
   /**
-   * Requeues (and releases) every ready CONFIGURING batch job of the cluster. Slurm's node states
-   * (every node of the cluster: costly for slurmctld and for us at 1,000 nodes) are only asked for
-   * when some candidate job has all its nodes in {@code reportedUp} — the nodes whose agents
-   * reported slurmd up — or when {@code askAnyway} (nodes that came up before this server started
-   * are in no report).
+   * Starts every ready CONFIGURING job of the cluster: opens its gate, or (opt-in) requeues it.
+   * Slurm's node states (every node of the cluster: costly for slurmctld and for us at 1,000 nodes)
+   * are only asked for when some candidate job has all its nodes in {@code reportedUp} — the nodes
+   * whose agents reported slurmd up — or when {@code askAnyway} (nodes that came up before this
+   * server started are in no report).
    */
   public Look startReady(ClusterPaths paths, Set<String> reportedUp, boolean askAnyway) {
     if (askAnyway) {
@@ -88,7 +88,8 @@ public final class PoweredUpJobStarter {
     if (jobs == null) {
       return Look.UNREAD;
     }
-    Map<Long, List<String>> candidates = candidates(jobs.lines().toList());
+    List<String> jobLines = jobs.lines().toList();
+    Map<Long, List<String>> candidates = candidates(jobLines);
     if (askAnyway) {
       StartGates.sweep(paths, candidates.keySet(), readAt.minus(GATE_MARGIN));
     }
@@ -113,6 +114,7 @@ public final class PoweredUpJobStarter {
     }
     Set<Long> ungated = new HashSet<>(ready);
     ungated.removeAll(gated);
+    ungated.retainAll(requeueable(jobLines));
     Set<Long> before =
         ungated.isEmpty()
             ? ungatedAtLastLook.remove(paths.root())
@@ -154,8 +156,8 @@ public final class PoweredUpJobStarter {
   }
 
   /**
-   * The batch jobs in CONFIGURING that may be requeued and whose allocated nodes all respond and
-   * are no longer powering up (pure: the input is {@link #candidates} and node states).
+   * The jobs in CONFIGURING whose allocated nodes all respond and are no longer powering up (pure:
+   * the input is {@link #candidates} and node states).
    */
   static List<Long> readyJobs(Map<Long, List<String>> candidates, Map<String, String> nodeStates) {
     List<Long> out = new ArrayList<>();
@@ -181,22 +183,35 @@ public final class PoweredUpJobStarter {
   }
 
   /**
-   * Job id → allocated nodes of the batch jobs in CONFIGURING that may be requeued (pure: the input
-   * is {@code scontrol show job -o}).
+   * Job id → allocated nodes of the jobs in CONFIGURING (pure: the input is {@code scontrol show
+   * job -o}). Every one may have a gate, interactive and {@code --no-requeue} jobs too.
    */
   static Map<Long, List<String>> candidates(List<String> jobLines) {
     Map<Long, List<String>> out = new LinkedHashMap<>();
     for (String line : jobLines) {
       Map<String, String> f = fields(line);
-      if (!"CONFIGURING".equals(f.get("JobState"))
-          || !"1".equals(f.get("BatchFlag"))
-          || !"1".equals(f.get("Requeue"))
-          || f.get("NodeList") == null
-          || f.get("NodeList").isEmpty()
-          || f.get("NodeList").equals("(null)")) {
-        continue;
+      String nodes = f.get("NodeList");
+      if ("CONFIGURING".equals(f.get("JobState"))
+          && nodes != null
+          && !nodes.isEmpty()
+          && !nodes.equals("(null)")) {
+        out.put(Long.parseLong(f.get("JobId")), Hostlist.expand(nodes));
       }
-      out.put(Long.parseLong(f.get("JobId")), Hostlist.expand(f.get("NodeList")));
+    }
+    return out;
+  }
+
+  /**
+   * The jobs among {@code jobLines} that a requeue may start (pure): batch jobs (an interactive one
+   * has no script to start) not submitted with {@code --no-requeue}.
+   */
+  static Set<Long> requeueable(List<String> jobLines) {
+    Set<Long> out = new HashSet<>();
+    for (String line : jobLines) {
+      Map<String, String> f = fields(line);
+      if ("1".equals(f.get("BatchFlag")) && "1".equals(f.get("Requeue"))) {
+        out.add(Long.parseLong(f.get("JobId")));
+      }
     }
     return out;
   }

@@ -23,7 +23,7 @@ class PoweredUpJobStarterTest {
   }
 
   @Test
-  void picksOnlyRequeueableBatchJobsInConfiguringWhoseNodesAreAllUp() {
+  void picksTheJobsInConfiguringWhoseNodesAreAllUpAndRequeuesOnlyBatchJobsThatAllowIt() {
     Map<String, String> nodes =
         PoweredUpJobStarter.nodeStates(
             List.of(
@@ -35,12 +35,13 @@ class PoweredUpJobStarterTest {
         List.of(
             job(1, "CONFIGURING", "c-[1-2]", 1, 1), // ready
             job(2, "CONFIGURING", "c-[2-3]", 1, 1), // c-3 still powering up
-            job(3, "CONFIGURING", "c-1", 1, 0), // --no-requeue: left to Slurm
-            job(4, "CONFIGURING", "c-1", 0, 1), // salloc/srun: no batch script to start
+            job(3, "CONFIGURING", "c-1", 1, 0), // --no-requeue: its gate only
+            job(4, "CONFIGURING", "c-1", 0, 1), // salloc/srun: no batch script to requeue
             job(5, "RUNNING", "c-1", 1, 1),
             job(6, "PENDING", "(null)", 1, 1));
     assertThat(PoweredUpJobStarter.readyJobs(PoweredUpJobStarter.candidates(jobs), nodes))
-        .containsExactly(1L);
+        .containsExactly(1L, 3L, 4L);
+    assertThat(PoweredUpJobStarter.requeueable(jobs)).containsExactlyInAnyOrder(1L, 2L, 5L, 6L);
   }
 
   @Test
@@ -48,7 +49,7 @@ class PoweredUpJobStarterTest {
     List<String> jobs =
         List.of(
             job(1, "CONFIGURING", "c-[1-3]", 1, 1),
-            job(2, "CONFIGURING", "d-1", 1, 0), // --no-requeue: never a candidate
+            job(2, "PENDING", "(null)", 1, 1),
             job(3, "RUNNING", "e-1", 1, 1));
     // two of job 1's three agents have reported: it cannot be ready, whatever Slurm says
     assertThat(

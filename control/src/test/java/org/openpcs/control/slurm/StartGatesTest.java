@@ -116,6 +116,38 @@ class StartGatesTest {
   }
 
   @Test
+  void aProgramRunAgainForItsJobKeepsItsGateWhenTheOlderOneEnds() throws Exception {
+    // slurmctld, restarted, runs the program again for a job whose program still runs
+    Files.writeString(nodeStates, "allocated#\n");
+    Process older = start("48", "n1");
+    awaitGate(48);
+    Object olderGate = inode(48);
+    Process newer = start("48", "n1");
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (olderGate.equals(inode(48)) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(inode(48)).as("the newer program's gate").isNotEqualTo(olderGate);
+
+    older.destroy(); // SIGTERM: its exit trap runs
+    assertThat(older.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(StartGates.waiting(paths)).as("the newer gate stays").containsKey(48L);
+    assertThat(StartGates.open(paths, 48)).isTrue();
+    assertReturnsZero(newer);
+  }
+
+  private Object inode(long job) throws IOException {
+    try {
+      return Files.getAttribute(
+          StartGates.dir(paths).resolve(Long.toString(job)),
+          "unix:ino",
+          java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return "none";
+    }
+  }
+
+  @Test
   void aFailedLookAtSlurmIsNotTakenForNodesUp() throws Exception {
     Files.writeString(nodeStates, ""); // sinfo printed nothing
     Process p = start("45", "n1");
