@@ -42,9 +42,9 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
   @Option(
       names = "--start-powered-up-jobs",
       description =
-          "Run the server with --start-powered-up-jobs: when the agent reports slurmd up, the"
-              + " job starts at once (requeue and release) instead of at Slurm 22.05's 30 s"
-              + " pass. OpenPCS only.")
+          "Run the server with --start-powered-up-jobs: a job without a start gate is requeued"
+              + " and released once its nodes are up (jobs with one, every job of a cluster with"
+              + " power saving, start when their nodes are up without it). OpenPCS only.")
   boolean startPoweredUpJobs;
 
   static final double TARGET_RATIO = 1.25;

@@ -46,6 +46,13 @@ import org.slf4j.LoggerFactory;
 public final class PoweredUpJobStarter {
   private static final Logger log = LoggerFactory.getLogger(PoweredUpJobStarter.class);
   private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\S*)");
+
+  /**
+   * A gate made this long before a read of Slurm's jobs belongs to a job that read could see; a
+   * younger one may belong to a job allocated after it.
+   */
+  static final Duration GATE_MARGIN = Duration.ofSeconds(2);
+
   private final SlurmInstallation slurm;
   private final StartHolds holds;
   private final RequeueStart requeues;
@@ -250,12 +257,6 @@ public final class PoweredUpJobStarter {
     }
     return f;
   }
-
-  /**
-   * A gate made this long before a read of Slurm's jobs belongs to a job that read could see; a
-   * younger one may belong to a job allocated after it.
-   */
-  static final Duration GATE_MARGIN = Duration.ofSeconds(2);
 
   /** Runs {@code scontrol args} on the cluster; its output, or null when it failed. */
   static String scontrol(SlurmInstallation slurm, ClusterPaths paths, String... args) {
