@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +27,7 @@ class StartGatesTest {
   private ClusterPaths paths;
   private Path nodeStates;
   private Path jobState;
-  private Process program;
+  private final List<Process> programs = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws IOException {
@@ -40,9 +42,7 @@ class StartGatesTest {
 
   @AfterEach
   void tearDown() {
-    if (program != null) {
-      program.destroyForcibly();
-    }
+    programs.forEach(Process::destroyForcibly);
   }
 
   private Path stub(String name, Path prints) throws IOException {
@@ -56,8 +56,9 @@ class StartGatesTest {
     ProcessBuilder pb = new ProcessBuilder("bash", StartGates.program(paths).toString());
     pb.environment().put("SLURM_JOB_ID", job);
     pb.environment().put("SLURM_JOB_NODELIST", nodes);
-    program = pb.redirectErrorStream(true).start();
-    return program;
+    Process p = pb.redirectErrorStream(true).start();
+    programs.add(p);
+    return p;
   }
 
   private static void assertReturnsZero(Process p) throws InterruptedException {
