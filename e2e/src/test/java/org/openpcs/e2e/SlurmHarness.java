@@ -38,19 +38,10 @@ final class SlurmHarness implements AutoCloseable {
 
   final Path dataDir;
   final String ports;
-  private final boolean startPoweredUpJobs;
   OpenPcsServer server;
   PcsClient pcs;
 
   SlurmHarness() {
-    this(false);
-  }
-
-  /**
-   * @param startPoweredUpJobs the server option {@code --start-powered-up-jobs} (D20)
-   */
-  SlurmHarness(boolean startPoweredUpJobs) {
-    this.startPoweredUpJobs = startPoweredUpJobs;
     try {
       dataDir = Files.createTempDirectory("openpcs-e2e");
     } catch (IOException e) {
@@ -64,7 +55,6 @@ final class SlurmHarness implements AutoCloseable {
   private SlurmHarness(Path dataDir, PcsClient pcs) {
     this.dataDir = dataDir;
     this.ports = null;
-    this.startPoweredUpJobs = false;
     this.pcs = pcs;
   }
 
@@ -86,8 +76,7 @@ final class SlurmHarness implements AutoCloseable {
                 List.of(),
                 Duration.ofMillis(500))
             .withInfrastructure(ServerConfig.Infrastructure.SLURM)
-            .withSlurmPorts(ports)
-            .withStartPoweredUpJobs(startPoweredUpJobs);
+            .withSlurmPorts(ports);
     try {
       server = OpenPcsServer.start(config);
     } catch (IOException e) {

@@ -122,9 +122,9 @@ public record ServerConfig(
   }
 
   /**
-   * Starts jobs on freshly powered-up nodes as soon as their agents report slurmd up, instead of at
-   * Slurm 22.05's 30 s pass, by requeueing them before their script ran (they show {@code
-   * Restarts=1}); see StartJobsOnActive and docs/benchmarks.md.
+   * Also requeues a job held on freshly powered-up nodes that are up when it has no start gate (D55
+   * starts every job with one), before its script ran, so that it starts now instead of at Slurm
+   * 22.05's 30 s pass (it shows {@code Restarts=1}); see PoweredUpJobStarter (D20).
    */
   public ServerConfig withStartPoweredUpJobs(boolean start) {
     Copy c = new Copy(this);
