@@ -119,6 +119,24 @@ public final class PoweredUpJobStarter {
             id);
       }
     }
+    if (requeue) {
+      started.addAll(requeueUngated(paths, ready, gated, jobLines, candidates));
+    }
+    Map<Long, List<String>> waiting = new LinkedHashMap<>(candidates);
+    waiting.keySet().removeAll(started);
+    return new Look(started, waiting);
+  }
+
+  /**
+   * Requeues the ready jobs without a gate that the last look found so too (D20). Only with the
+   * option: without it nobody needs the second parse of the jobs nor the remembered set.
+   */
+  private List<Long> requeueUngated(
+      ClusterPaths paths,
+      List<Long> ready,
+      Set<Long> gated,
+      List<String> jobLines,
+      Map<Long, List<String>> candidates) {
     Set<Long> ungated = new HashSet<>(ready);
     ungated.removeAll(gated);
     ungated.retainAll(requeueable(jobLines));
@@ -126,18 +144,16 @@ public final class PoweredUpJobStarter {
         ungated.isEmpty()
             ? ungatedAtLastLook.remove(paths.root())
             : ungatedAtLastLook.put(paths.root(), ungated);
-    if (requeue && before != null) {
-      for (long id : ready) {
-        if (ungated.contains(id)
-            && before.contains(id)
-            && requeues.start(paths, id, candidates.get(id))) {
-          started.add(id);
-        }
+    List<Long> started = new ArrayList<>();
+    for (long id : ready) {
+      if (ungated.contains(id)
+          && before != null
+          && before.contains(id)
+          && requeues.start(paths, id, candidates.get(id))) {
+        started.add(id);
       }
     }
-    Map<Long, List<String>> waiting = new LinkedHashMap<>(candidates);
-    waiting.keySet().removeAll(started);
-    return new Look(started, waiting);
+    return started;
   }
 
   /**
