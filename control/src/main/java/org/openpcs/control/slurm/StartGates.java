@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openpcs.slurm.ClusterPaths;
 import org.openpcs.slurm.SlurmInstallation;
 
@@ -36,15 +38,17 @@ import org.openpcs.slurm.SlurmInstallation;
  * for good, since the 30 s pass skips jobs whose prolog runs.
  *
  * <p>The FIFO is created before the second look at Slurm, so a node that comes up between the first
- * look and the FIFO is seen by that look; a word written before the program reads stays in the
- * FIFO. The server opens a FIFO read-write, which never blocks, so a gate whose program is gone
- * costs nothing; such leftovers (a program killed with its cancelled job) are removed by {@link
- * #sweep}.
+ * look and the FIFO is seen by that look. It is made and opened under a private name and only then
+ * renamed to the job's, so every gate the server sees already has its reader and a word written
+ * before the program reads stays in the FIFO (a FIFO nobody holds open drops what is written). The
+ * server opens a FIFO read-write, which never blocks, so a gate whose program is gone costs
+ * nothing; such leftovers (a program killed with its cancelled job) are removed by {@link #sweep}.
  */
 public final class StartGates {
   static final String PROGRAM = "prolog-slurmctld";
   static final int SELF_CHECK_SECONDS = 5;
   static final int GIVE_UP_SECONDS = 660;
+  private static final Pattern UNNAMED = Pattern.compile("\\.([0-9]{1,18})\\.[0-9]+");
 
   private StartGates() {}
 
@@ -104,10 +108,11 @@ public final class StartGates {
         "gate='" + dir(paths) + "'/\"$job\"",
         "# A restarted slurmctld runs the program again for the job: the newer one replaces the",
         "# gate, and an older one that returns later must not remove the newer one's.",
-        "fifo=0",
-        "trap '[ \"$fifo\" = 1 ] && [ \"$gate\" -ef /proc/$$/fd/3 ] && rm -f \"$gate\"; exit 0' EXIT",
-        "rm -f \"$gate\"",
-        "mkfifo -m 600 \"$gate\" 2>/dev/null && exec 3<>\"$gate\" && fifo=1",
+        "# The FIFO is made and held open under a private name, then renamed into place: a gate",
+        "# the server can see always has its reader, so the server's word is never lost.",
+        "fifo=0 made='" + dir(paths) + "'/\".$job.$$\"",
+        "trap 'rm -f \"$made\"; [ \"$fifo\" = 1 ] && [ \"$gate\" -ef /proc/$$/fd/3 ] && rm -f \"$gate\"; exit 0' EXIT",
+        "mkfifo -m 600 \"$made\" 2>/dev/null && exec 3<>\"$made\" && mv -f \"$made\" \"$gate\" && fifo=1",
         "until up; do",
         "  [ \"$SECONDS\" -ge " + GIVE_UP_SECONDS + " ] && exit 0",
         "  if [ \"$fifo\" = 1 ]; then",
@@ -178,6 +183,7 @@ public final class StartGates {
    * look.
    */
   static void sweep(ClusterPaths paths, Set<Long> configuring, Instant before) {
+    removeUnnamed(paths, configuring, before);
     waiting(paths)
         .forEach(
             (job, made) -> {
@@ -190,5 +196,26 @@ public final class StartGates {
                 }
               }
             });
+  }
+
+  /**
+   * Removes the private FIFOs ({@code .<job>.<pid>}) of programs killed before they renamed theirs
+   * into place, on the same terms as the gates.
+   */
+  private static void removeUnnamed(ClusterPaths paths, Set<Long> configuring, Instant before) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir(paths), ".*")) {
+      for (Path f : ds) {
+        Matcher m = UNNAMED.matcher(f.getFileName().toString());
+        if (m.matches()
+            && !configuring.contains(Long.parseLong(m.group(1)))
+            && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS)
+                .toInstant()
+                .isBefore(before)) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      // tried again at the next sweep
+    }
   }
 }

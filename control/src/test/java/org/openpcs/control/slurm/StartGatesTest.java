@@ -28,6 +28,7 @@ class StartGatesTest {
   private Path nodeStates;
   private Path jobState;
   private final List<Process> programs = new ArrayList<>();
+  private boolean slowMkfifo;
 
   @BeforeEach
   void setUp() throws IOException {
@@ -56,6 +57,9 @@ class StartGatesTest {
     ProcessBuilder pb = new ProcessBuilder("bash", StartGates.program(paths).toString());
     pb.environment().put("SLURM_JOB_ID", job);
     pb.environment().put("SLURM_JOB_NODELIST", nodes);
+    if (slowMkfifo) {
+      pb.environment().put("PATH", root.resolve("slow") + ":" + System.getenv("PATH"));
+    }
     Process p = pb.redirectErrorStream(true).start();
     programs.add(p);
     return p;
@@ -94,6 +98,28 @@ class StartGatesTest {
     assertReturnsZero(p);
     assertThat(StartGates.waiting(paths)).as("the program removes its gate").isEmpty();
     assertThat(StartGates.open(paths, 42)).as("no gate left to open").isFalse();
+  }
+
+  @Test
+  void aGateTheServerCanSeeAlreadyHasItsReader() throws Exception {
+    // A FIFO nobody holds open drops what is written to it: a gate seen between its mkfifo and
+    // the program's open would lose the server's word, and the job would wait for its nodes'
+    // next look at Slurm. An mkfifo that lingers a second makes that window wide.
+    Path slow = Files.createDirectories(root.resolve("slow"));
+    Path mkfifo = slow.resolve("mkfifo");
+    Files.writeString(mkfifo, "#!/bin/sh\n/usr/bin/mkfifo \"$@\" && sleep 1\n");
+    Files.setPosixFilePermissions(mkfifo, PosixFilePermissions.fromString("rwx------"));
+    slowMkfifo = true;
+    Files.writeString(nodeStates, "allocated#\n");
+    Process p = start("49", "n1");
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!StartGates.open(paths, 49) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+
+    assertReturnsZero(p);
+    assertThat(StartGates.waiting(paths)).isEmpty();
+    assertThat(StartGates.dir(paths)).isEmptyDirectory();
   }
 
   @Test
@@ -176,13 +202,14 @@ class StartGatesTest {
 
   @Test
   void theSweepRemovesOnlyOldGatesOfJobsThatNoLongerWait() throws Exception {
-    for (String job : new String[] {"51", "52", "53"}) {
+    // and two programs killed before they named their gate: 51's still waits, 52's does not
+    for (String job : new String[] {"51", "52", "53", ".51.998", ".52.999"}) {
       Process mk =
           new ProcessBuilder("mkfifo", StartGates.dir(paths).resolve(job).toString()).start();
       assertThat(mk.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
     Instant now = Instant.now();
-    for (String job : new String[] {"51", "52"}) {
+    for (String job : new String[] {"51", "52", ".51.998", ".52.999"}) {
       // touch, not Files.setLastModifiedTime, which opens the FIFO and blocks without a writer
       String tenSecondsAgo = "@" + now.minusSeconds(10).getEpochSecond();
       Process age =
@@ -195,5 +222,9 @@ class StartGatesTest {
     // 51 still waits; 52 and 53 do not, but 53's gate is younger than the read of the jobs
     StartGates.sweep(paths, Set.of(51L), now.minusSeconds(5));
     assertThat(StartGates.waiting(paths).keySet()).containsExactlyInAnyOrder(51L, 53L);
+    try (var left = Files.list(StartGates.dir(paths))) {
+      assertThat(left.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("51", "53", ".51.998");
+    }
   }
 }
