@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code openpcs bench}: benchmark commands. Each prints a table and can write JSON; none is a
  * test, but each has a smoke test so it cannot rot. Subcommands: {@code api}, {@code cluster},
- * {@code cold-start}, {@code burst}, {@code replay}.
+ * {@code cold-start}, {@code burst}, {@code replay}, {@code throughput}.
  */
 @Command(
     name = "bench",
@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
       ClusterBenchCommand.class,
       ColdStartBenchCommand.class,
       BurstBenchCommand.class,
-      ReplayBenchCommand.class
+      ReplayBenchCommand.class,
+      ThroughputBenchCommand.class
     })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -26,6 +26,14 @@ final class FloorCluster implements AutoCloseable {
   final SlurmCli slurm;
 
   FloorCluster(int nodes, int suspendTimeSeconds) {
+    this(nodes, suspendTimeSeconds, List.of());
+  }
+
+  /**
+   * @param settings extra slurm.conf lines ({@code Key=Value}), to take one difference between the
+   *     floor and OpenPCS's rendering out of a comparison
+   */
+  FloorCluster(int nodes, int suspendTimeSeconds, List<String> settings) {
     this.nodes = nodes;
     try {
       dir = LabHost.shortTempDir("opf");
@@ -38,7 +46,7 @@ final class FloorCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(cleanup);
     boolean ok = false;
     try {
-      start(suspendTimeSeconds);
+      start(suspendTimeSeconds, settings);
       ok = true;
     } finally {
       if (!ok) {
@@ -51,7 +59,7 @@ final class FloorCluster implements AutoCloseable {
     return "f" + i;
   }
 
-  private void start(int suspendTime) {
+  private void start(int suspendTime, List<String> settings) {
     for (String d : List.of("etc", "bin", "state", "spool", "log", "run", "munge", "tmp")) {
       mkdirs(dir.resolve(d));
     }
@@ -122,6 +130,7 @@ final class FloorCluster implements AutoCloseable {
             "TreeWidth=65533",
             "PrivateData=cloud",
             "SlurmctldParameters=idle_on_node_suspend",
+            String.join("\n", settings),
             "NodeName=f[1-"
                 + nodes
                 + "] NodeHostname="

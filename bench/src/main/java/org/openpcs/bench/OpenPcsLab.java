@@ -192,7 +192,18 @@ final class OpenPcsLab implements AutoCloseable {
 
   /** A cluster with one group (min..max of {@code instanceType}) and one queue, all ACTIVE. */
   Elastic elastic(String name, int idleSeconds, int min, int max, String instanceType) {
-    String size = max <= 32 ? "SMALL" : max <= 512 ? "MEDIUM" : "LARGE";
+    return elastic(
+        name,
+        idleSeconds,
+        min,
+        max,
+        instanceType,
+        max <= 32 ? "SMALL" : max <= 512 ? "MEDIUM" : "LARGE");
+  }
+
+  /** {@link #elastic} of the given size (which sets how many jobs slurmctld holds). */
+  Elastic elastic(
+      String name, int idleSeconds, int min, int max, String instanceType, String size) {
     String c = createClusterAsync(name, idleSeconds, size);
     awaitClusterActive(c, Duration.ofSeconds(120));
     String g = createGroupAsync(c, name + "-g", min, max, instanceType);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,6 +70,34 @@ final class SlurmCli {
       String[] f = line.strip().split("\\s+");
       if (f.length == 2) {
         out.put(Long.parseLong(f[0]), f[1]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether any task of {@code job} is still pending, configuring, running or completing. Fails
+   * loudly on a failed look, like {@link #queue}; a job slurmctld no longer knows has ended.
+   */
+  boolean inQueue(Path slurmConf, long job) {
+    Result r = run(slurmConf, "squeue", "-h", "-r", "-j", Long.toString(job), "-o", "%i");
+    if (r.exit() != 0) {
+      if (r.output().contains("Invalid job id")) {
+        return false;
+      }
+      throw new IllegalStateException("squeue -j " + job + " failed: " + r.output().strip());
+    }
+    return !r.output().isBlank();
+  }
+
+  /** State → how many tasks of job array {@code job} are in it, ended ones included. */
+  Map<String, Long> arrayStates(Path slurmConf, long job) {
+    Map<String, Long> out = new TreeMap<>();
+    String listing =
+        ok(slurmConf, "squeue", "-h", "-r", "-t", "all", "-j", Long.toString(job), "-o", "%T");
+    for (String line : listing.lines().toList()) {
+      if (!line.isBlank()) {
+        out.merge(line.strip(), 1L, Long::sum);
       }
     }
     return out;

@@ -19,7 +19,7 @@ import picocli.CommandLine;
  * Runs every Slurm benchmark at its smallest size against real slurmctld/slurmd, so none can rot:
  * each must exit 0, print its table and write JSON whose numbers are present and sane (positive, in
  * order, within generous bounds). Timing targets are never asserted — they depend on the machine.
- * The four run at the same time (separate servers and floors) so the whole smoke run stays under
+ * The five run at the same time (separate servers and floors) so the whole smoke run stays under
  * three minutes even though one cold start can wait 30 s for Slurm 22.05's pass.
  */
 class BenchSmokeIT {
@@ -94,6 +94,19 @@ class BenchSmokeIT {
                     "30",
                     "--max-nodes",
                     "2"));
+    var throughput =
+        CompletableFuture.supplyAsync(
+            () ->
+                bench(
+                    dir,
+                    "throughput",
+                    "throughput",
+                    "--nodes",
+                    "2",
+                    "--jobs",
+                    "6",
+                    "--rounds",
+                    "1"));
 
     Run c = cluster.get();
     assertThat(c.exit()).as(c.out()).isZero();
@@ -138,6 +151,20 @@ class BenchSmokeIT {
       // (per-process and machine counters tick separately: a little slack)
       assertThat(r.get("of it bench JVM s").asDouble()).isBetween(0.0, cpu + 0.5);
     }
+
+    Run t = throughput.get();
+    assertThat(t.exit()).as(t.out()).isZero();
+    JsonNode tr = t.json().get("rows");
+    assertThat(tr).extracting(x -> x.get("system").asText()).containsExactly("openpcs", "floor");
+    for (JsonNode x : tr) {
+      assertThat(x.get("jobs").asInt()).isEqualTo(6);
+      assertThat(x.get("rounds").asInt()).isEqualTo(1);
+      // six jobs that do nothing, at most two at a time: each one's start and end take time
+      assertThat(x.get("median s").asDouble()).as(x.toString()).isBetween(0.1, 60.0);
+      assertThat(x.get("jobs/s").asDouble())
+          .isCloseTo(6 / x.get("median s").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
+    }
+    assertThat(t.out()).contains("OpenPCS / floor");
 
     Run r = replay.get();
     assertThat(r.exit()).as(r.out()).isZero();
