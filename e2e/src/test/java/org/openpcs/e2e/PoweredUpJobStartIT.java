@@ -53,7 +53,27 @@ class PoweredUpJobStartIT extends SlurmScenario {
     assertThat(h.slurm(c, "scontrol", "show", "reservation", "-o"))
         .as("the dead server's hold removed")
         .isEqualTo("No reservations in the system");
+    java.nio.file.Path up = h.slurmConf(c).getParent().resolveSibling("power/up");
+    assertThat(names(up))
+        .as("the nodes the server saw up for the job it started are known up (D56)")
+        .containsExactlyInAnyOrder("fresh-1", "fresh-2");
+
+    // The later job's nodes: two known up, one powered down. Its gate must not pass on the two
+    // markers: it waits for the third node and then starts the job through its gate as well.
     h.awaitJob(c, first, "COMPLETED", Duration.ofSeconds(60));
+    h.awaitJob(c, later, "RUNNING", Duration.ofSeconds(60));
+    assertThat(Files.readString(h.slurmConf(c).getParent().resolveSibling("log/slurmctld.log")))
+        .contains("prolog_running_decr: Configuration for JobId=" + later + " is complete")
+        .doesNotContain("job_time_limit: Configuration for JobId=" + later + " complete");
+    assertThat(names(up)).containsExactlyInAnyOrder("fresh-1", "fresh-2", "fresh-3");
     h.awaitJob(c, later, "COMPLETED", Duration.ofSeconds(60));
+  }
+
+  private static java.util.Set<String> names(java.nio.file.Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .collect(java.util.stream.Collectors.toSet());
+    }
   }
 }

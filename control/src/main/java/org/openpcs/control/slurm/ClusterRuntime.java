@@ -176,6 +176,7 @@ public final class ClusterRuntime {
           return new Outcome.InProgress(wait.get());
         }
         daemons.writeConfig(files);
+        StartGates.forgetUp(paths);
         daemons.startSlurmctld();
         recordStart(
             clusterId,
@@ -187,6 +188,7 @@ public final class ClusterRuntime {
             before == null ? ApplyMethod.RESTART : ChangePlanner.plan(before, config);
         daemons.writeConfig(files);
         log.info("cluster {}: applying configuration change by {}", clusterId, method);
+        StartGates.forgetUp(paths);
         daemons.apply(method);
       }
       applied.put(clusterId, config);

@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Powers down cloud nodes the moment their idle time is up ({@link IdleRelease}, D34), instead of
  * at Slurm's next 10 s power-save pass. It looks at a cluster's nodes only when there is reason to:
- * a job ended (the cluster's job-completion log grew), a node it saw idle or completing is due, or
- * {@link #LOOK_AGAIN} passed (a node can turn idle without a job ending, e.g. a job cancelled while
- * its nodes booted) — at most once per {@link #MIN_GAP}. Each cluster's look runs on a virtual
- * thread of its own, so that a slow controller holds up only its own releases. Nothing is kept
- * across restarts: the first look after one finds every idle node again, and meanwhile Slurm's own
- * pass still releases them.
+ * a job ended (the cluster's job-completion log grew) and the idle time is shorter than {@link
+ * #LOOK_AGAIN}, a node it saw idle or completing is due, or {@link #LOOK_AGAIN} passed (a node can
+ * turn idle without a job ending, e.g. a job cancelled while its nodes booted) — at most once per
+ * {@link #MIN_GAP}. Each cluster's look runs on a virtual thread of its own, so that a slow
+ * controller holds up only its own releases. Nothing is kept across restarts: the first look after
+ * one finds every idle node again, and meanwhile Slurm's own pass still releases them.
  */
 public final class IdleReleases {
   private static final Logger log = LoggerFactory.getLogger(IdleReleases.class);
@@ -59,8 +59,19 @@ public final class IdleReleases {
   private final Clock clock;
   private final Executor looks;
 
-  /** Per cluster: the job-completion log's size at the last look, when that was, when to look. */
-  private record Seen(long jobLogSize, Instant lookedAt, Instant lookAt) {}
+  /**
+   * Per cluster: the job-completion log's size at the last look, when that was, when to look, and
+   * whether a job's end calls for a look: only when the idle time is shorter than {@link
+   * #LOOK_AGAIN}. With a longer one a node that turns idle now cannot be due before the next
+   * periodic look, which sees it and times its release (D56: on a job array of short jobs the look
+   * at every second, a {@code sinfo --json}, was work the jobs waited for).
+   */
+  private record Seen(long jobLogSize, Instant lookedAt, Instant lookAt, boolean jobEndsMatter) {}
+
+  /**
+   * What a look found: when to look next, if sooner than {@link #LOOK_AGAIN}, and {@link Seen}'s.
+   */
+  private record Next(Optional<Instant> at, boolean jobEndsMatter) {}
 
   private final Map<String, Seen> seen = new ConcurrentHashMap<>();
   private final Set<String> looking = ConcurrentHashMap.newKeySet();
@@ -136,7 +147,7 @@ public final class IdleReleases {
     long size = jobLogSize(clusters.jobcompLog(clusterId));
     Seen last = seen.get(clusterId);
     if (last != null) {
-      boolean jobEnded = size != last.jobLogSize();
+      boolean jobEnded = size != last.jobLogSize() && last.jobEndsMatter();
       boolean due = !now.isBefore(last.lookAt());
       if (!(jobEnded || due) || now.isBefore(last.lookedAt().plus(MIN_GAP))) {
         return;
@@ -146,11 +157,14 @@ public final class IdleReleases {
       return;
     }
     // Until the look says otherwise: the next one in LOOK_AGAIN, also when this one fails.
-    seen.put(clusterId, new Seen(size, now, now.plus(LOOK_AGAIN)));
+    seen.put(clusterId, new Seen(size, now, now.plus(LOOK_AGAIN), true));
     looks.execute(
         () -> {
           try {
-            look(clusterId, now).ifPresent(at -> seen.put(clusterId, new Seen(size, now, at)));
+            Next next = look(clusterId, now);
+            seen.put(
+                clusterId,
+                new Seen(size, now, next.at().orElse(now.plus(LOOK_AGAIN)), next.jobEndsMatter()));
           } catch (RuntimeException e) {
             log.warn("cluster {}: idle nodes not looked at: {}", clusterId, e.toString());
           } finally {
@@ -159,15 +173,16 @@ public final class IdleReleases {
         });
   }
 
-  /** Releases what is due; returns when to look next, if sooner than {@link #LOOK_AGAIN}. */
-  private Optional<Instant> look(String clusterId, Instant now) {
+  /** Releases what is due; returns when to look next and whether a job's end calls for a look. */
+  private Next look(String clusterId, Instant now) {
     Optional<Applied> applied = clusters.applied(clusterId);
     if (applied.isEmpty() || applied.get().cloudNodes().isEmpty()) {
-      return Optional.empty();
+      return new Next(Optional.empty(), true);
     }
+    boolean jobEndsMatter = applied.get().idleTime().compareTo(LOOK_AGAIN) < 0;
     Optional<Map<String, NodeStatus>> nodes = clusters.nodes(clusterId);
     if (nodes.isEmpty()) {
-      return Optional.empty();
+      return new Next(Optional.empty(), jobEndsMatter);
     }
     IdleRelease.Plan plan =
         IdleRelease.plan(
@@ -176,7 +191,7 @@ public final class IdleReleases {
     if (!plan.release().isEmpty()) {
       clusters.powerDown(clusterId, plan.release());
     }
-    return plan.nextDue().filter(at -> at.isBefore(now.plus(LOOK_AGAIN)));
+    return new Next(plan.nextDue().filter(at -> at.isBefore(now.plus(LOOK_AGAIN))), jobEndsMatter);
   }
 
   private static long jobLogSize(Path file) {

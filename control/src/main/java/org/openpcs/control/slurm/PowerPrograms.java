@@ -25,6 +25,16 @@ public final class PowerPrograms {
     return paths.root().resolve("power");
   }
 
+  /**
+   * A node Slurm powers down (or gives up on) is no longer up: the suspend and resume-fail programs
+   * remove every start gate marker (D56) before anything else, while Slurm holds the nodes out of
+   * reach. All of them, not only the given nodes': that needs no host list expansion, and a missing
+   * marker only costs the next job on a node one {@code sinfo}.
+   */
+  private static String forgetUp(ClusterPaths paths, String action) {
+    return action.equals(RESUME) ? "" : "rm -f '" + StartGates.upDir(paths) + "'/* 2>/dev/null\n";
+  }
+
   /** Writes the three programs (idempotent). */
   public static void install(ClusterPaths paths) {
     try {
@@ -40,6 +50,7 @@ public final class PowerPrograms {
                 + "d='"
                 + inbox(paths)
                 + "'\n"
+                + forgetUp(paths, action)
                 + "f=\""
                 + action
                 + "-$(date +%s%N)-$$\"\n"

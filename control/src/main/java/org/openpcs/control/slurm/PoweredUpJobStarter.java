@@ -111,7 +111,12 @@ public final class PoweredUpJobStarter {
     List<Long> started = new ArrayList<>();
     Set<Long> gated = StartGates.waiting(paths).keySet();
     for (long id : ready) {
-      if (gated.contains(id) && StartGates.open(paths, id)) {
+      if (!gated.contains(id)) {
+        continue;
+      }
+      // up and allocated to the job: the job's and later jobs' programs need not ask (D56)
+      StartGates.markUp(paths, candidates.get(id));
+      if (StartGates.open(paths, id)) {
         started.add(id);
         log.info(
             "cluster {}: job {}: nodes are up; its start gate is open",

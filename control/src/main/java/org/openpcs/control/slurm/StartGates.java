@@ -22,20 +22,22 @@ import org.openpcs.slurm.ClusterPaths;
 import org.openpcs.slurm.SlurmInstallation;
 
 /**
- * The start gate (D55): the cluster's PrologSlurmctld, which makes slurmctld 22.05 start a job on
- * nodes it powered up as soon as they are up, instead of at its 30 s pass, without requeueing it.
+ * The start gate (D55, D56): the cluster's PrologSlurmctld, which makes slurmctld 22.05 start a job
+ * on nodes it powered up as soon as they are up, instead of at its 30 s pass, without requeueing
+ * it.
  *
  * <p>22.05 launches a job it put on powered-down nodes (state CONFIGURING) only when its periodic
  * {@code job_time_limit} pass finds the nodes ready — or when the job's PrologSlurmctld exits and
  * they are ready then ({@code prolog_running_decr}, src/slurmctld/job_scheduler.c; measured: the
  * job ran 50–60 ms after its last node responded). So the program returns at once when the job's
- * nodes are up (a job on running nodes pays one {@code sinfo}), and otherwise waits on a FIFO named
- * after the job in {@link #dir} until the server, which learns when each node's slurmd is up, says
- * the word ({@link #open}). It also looks for itself every {@link #SELF_CHECK_SECONDS} s, so a job
- * still starts within that time when the server is down, and it returns when the job no longer
- * waits (cancelled, requeued) or after {@link #GIVE_UP_SECONDS} (beyond ResumeTimeout). It always
- * exits 0: a failing PrologSlurmctld requeues its job, and one that never ends would hold the job
- * for good, since the 30 s pass skips jobs whose prolog runs.
+ * nodes are up (known from their markers in {@link #upDir}, D56, or else from one {@code sinfo}),
+ * and otherwise waits on a FIFO named after the job in {@link #dir} until the server, which learns
+ * when each node's slurmd is up, says the word ({@link #open}). It also looks for itself every
+ * {@link #SELF_CHECK_SECONDS} s, so a job still starts within that time when the server is down,
+ * and it returns when the job no longer waits (cancelled, requeued) or after {@link
+ * #GIVE_UP_SECONDS} (beyond ResumeTimeout). It always exits 0: a failing PrologSlurmctld requeues
+ * its job, and one that never ends would hold the job for good, since the 30 s pass skips jobs
+ * whose prolog runs.
  *
  * <p>The FIFO is created before the second look at Slurm, so a node that comes up between the first
  * look and the FIFO is seen by that look. It is made and opened under a private name and only then
@@ -60,72 +62,78 @@ public final class StartGates {
     return paths.bin().resolve(PROGRAM);
   }
 
-  /** Writes the program (idempotent) and creates the gates' directory. */
+  /** Writes the program (idempotent) and creates the gates' and the up markers' directories. */
   static void install(ClusterPaths paths, SlurmInstallation slurm) {
     install(paths, text(paths, slurm.path("sinfo"), slurm.path("squeue"), SELF_CHECK_SECONDS));
   }
 
-  /** Writes the program {@code text} (idempotent) and creates the gates' directory. */
+  /**
+   * Writes the program: {@code text}, the bash part, and the front slurmctld runs, which answers
+   * the common case in sh (idempotent); creates the gates' and the markers' directories.
+   */
   static void install(ClusterPaths paths, String text) {
     try {
       Files.createDirectories(dir(paths));
+      Files.createDirectories(upDir(paths));
       Files.createDirectories(paths.bin());
-      Path program = program(paths);
-      if (!Files.exists(program) || !Files.readString(program).equals(text)) {
-        Path tmp = program.resolveSibling("." + PROGRAM + ".tmp");
-        Files.writeString(tmp, text);
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.move(
-            tmp, program, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      }
+      Path bash = paths.bin().resolve(PROGRAM + ".bash");
+      // the bash part first: a new front never runs an older one
+      write(bash, text);
+      write(program(paths), StartGateProgram.front(paths, bash));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot install the start gate in " + paths.bin(), e);
     }
   }
 
-  /**
-   * The program's text; every path is quoted, none comes from a user.
-   *
-   * @param selfCheck seconds between its own looks at Slurm while it waits
-   */
+  private static void write(Path program, String text) throws IOException {
+    if (!Files.exists(program) || !Files.readString(program).equals(text)) {
+      Path tmp = program.resolveSibling("." + program.getFileName() + ".tmp");
+      Files.writeString(tmp, text);
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.move(tmp, program, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  /** The text of the program's bash part ({@link StartGateProgram}). */
   static String text(ClusterPaths paths, Path sinfo, Path squeue, int selfCheck) {
-    return String.join(
-        "\n",
-        "#!/bin/bash",
-        "# OpenPCS start gate (PrologSlurmctld): returns once the job's nodes are up, so that",
-        "# slurmctld starts the job then rather than at its 30 s pass. Always exits 0.",
-        "export SLURM_CONF='" + paths.slurmConf() + "'",
-        "job=\"$SLURM_JOB_ID\" nodes=\"$SLURM_JOB_NODELIST\"",
-        "case \"$job\" in ''|*[!0-9]*) exit 0 ;; esac",
-        "[ -n \"$nodes\" ] || exit 0",
-        "# Up: every node answers and is neither powered down nor powering up or down.",
-        "up() {",
-        "  local s",
-        "  s=$('" + sinfo + "' -h -N -n \"$nodes\" -o %T 2>/dev/null) && [ -n \"$s\" ] &&",
-        "    ! printf '%s\\n' \"$s\" | grep -q '[~#%!*]'",
-        "}",
-        "up && exit 0",
-        "gate='" + dir(paths) + "'/\"$job\"",
-        "# A restarted slurmctld runs the program again for the job: the newer one replaces the",
-        "# gate, and an older one that returns later must not remove the newer one's.",
-        "# The FIFO is made and held open under a private name, then renamed into place: a gate",
-        "# the server can see always has its reader, so the server's word is never lost.",
-        "fifo=0 made='" + dir(paths) + "'/\".$job.$$\"",
-        "trap 'rm -f \"$made\"; [ \"$fifo\" = 1 ] && [ \"$gate\" -ef /proc/$$/fd/3 ] && rm -f \"$gate\"; exit 0' EXIT",
-        "mkfifo -m 600 \"$made\" 2>/dev/null && exec 3<>\"$made\" && mv -f \"$made\" \"$gate\" && fifo=1",
-        "until up; do",
-        "  [ \"$SECONDS\" -ge " + GIVE_UP_SECONDS + " ] && exit 0",
-        "  if [ \"$fifo\" = 1 ]; then",
-        "    read -r -t " + selfCheck + " -u 3 _ && exit 0",
-        "  else",
-        "    sleep " + selfCheck,
-        "  fi",
-        "  # No longer waiting for these nodes (cancelled, requeued): nothing to hold back.",
-        "  state=$('" + squeue + "' -h -j \"$job\" -o %T 2>/dev/null) &&",
-        "    [ -n \"$state\" ] && [ \"$state\" != CONFIGURING ] && exit 0",
-        "done",
-        "exit 0",
-        "");
+    return StartGateProgram.text(paths, sinfo, squeue, selfCheck);
+  }
+
+  /** Where a node known to be up has its marker, an empty file named after it (D56). */
+  static Path upDir(ClusterPaths paths) {
+    return PowerPrograms.inbox(paths).resolve("up");
+  }
+
+  /**
+   * Marks {@code nodes} up: only for nodes Slurm shows up while a job is allocated on them, which
+   * Slurm does not power down meanwhile (see {@link StartGateProgram}).
+   */
+  static void markUp(ClusterPaths paths, Iterable<String> nodes) {
+    for (String node : nodes) {
+      if (node.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        try {
+          Files.write(upDir(paths).resolve(node), new byte[0]);
+        } catch (IOException e) {
+          // a missing marker costs the next job on the node one sinfo
+        }
+      }
+    }
+  }
+
+  /**
+   * Forgets which nodes are up, when slurmctld starts or takes a new configuration: what it
+   * recovers is its own business, and a missing marker costs the next job on a node one sinfo.
+   */
+  public static void forgetUp(ClusterPaths paths) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(upDir(paths))) {
+      for (Path f : ds) {
+        Files.deleteIfExists(f);
+      }
+    } catch (java.nio.file.NoSuchFileException none) {
+      // never installed: nothing known
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot forget the nodes known up in " + upDir(paths), e);
+    }
   }
 
   /** Job id → when its gate was created, for every gate of the cluster (FIFOs named by job id). */

@@ -102,6 +102,29 @@ class IdleReleasesTest {
   }
 
   @Test
+  void withAnIdleTimeOfTenSecondsOrMoreAJobsEndWaitsForThePeriodicLook() throws IOException {
+    // A node that turns idle now is due in ten seconds at the soonest: the periodic look, at
+    // most ten seconds away, sees it in time.
+    clusters.applied =
+        Optional.of(new IdleReleases.Applied(List.of("g-1", "g-2"), Duration.ofSeconds(10)));
+    at(0);
+    jobEnded();
+    at(1.0);
+    at(5.0);
+    assertThat(clusters.looks).as("job ends ask for nothing").isEqualTo(1);
+    at(10.0);
+    assertThat(clusters.looks).as("the periodic look").isEqualTo(2);
+
+    // and an idle time shortened below ten seconds makes a job's end count again
+    clusters.applied =
+        Optional.of(new IdleReleases.Applied(List.of("g-1", "g-2"), Duration.ofSeconds(9)));
+    at(20.0);
+    jobEnded();
+    at(21.0);
+    assertThat(clusters.looks).isEqualTo(4);
+  }
+
+  @Test
   void anIdleNodeIsPoweredDownWhenItIsDueWithoutWaitingForTheNextJob() {
     // Busy in second T0-3: due at T0-3 + 5 + 1 = T0+3.
     clusters.nodes.put("g-1", idleSince("g-1", T0.minusSeconds(3)));

@@ -60,6 +60,21 @@ class PowerInboxTest {
   }
 
   @Test
+  void aPowerDownOrAFailedResumeForgetsEveryNodeKnownUpAndAResumeDoesNot() throws Exception {
+    PowerPrograms.install(paths);
+    StartGates.install(paths, "#!/bin/bash\nexit 0\n");
+    for (String program : List.of("suspend", "resume-fail", "resume")) {
+      StartGates.markUp(paths, List.of("compute-1", "compute-2"));
+      run(program, "compute-2");
+      try (var left = Files.list(StartGates.upDir(paths))) {
+        // all of them, not only the given node's: no host list to expand
+        assertThat(left.count()).as(program).isEqualTo(program.equals("resume") ? 2 : 0);
+      }
+    }
+    assertThat(PowerInbox.pending(paths)).hasSize(3);
+  }
+
+  @Test
   void installIsIdempotentAndRepairsAChangedProgram() throws IOException {
     PowerPrograms.install(paths);
     Path resume = paths.bin().resolve("resume");

@@ -9,9 +9,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,15 +49,16 @@ class StartGatesTest {
     programs.forEach(Process::destroyForcibly);
   }
 
+  /** A stand-in that prints the file {@code prints} and counts its runs in {@code <name>.runs}. */
   private Path stub(String name, Path prints) throws IOException {
     Path p = root.resolve(name);
-    Files.writeString(p, "#!/bin/sh\ncat '" + prints + "'\n");
+    Files.writeString(p, "#!/bin/sh\necho >> '" + p + ".runs'\ncat '" + prints + "'\n");
     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
     return p;
   }
 
   private Process start(String job, String nodes) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder("bash", StartGates.program(paths).toString());
+    ProcessBuilder pb = new ProcessBuilder(StartGates.program(paths).toString());
     pb.environment().put("SLURM_JOB_ID", job);
     pb.environment().put("SLURM_JOB_NODELIST", nodes);
     if (slowMkfifo) {
@@ -81,15 +85,105 @@ class StartGatesTest {
 
   @Test
   void aJobWhoseNodesAreUpPassesAtOnceAndLeavesNoGate() throws Exception {
-    Files.writeString(nodeStates, "allocated\nmixed\n");
+    Files.writeString(nodeStates, "n1 allocated\nn2 mixed\n");
 
     assertReturnsZero(start("41", "n[1-2]"));
     assertThat(StartGates.waiting(paths)).isEmpty();
   }
 
+  private int sinfoRuns() throws IOException {
+    Path runs = root.resolve("sinfo.runs");
+    return Files.exists(runs) ? Files.readAllLines(runs).size() : 0;
+  }
+
+  private Set<String> markers() throws IOException {
+    try (var files = Files.list(StartGates.upDir(paths))) {
+      return files.map(f -> f.getFileName().toString()).collect(Collectors.toSet());
+    }
+  }
+
+  @Test
+  void nodesSeenUpAreMarkedAndTheNextJobThereAsksSlurmNothing() throws Exception {
+    Files.writeString(nodeStates, "n1 allocated\nn2 mixed\n");
+    assertReturnsZero(start("41", "n[1-2]"));
+    assertThat(sinfoRuns()).isEqualTo(1);
+    assertThat(markers()).containsExactlyInAnyOrder("n1", "n2");
+
+    // were Slurm asked now it would say powering up: the markers answer, sinfo is not run
+    Files.writeString(nodeStates, "n1 allocated#\n");
+    assertReturnsZero(start("50", "n1"));
+    assertReturnsZero(start("51", "n[1-2]"));
+    assertThat(sinfoRuns()).isEqualTo(1);
+  }
+
+  @Test
+  void oneNodeKnownUpIsAnsweredWithoutStartingBash() throws Exception {
+    StartGates.markUp(paths, List.of("n1"));
+    // a bash part that would hold every job it is handed for 30 s
+    Files.writeString(
+        paths.bin().resolve(StartGates.PROGRAM + ".bash"), "#!/bin/bash\nexec sleep 30\n");
+
+    assertReturnsZero(start("53", "n1"));
+    assertThat(start("54", "n2").waitFor(1, TimeUnit.SECONDS)).as("n2 handed to bash").isFalse();
+    assertThat(start("55", "n[1-2]").waitFor(1, TimeUnit.SECONDS)).as("a list too").isFalse();
+  }
+
+  @Test
+  void aNodeWithoutAMarkerIsAskedForAndOneNotUpIsNeverMarked() throws Exception {
+    StartGates.markUp(paths, List.of("n1"));
+    Files.writeString(nodeStates, "n1 allocated\nn2 allocated#\n");
+    Process p = start("52", "n[1-2]");
+    awaitGate(52);
+    assertThat(sinfoRuns()).isPositive();
+    assertThat(markers()).containsExactly("n1");
+
+    StartGates.forgetUp(paths);
+    assertThat(markers()).isEmpty();
+    assertThat(StartGates.open(paths, 52)).isTrue();
+    assertReturnsZero(p);
+  }
+
+  @Test
+  void onlyNodeNamesAreMarked() throws Exception {
+    StartGates.markUp(paths, List.of("c-1", "../x", ".hidden", "a/b", ""));
+    assertThat(markers()).containsExactly("c-1");
+  }
+
+  @Test
+  void hostListsAreExpandedByBashAloneOrNotAtAll() throws Exception {
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("g-1", "g-1");
+    cases.put("g-[1-3,5]", "g-1 g-2 g-3 g-5");
+    cases.put("a-1,b-[08-10]", "a-1 b-08 b-09 b-10");
+    cases.put("n[8-10]", "n8 n9 n10");
+    cases.put("q-[3],r", "q-3 r");
+    // left to sinfo: two-dimensional, huge, reversed, not a host list
+    cases.put("r[1-2]-n[1-2]", "!");
+    cases.put("x[1-99999]", "!");
+    cases.put("n[2-1]", "!");
+    cases.put("a;b", "!");
+    cases.put("../up", "!");
+    for (var c : cases.entrySet()) {
+      Process p =
+          new ProcessBuilder(
+                  "bash",
+                  "-c",
+                  StartGateProgram.NAMES
+                      + "\nif names \"$1\"; then echo \"${hosts[*]}\"; else echo '!'; fi",
+                  "names",
+                  c.getKey())
+              .redirectErrorStream(true)
+              .start();
+      assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(new String(p.getInputStream().readAllBytes()).strip())
+          .as(c.getKey())
+          .isEqualTo(c.getValue());
+    }
+  }
+
   @Test
   void aJobOnNodesPoweringUpWaitsUntilTheServerOpensItsGate() throws Exception {
-    Files.writeString(nodeStates, "allocated#\nallocated\n");
+    Files.writeString(nodeStates, "n1 allocated#\nn2 allocated\n");
     Process p = start("42", "n[1-2]");
     awaitGate(42);
     assertThat(p.isAlive()).as("waits while a node powers up").isTrue();
@@ -110,7 +204,7 @@ class StartGatesTest {
     Files.writeString(mkfifo, "#!/bin/sh\n/usr/bin/mkfifo \"$@\" && sleep 1\n");
     Files.setPosixFilePermissions(mkfifo, PosixFilePermissions.fromString("rwx------"));
     slowMkfifo = true;
-    Files.writeString(nodeStates, "allocated#\n");
+    Files.writeString(nodeStates, "n1 allocated#\n");
     Process p = start("49", "n1");
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!StartGates.open(paths, 49) && System.nanoTime() < deadline) {
@@ -124,17 +218,17 @@ class StartGatesTest {
 
   @Test
   void withoutTheServerItLooksForItselfAndReturnsOnceTheNodesAreUp() throws Exception {
-    Files.writeString(nodeStates, "allocated~\n");
+    Files.writeString(nodeStates, "n1 allocated~\n");
     Process p = start("43", "n1");
     awaitGate(43);
 
-    Files.writeString(nodeStates, "allocated\n");
+    Files.writeString(nodeStates, "n1 allocated\n");
     assertReturnsZero(p);
   }
 
   @Test
   void itReturnsWhenTheJobNoLongerWaitsForItsNodes() throws Exception {
-    Files.writeString(nodeStates, "idle~\n");
+    Files.writeString(nodeStates, "n1 idle~\n");
     Process p = start("44", "n1");
     awaitGate(44);
 
@@ -145,7 +239,7 @@ class StartGatesTest {
   @Test
   void aProgramRunAgainForItsJobKeepsItsGateWhenTheOlderOneEnds() throws Exception {
     // slurmctld, restarted, runs the program again for a job whose program still runs
-    Files.writeString(nodeStates, "allocated#\n");
+    Files.writeString(nodeStates, "n1 allocated#\n");
     Process older = start("48", "n1");
     awaitGate(48);
     Object olderGate = inode(48);
@@ -184,7 +278,7 @@ class StartGatesTest {
 
   @Test
   void somethingThatIsNotAJobPassesAtOnce() throws Exception {
-    Files.writeString(nodeStates, "allocated#\n");
+    Files.writeString(nodeStates, "n1 allocated#\n");
 
     assertReturnsZero(start("4;touch x", "n1"));
     assertReturnsZero(start("", "n1"));
