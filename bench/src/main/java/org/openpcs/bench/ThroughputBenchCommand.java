@@ -209,19 +209,15 @@ public final class ThroughputBenchCommand implements Callable<Integer> {
 
   /** Waits until all {@code nodes} are up, by running one job on all of them. */
   static void warm(Target t, int nodes) {
-    long job =
-        t.slurm()
-            .sbatch(
-                t.conf(),
-                "-p",
-                t.partition(),
-                "-N",
-                Integer.toString(nodes),
-                "-o",
-                "/dev/null",
-                "--wrap",
-                "true");
-    awaitEnded(t, job, Duration.ofSeconds(300));
+    awaitEnded(t, submit(t, "-N", Integer.toString(nodes)), Duration.ofSeconds(300));
+  }
+
+  /** Submits a job of the given {@code shape} that runs {@code true}; returns its id. */
+  private static long submit(Target t, String... shape) {
+    List<String> args = new ArrayList<>(List.of("-p", t.partition()));
+    args.addAll(List.of(shape));
+    args.addAll(List.of("-o", "/dev/null", "--wrap", "true"));
+    return t.slurm().sbatch(t.conf(), args.toArray(String[]::new));
   }
 
   /**
@@ -231,20 +227,7 @@ public final class ThroughputBenchCommand implements Callable<Integer> {
    */
   static double round(Target t, int n) {
     double t0 = ColdStart.now();
-    long job =
-        t.slurm()
-            .sbatch(
-                t.conf(),
-                "-p",
-                t.partition(),
-                "-N",
-                "1",
-                "--exclusive",
-                "--array=1-" + n,
-                "-o",
-                "/dev/null",
-                "--wrap",
-                "true");
+    long job = submit(t, "-N", "1", "--exclusive", "--array=1-" + n);
     awaitEnded(t, job, Duration.ofSeconds(60 + n));
     double seconds = ColdStart.now() - t0;
     Map<String, Long> states = t.slurm().arrayStates(t.conf(), job);
