@@ -1,6 +1,9 @@
 package org.openpcs.bench;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,19 +191,18 @@ public final class ThroughputBenchCommand implements Callable<Integer> {
    * shows that every measured job passed the gate.
    */
   private static long startedByTheirGate(OpenPcsLab lab, String clusterId) {
-    try (var lines = java.nio.file.Files.lines(lab.slurmctldLog(clusterId))) {
+    try (var lines = Files.lines(lab.slurmctldLog(clusterId))) {
       return lines.filter(l -> l.contains("prolog_running_decr: Configuration for JobId=")).count();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   private static boolean hasStartGate(Path slurmConf) {
     try {
-      return java.nio.file.Files.readAllLines(slurmConf).stream()
-          .anyMatch(l -> l.startsWith("PrologSlurmctld="));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return Files.readAllLines(slurmConf).stream().anyMatch(l -> l.startsWith("PrologSlurmctld="));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
